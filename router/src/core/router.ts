@@ -1,0 +1,409 @@
+// The routing core: commands and the current time in, events out. Every change of state is an
+// event applied through RouterState, so a replayed log rebuilds exactly what decisions built.
+
+import { RoutingError } from './errors.js';
+import { openState, type OpenState } from './hours.js';
+import { type AgentRuntime, type AgentNode, type GroupRuntime, type InteractionRuntime, type SessionNode, agentLess, sessionLess, LEVELS, CHANNEL_COUNT } from './runtime.js';
+import { DeadlineKind, RouterState } from './state.js';
+import { validateAgent, validateEnqueue, validateGroup } from './validate.js';
+import {
+  DEFAULT_OPTIONS,
+  type Command,
+  type Outcome,
+  type Proficiency,
+  type RouterOptions,
+  type RoutingEvent,
+} from './types.js';
+
+type EventInput = RoutingEvent extends infer E ? (E extends RoutingEvent ? Omit<E, 'at'> : never) : never;
+
+export class Router {
+  readonly state: RouterState;
+  readonly options: RouterOptions;
+  private out: RoutingEvent[] = [];
+  private now = 0;
+
+  constructor(options: Partial<RouterOptions> = {}) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.state = new RouterState(this.options);
+  }
+
+  /** Rebuild a router from an event log. */
+  static replay(events: Iterable<RoutingEvent>, options: Partial<RouterOptions> = {}): Router {
+    const router = new Router(options);
+    for (const e of events) router.apply(e);
+    return router;
+  }
+
+  apply(event: RoutingEvent): void {
+    this.state.apply(event);
+  }
+
+  nextDeadline(): number | undefined {
+    return this.state.nextDeadline();
+  }
+
+  decide(command: Command, now: number): Outcome {
+    this.out = [];
+    this.now = now;
+    let closed: Extract<Outcome, { ok: true }>['closed'];
+    try {
+      closed = this.execute(command);
+    } catch (err) {
+      if (!(err instanceof RoutingError)) throw err;
+      // Handlers validate before their first event, so a typed error leaves state untouched.
+      return { ok: false, error: err.toJSON(), events: [], nextDeadline: this.state.nextDeadline() };
+    }
+    const events = this.out;
+    this.out = [];
+    const outcome: Outcome = { ok: true, events, nextDeadline: this.state.nextDeadline() };
+    if (closed) outcome.closed = closed;
+    return outcome;
+  }
+
+  private emit(event: EventInput): void {
+    const e = { ...event, at: this.now } as RoutingEvent;
+    this.state.apply(e);
+    this.out.push(e);
+  }
+
+  private execute(command: Command): Extract<Outcome, { ok: true }>['closed'] {
+    switch (command.type) {
+      case 'configureGroup': {
+        validateGroup(command.group, this.state);
+        this.emit({ type: 'group.configured', group: structuredClone(command.group) });
+        return undefined;
+      }
+      case 'configureAgent': {
+        validateAgent(command.agent, this.state);
+        this.emit({ type: 'agent.configured', agent: structuredClone(command.agent) });
+        this.releaseAgent(this.state.agents.get(command.agent.id)!);
+        return undefined;
+      }
+      case 'setAgentState':
+        this.setAgentState(command.agentId, command.state, command.reason);
+        return undefined;
+      case 'enqueue':
+        return this.enqueue(command);
+      case 'accept': {
+        const { s, a } = this.heldOffer(command.interactionId, command.agentId);
+        this.emit({ type: 'interaction.accepted', interactionId: s.id, agentId: a.config.id });
+        return undefined;
+      }
+      case 'reject': {
+        const { s, a } = this.heldOffer(command.interactionId, command.agentId);
+        this.miss(s, a, 'interaction.rejected');
+        return undefined;
+      }
+      case 'end': {
+        const s = this.session(command.interactionId);
+        if (s.state !== 'active') throw new RoutingError('invalid_state', `interaction is ${s.state}, not active`, { state: s.state });
+        const a = this.ownAgent(s, command.agentId);
+        const wrap = s.group.config.wrapUpSeconds;
+        if (wrap > 0) {
+          this.emit({ type: 'interaction.ended', interactionId: s.id, agentId: a.config.id, wrapUpUntil: this.now + wrap * 1000 });
+        } else {
+          this.emit({ type: 'interaction.ended', interactionId: s.id, agentId: a.config.id });
+          this.releaseAgent(a);
+        }
+        return undefined;
+      }
+      case 'completeWrapUp': {
+        const s = this.session(command.interactionId);
+        if (s.state !== 'wrapup') throw new RoutingError('invalid_state', `interaction is ${s.state}, not in wrap-up`, { state: s.state });
+        const a = this.ownAgent(s, command.agentId);
+        this.emit({ type: 'interaction.wrapped_up', interactionId: s.id, agentId: a.config.id });
+        this.releaseAgent(a);
+        return undefined;
+      }
+      case 'abandon': {
+        const s = this.session(command.interactionId);
+        if (s.state !== 'queued' && s.state !== 'offered') {
+          throw new RoutingError('invalid_state', `only a waiting interaction can be abandoned; it is ${s.state}`, { state: s.state });
+        }
+        const a = s.agent;
+        this.emit({ type: 'interaction.abandoned', interactionId: s.id });
+        if (a) this.releaseAgent(a);
+        return undefined;
+      }
+      case 'transfer':
+        this.transfer(command);
+        return undefined;
+      case 'tick':
+        this.tick();
+        return undefined;
+      default: {
+        const never: never = command;
+        throw new RoutingError('invalid_command', `unknown command ${(never as Command).type}`);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ commands
+
+  private enqueue(command: Extract<Command, { type: 'enqueue' }>): Extract<Outcome, { ok: true }>['closed'] {
+    const spec = command.interaction;
+    validateEnqueue(spec, this.state, this.now);
+    const g = this.state.groups.get(spec.groupId)!;
+    const hours = this.hoursOf(g);
+    if (!hours.open) return { groupId: g.config.id, nextOpenAt: hours.nextOpenAt };
+    const preferred = spec.preferredAgentId !== undefined ? this.state.agents.get(spec.preferredAgentId) : undefined;
+    const minProficiency = (spec.minProficiency ?? 1) as Proficiency;
+    const target =
+      preferred && preferred.presence !== 'offline' && preferred.memberships.some((m) => m.group === g && m.proficiency >= minProficiency)
+        ? preferred
+        : undefined;
+    this.emit({
+      type: 'interaction.queued',
+      interaction: {
+        id: spec.id,
+        channel: spec.channel,
+        groupId: g.config.id,
+        priority: spec.priority ?? 0,
+        legalPriority: spec.legalPriority ?? false,
+        waitingSince: spec.waitingSince ?? this.now,
+        minProficiency,
+        ...(target ? { targetAgentId: target.config.id, targetUntil: this.now + this.options.targetWaitSeconds * 1000 } : {}),
+      },
+    });
+    this.matchSession(this.state.interactions.get(spec.id)!);
+    return undefined;
+  }
+
+  private setAgentState(agentId: string, state: 'available' | 'paused' | 'offline', reason: string | undefined): void {
+    const a = this.agent(agentId);
+    if (state !== 'available' && state !== 'paused' && state !== 'offline') {
+      throw new RoutingError('invalid_command', `unknown agent state ${String(state)}`);
+    }
+    if (a.presence === state && a.reason === reason) return;
+    if (state === 'available') {
+      this.emit({ type: 'agent.state_changed', agentId, state });
+      this.releaseAgent(a);
+      return;
+    }
+    const revoked = this.revokeOffers(a, state === 'paused' ? 'agent_paused' : 'agent_offline');
+    this.emit({ type: 'agent.state_changed', agentId, state, ...(reason !== undefined ? { reason } : {}) });
+    for (const s of revoked) this.matchSession(s);
+  }
+
+  private revokeOffers(a: AgentRuntime, reason: 'agent_paused' | 'agent_offline'): InteractionRuntime[] {
+    const revoked = [...a.offers];
+    for (const s of revoked) this.emit({ type: 'interaction.revoked', interactionId: s.id, agentId: a.config.id, reason });
+    return revoked;
+  }
+
+  /** A rejected or expired offer: back to the head of its queue; too many in a row pause the agent. */
+  private miss(s: InteractionRuntime, a: AgentRuntime, type: 'interaction.rejected' | 'interaction.expired'): void {
+    this.emit({ type, interactionId: s.id, agentId: a.config.id });
+    const back = [s];
+    if (a.misses >= this.options.maxConsecutiveMisses && a.presence === 'available') {
+      back.push(...this.revokeOffers(a, 'agent_paused'));
+      this.emit({ type: 'agent.auto_paused', agentId: a.config.id, reason: this.options.autoPauseReason, misses: a.misses });
+    }
+    for (const session of back) this.matchSession(session);
+    this.releaseAgent(a);
+  }
+
+  private transfer(command: Extract<Command, { type: 'transfer' }>): void {
+    const s = this.session(command.interactionId);
+    if (s.state === 'wrapup') throw new RoutingError('invalid_state', 'interaction is in wrap-up', { state: s.state });
+    const from = s.agent;
+    if (command.byAgentId !== undefined && from && from.config.id !== command.byAgentId) {
+      throw new RoutingError('not_your_session', 'the interaction belongs to another agent');
+    }
+    let toGroup = s.group;
+    let toAgent: AgentRuntime | undefined;
+    const to = command.to;
+    if (to.kind === 'agent') {
+      toAgent = this.agent(to.agentId);
+      if (toAgent === from) throw new RoutingError('invalid_command', 'cannot transfer to the same agent');
+      if (toAgent.presence === 'offline') throw new RoutingError('agent_unavailable', 'the target agent is offline', { agentId: to.agentId });
+    } else if (to.kind === 'group') {
+      toGroup = this.group(to.groupId);
+    } else if (to.kind === 'nextLevel') {
+      const next = this.state.nextLevelOf(s.group);
+      if (!next) throw new RoutingError('no_next_level', `no level above N${s.group.config.level} for this group`);
+      toGroup = next;
+    } else {
+      throw new RoutingError('invalid_command', 'unknown transfer target');
+    }
+    if (toGroup !== s.group) {
+      const hours = this.hoursOf(toGroup);
+      if (!hours.open) {
+        throw new RoutingError('group_closed', 'the target group is outside business hours', { nextOpenAt: hours.nextOpenAt });
+      }
+    }
+    this.emit({
+      type: 'interaction.transferred',
+      interactionId: s.id,
+      ...(from ? { fromAgentId: from.config.id } : {}),
+      fromGroupId: s.group.config.id,
+      toGroupId: toGroup.config.id,
+      ...(toAgent ? { toAgentId: toAgent.config.id, targetUntil: this.now + this.options.targetWaitSeconds * 1000 } : {}),
+    });
+    this.matchSession(s);
+    if (from) this.releaseAgent(from);
+  }
+
+  private tick(): void {
+    const deadlines = this.state.deadlines;
+    for (let d = deadlines.peek(); d && d.at <= this.now; d = deadlines.peek()) {
+      deadlines.pop();
+      if (!this.state.isLive(d)) continue;
+      const s = d.session;
+      switch (d.kind) {
+        case DeadlineKind.OfferExpiry:
+          this.miss(s, s.agent!, 'interaction.expired');
+          break;
+        case DeadlineKind.WrapUpEnd: {
+          const a = s.agent!;
+          this.emit({ type: 'interaction.wrapped_up', interactionId: s.id, agentId: a.config.id });
+          this.releaseAgent(a);
+          break;
+        }
+        case DeadlineKind.Overflow:
+          this.emit({ type: 'interaction.overflowed', interactionId: s.id, toGroupId: s.group.config.overflow!.groupId });
+          this.matchSession(s);
+          break;
+        case DeadlineKind.Ring:
+          this.emit({ type: 'interaction.widened', interactionId: s.id, minProficiency: (s.minProficiency - 1) as Proficiency, untargeted: false });
+          this.matchSession(s);
+          break;
+        case DeadlineKind.MissCooldown:
+          this.matchSession(s);
+          break;
+        case DeadlineKind.TargetEnd:
+          this.emit({ type: 'interaction.widened', interactionId: s.id, minProficiency: s.minProficiency, untargeted: true });
+          this.matchSession(s);
+          break;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ matching
+
+  /** A session became eligible for more agents: offer it to the best free one, if any. */
+  private matchSession(s: InteractionRuntime): void {
+    if (s.state !== 'queued') return;
+    const target = s.targetAgent;
+    if (target) {
+      if (target.canTake(s.ci) && !s.excludes(target, this.now)) this.offer(s, target, s.group);
+      return;
+    }
+    let via = s.group;
+    let agent = this.bestAgentIn(s.group, s);
+    if (!agent && s.overflowed) {
+      const over = this.state.groups.get(s.group.config.overflow!.groupId);
+      if (over) {
+        agent = this.bestAgentIn(over, s);
+        via = over;
+      }
+    }
+    if (agent) this.offer(s, agent, via);
+  }
+
+  private bestAgentIn(g: GroupRuntime, s: InteractionRuntime): AgentRuntime | undefined {
+    const byLevel = g.agents[s.ci]!;
+    let best: AgentNode | undefined;
+    for (let p = s.minProficiency; p <= LEVELS; p++) {
+      const heap = byLevel[p]!;
+      let node = heap.peek();
+      if (!node) continue;
+      if (s.excludes(node.agent, this.now)) node = heap.findFirst((n) => !s.excludes(n.agent, this.now));
+      if (node && (!best || agentLess(node, best))) best = node;
+    }
+    return best?.agent;
+  }
+
+  /** An agent has room: give it the best waiting sessions across its groups and channels. */
+  private releaseAgent(a: AgentRuntime): void {
+    const now = this.now;
+    const accept = (n: SessionNode): boolean => !n.session.excludes(a, now);
+    while (a.presence === 'available') {
+      let best: SessionNode | undefined;
+      for (let c = 0; c < CHANNEL_COUNT; c++) {
+        if (!a.canTake(c)) continue;
+        const personal = a.personal[c];
+        if (personal && personal.size > 0) {
+          const node = personal.peek()!;
+          if (!best || sessionLess(node, best)) best = node;
+        }
+        for (const m of a.memberships) {
+          const mask = m.group.queueMask[c]!;
+          if (mask === 0) continue;
+          for (let level = 1; level <= m.proficiency; level++) {
+            if ((mask & (1 << level)) === 0) continue;
+            const heap = m.group.queues[c]![level]!;
+            let node = heap.peek();
+            if (node && !accept(node)) node = heap.findFirst(accept);
+            if (node && (!best || sessionLess(node, best))) best = node;
+          }
+        }
+      }
+      if (!best) return;
+      this.offer(best.session, a, best.group ?? best.session.group);
+    }
+  }
+
+  private offer(s: InteractionRuntime, a: AgentRuntime, via: GroupRuntime): void {
+    this.emit({
+      type: 'interaction.offered',
+      interactionId: s.id,
+      agentId: a.config.id,
+      groupId: via.config.id,
+      expiresAt: this.now + this.options.offerTimeoutSeconds * 1000,
+    });
+  }
+
+  // ------------------------------------------------------------ lookups
+
+  hoursOf(g: GroupRuntime): OpenState {
+    const hours = g.config.hours;
+    if (!hours) return { open: true, until: undefined };
+    const cache = g.hoursCache;
+    const now = this.now;
+    if (cache && now >= cache.from && now < cache.until) return cache.state;
+    const state = openState(hours, now);
+    const until = (state.open ? state.until : state.nextOpenAt) ?? Infinity;
+    g.hoursCache = { state, from: now, until };
+    return state;
+  }
+
+  private heldOffer(interactionId: string, agentId: string): { s: InteractionRuntime; a: AgentRuntime } {
+    const s = this.session(interactionId);
+    const a = this.agent(agentId);
+    if (s.state === 'offered' && s.agent === a) {
+      if (this.now >= s.offerExpiresAt!) throw new RoutingError('offer_expired', 'the offer has expired', { expiresAt: s.offerExpiresAt });
+      return { s, a };
+    }
+    if (s.lastMiss?.agent === a && s.lastMiss.kind === 'expired') throw new RoutingError('offer_expired', 'the offer has expired');
+    throw new RoutingError('no_offer', 'this agent holds no offer for the interaction', { state: s.state });
+  }
+
+  private ownAgent(s: InteractionRuntime, agentId: string | undefined): AgentRuntime {
+    const a = s.agent!;
+    if (agentId !== undefined && a.config.id !== agentId) {
+      if (!this.state.agents.has(agentId)) throw new RoutingError('unknown_agent', `unknown agent ${agentId}`);
+      throw new RoutingError('not_your_session', 'the interaction belongs to another agent');
+    }
+    return a;
+  }
+
+  private session(id: string): InteractionRuntime {
+    const s = this.state.interactions.get(id);
+    if (!s) throw new RoutingError('unknown_interaction', `unknown or finished interaction ${id}`, { interactionId: id });
+    return s;
+  }
+
+  private agent(id: string): AgentRuntime {
+    const a = this.state.agents.get(id);
+    if (!a) throw new RoutingError('unknown_agent', `unknown agent ${id}`, { agentId: id });
+    return a;
+  }
+
+  private group(id: string): GroupRuntime {
+    const g = this.state.groups.get(id);
+    if (!g) throw new RoutingError('unknown_group', `unknown group ${id}`, { groupId: id });
+    return g;
+  }
+}

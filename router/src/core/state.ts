@@ -1,0 +1,462 @@
+// The router's state and the one way it changes: applying events. Decisions emit events and
+// apply them; replaying a log applies the same events, so both paths rebuild the same state.
+
+import { IndexedHeap, type HeapNode } from './heap.js';
+import { startOfNextLocalDay } from './hours.js';
+import {
+  AgentRuntime,
+  CHANNEL_COUNT,
+  GroupRuntime,
+  InteractionRuntime,
+  type SessionNode,
+} from './runtime.js';
+import { strategies } from './strategies/index.js';
+import { type EventOf, type RouterOptions, type RoutingEvent } from './types.js';
+
+export enum DeadlineKind {
+  OfferExpiry,
+  WrapUpEnd,
+  Overflow,
+  Ring,
+  MissCooldown,
+  TargetEnd,
+}
+
+export interface Deadline extends HeapNode {
+  at: number;
+  kind: DeadlineKind;
+  session: InteractionRuntime;
+}
+
+export class RouterState {
+  readonly groups = new Map<string, GroupRuntime>();
+  readonly groupList: GroupRuntime[] = [];
+  readonly agents = new Map<string, AgentRuntime>();
+  readonly interactions = new Map<string, InteractionRuntime>();
+  readonly deadlines = new IndexedHeap<Deadline>((a, b) => a.at < b.at);
+  /** Sessions that reached `ended` / `abandoned` since start (they leave the live map). */
+  ended = 0;
+  abandoned = 0;
+  private seq = 0;
+  private offerSeq = 0;
+  private nextDayAt = -Infinity;
+  private readonly escalation = new Map<string, GroupRuntime>();
+
+  constructor(readonly options: RouterOptions) {}
+
+  apply(e: RoutingEvent): void {
+    if (e.at >= this.nextDayAt) this.rollDay(e.at);
+    switch (e.type) {
+      case 'group.configured':
+        return this.applyGroup(e);
+      case 'agent.configured':
+        return this.applyAgent(e);
+      case 'agent.state_changed':
+      case 'agent.auto_paused': {
+        const a = this.agents.get(e.agentId)!;
+        const state = e.type === 'agent.auto_paused' ? 'paused' : e.state;
+        if (state === 'available' && a.presence !== 'available') {
+          a.idleSince = e.at;
+          a.misses = 0;
+        }
+        a.presence = state;
+        a.reason = e.reason;
+        a.presenceSince = e.at;
+        return this.refreshAgent(a);
+      }
+      case 'interaction.queued':
+        return this.applyQueued(e);
+      case 'interaction.offered':
+        return this.applyOffered(e);
+      case 'interaction.accepted': {
+        const s = this.interactions.get(e.interactionId)!;
+        const a = s.agent!;
+        a.offers.delete(s);
+        a.sessions.add(s);
+        a.misses = 0;
+        s.state = 'active';
+        s.acceptedAt = e.at;
+        const stats = s.group.stats[s.ci]!;
+        const waited = e.at - s.queuedAt;
+        stats.waiting--;
+        stats.answered++;
+        stats.waitMsTotal += waited;
+        if (waited <= s.group.config.slaSeconds * 1000) stats.answeredWithinSla++;
+        s.history.push({ at: e.at, kind: 'accepted', groupId: s.group.config.id, agentId: a.config.id });
+        return;
+      }
+      case 'interaction.rejected':
+      case 'interaction.expired':
+      case 'interaction.revoked': {
+        const s = this.interactions.get(e.interactionId)!;
+        const a = s.agent!;
+        this.takeBackOffer(s, a);
+        const kind = e.type === 'interaction.rejected' ? 'rejected' : e.type === 'interaction.expired' ? 'expired' : 'revoked';
+        if (kind !== 'revoked') a.misses++;
+        s.lastMiss = { agent: a, kind, until: e.at + this.options.missCooldownSeconds * 1000 };
+        s.history.push({ at: e.at, kind: 'missed', groupId: s.group.config.id, agentId: a.config.id });
+        if (s.targetAgent === a) {
+          // The agent it waited for did not take it: it goes to the whole group now.
+          s.targetAgent = undefined;
+          s.targetUntil = undefined;
+        }
+        this.requeue(s, e.at);
+        if (kind !== 'revoked') this.addDeadline(s.lastMiss.until, DeadlineKind.MissCooldown, s);
+        return this.refreshAgent(a);
+      }
+      case 'interaction.ended': {
+        const s = this.interactions.get(e.interactionId)!;
+        const stats = s.group.stats[s.ci]!;
+        stats.handled++;
+        stats.handleMsTotal += e.at - (s.acceptedAt ?? e.at);
+        s.history.push({ at: e.at, kind: 'ended', groupId: s.group.config.id, agentId: e.agentId });
+        if (e.wrapUpUntil !== undefined) {
+          s.state = 'wrapup';
+          s.wrapUpUntil = e.wrapUpUntil;
+          this.addDeadline(e.wrapUpUntil, DeadlineKind.WrapUpEnd, s);
+          return;
+        }
+        return this.finish(s, e.at);
+      }
+      case 'interaction.wrapped_up':
+        return this.finish(this.interactions.get(e.interactionId)!, e.at);
+      case 'interaction.abandoned': {
+        const s = this.interactions.get(e.interactionId)!;
+        const stats = s.group.stats[s.ci]!;
+        stats.waiting--;
+        stats.abandoned++;
+        if (s.state === 'offered') {
+          const a = s.agent!;
+          this.takeBackOffer(s, a);
+          this.refreshAgent(a);
+        } else {
+          this.unplace(s);
+        }
+        s.state = 'abandoned';
+        this.interactions.delete(s.id);
+        this.abandoned++;
+        return;
+      }
+      case 'interaction.transferred':
+        return this.applyTransferred(e);
+      case 'interaction.overflowed': {
+        const s = this.interactions.get(e.interactionId)!;
+        s.overflowed = true;
+        s.history.push({ at: e.at, kind: 'overflowed', groupId: e.toGroupId });
+        this.unplace(s);
+        return this.place(s);
+      }
+      case 'interaction.widened': {
+        const s = this.interactions.get(e.interactionId)!;
+        this.unplace(s);
+        if (e.untargeted) {
+          s.targetAgent = undefined;
+          s.targetUntil = undefined;
+        }
+        s.minProficiency = e.minProficiency;
+        s.nextRingAt = undefined;
+        this.scheduleWaiting(s, e.at);
+        return this.place(s);
+      }
+      default: {
+        const never: never = e;
+        throw new Error(`unhandled event ${(never as RoutingEvent).type}`);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ configuration
+
+  private applyGroup(e: EventOf<'group.configured'>): void {
+    const config = e.group;
+    let g = this.groups.get(config.id);
+    if (!g) {
+      g = new GroupRuntime(this.groupList.length, config);
+      this.groups.set(config.id, g);
+      this.groupList.push(g);
+    } else {
+      const old = g.config;
+      this.escalation.delete(escalationKey(old.tema, old.categoria, old.level));
+      g.config = config;
+      g.strategy = strategies[config.strategy];
+      g.hoursCache = undefined;
+      this.rescoreGroup(g);
+    }
+    this.escalation.set(escalationKey(config.tema, config.categoria, config.level), g);
+  }
+
+  private applyAgent(e: EventOf<'agent.configured'>): void {
+    const config = e.agent;
+    let a = this.agents.get(config.id);
+    if (!a) {
+      a = new AgentRuntime(this.agents.size, config, e.at);
+      this.agents.set(config.id, a);
+    }
+    // Leave every heap under the old memberships, then rejoin under the new ones.
+    const wasAvailable = a.presence;
+    a.presence = 'offline';
+    this.refreshAgent(a);
+    a.presence = wasAvailable;
+    for (const m of a.memberships) m.group.members.delete(a);
+    a.config = config;
+    a.setCapacity(config);
+    a.memberships = config.groups.map((m) => ({ group: this.groups.get(m.groupId)!, proficiency: m.proficiency }));
+    a.nodes = [];
+    for (const m of a.memberships) {
+      m.group.members.add(a);
+      for (let c = 0; c < CHANNEL_COUNT; c++) a.nodes.push({ agent: a, k1: 0, k2: 0, index: -1 });
+    }
+    this.refreshAgent(a);
+  }
+
+  nextLevelOf(g: GroupRuntime): GroupRuntime | undefined {
+    const explicit = g.config.escalationGroupId;
+    if (explicit) return this.groups.get(explicit);
+    const c = g.config;
+    return c.level < 3 ? this.escalation.get(escalationKey(c.tema, c.categoria, c.level + 1)) : undefined;
+  }
+
+  // ------------------------------------------------------------ interactions
+
+  private applyQueued(e: EventOf<'interaction.queued'>): void {
+    const q = e.interaction;
+    const g = this.groups.get(q.groupId)!;
+    const o = this.options;
+    const rank = q.waitingSince - (q.legalPriority ? o.legalPriorityBonusSeconds * 1000 : 0) - q.priority * o.priorityStepSeconds * 1000;
+    const s = new InteractionRuntime(q.id, q.channel, g, q.priority, q.legalPriority, q.waitingSince, q.minProficiency, rank, this.seq++, e.at);
+    s.targetAgent = q.targetAgentId !== undefined ? this.agents.get(q.targetAgentId) : undefined;
+    s.targetUntil = s.targetAgent ? q.targetUntil : undefined;
+    this.interactions.set(s.id, s);
+    g.stats[s.ci]!.waiting++;
+    s.history.push({ at: e.at, kind: 'queued', groupId: g.config.id });
+    this.enterGroup(s, e.at);
+  }
+
+  private applyOffered(e: EventOf<'interaction.offered'>): void {
+    const s = this.interactions.get(e.interactionId)!;
+    const a = this.agents.get(e.agentId)!;
+    const via = this.groups.get(e.groupId)!;
+    this.unplace(s);
+    s.state = 'offered';
+    s.agent = a;
+    s.servedVia = via;
+    s.offeredAt = e.at;
+    s.offerExpiresAt = e.expiresAt;
+    a.offers.add(s);
+    a.load[s.ci]!++;
+    a.totalLoad++;
+    a.sessionsToday++;
+    a.todayByGroup.set(via.index, (a.todayByGroup.get(via.index) ?? 0) + 1);
+    a.noteOffer(via.index, this.offerSeq++);
+    s.history.push({ at: e.at, kind: 'offered', groupId: via.config.id, agentId: a.config.id });
+    this.addDeadline(e.expiresAt, DeadlineKind.OfferExpiry, s);
+    this.refreshAgent(a);
+  }
+
+  private applyTransferred(e: EventOf<'interaction.transferred'>): void {
+    const s = this.interactions.get(e.interactionId)!;
+    const from = s.group;
+    const a = s.agent;
+    if (s.state === 'queued') {
+      this.unplace(s);
+    } else if (a && s.state === 'offered') {
+      this.takeBackOffer(s, a);
+      this.refreshAgent(a);
+    } else if (a) {
+      this.releaseSlot(s, a, e.at);
+      this.refreshAgent(a);
+    }
+    if (s.state === 'queued' || s.state === 'offered') from.stats[s.ci]!.waiting--;
+    s.agent = undefined;
+    s.acceptedAt = undefined;
+    s.state = 'queued';
+    s.group = this.groups.get(e.toGroupId)!;
+    s.group.stats[s.ci]!.waiting++;
+    s.targetAgent = e.toAgentId !== undefined ? this.agents.get(e.toAgentId) : undefined;
+    s.targetUntil = e.targetUntil;
+    s.lastMiss = a ? { agent: a, kind: 'rejected', until: e.at + this.options.missCooldownSeconds * 1000 } : undefined;
+    s.history.push({ at: e.at, kind: 'transferred', groupId: e.toGroupId, agentId: e.toAgentId });
+    if (s.lastMiss) this.addDeadline(s.lastMiss.until, DeadlineKind.MissCooldown, s);
+    this.enterGroup(s, e.at);
+  }
+
+  /** A session starts waiting in its current group: timers count from now. */
+  private enterGroup(s: InteractionRuntime, at: number): void {
+    s.queuedAt = at;
+    s.overflowed = false;
+    const overflow = s.group.config.overflow;
+    s.overflowAt = overflow ? at + overflow.afterSeconds * 1000 : undefined;
+    s.nextRingAt = undefined;
+    if (s.targetAgent && s.targetUntil !== undefined) this.addDeadline(s.targetUntil, DeadlineKind.TargetEnd, s);
+    this.scheduleWaiting(s, at);
+    this.place(s);
+  }
+
+  /** (Re)arm the timers a waiting session needs; a timer already past fires on the next tick. */
+  private scheduleWaiting(s: InteractionRuntime, at: number): void {
+    if (s.targetAgent) return; // overflow and rings start once the target wait is over
+    if (s.overflowAt !== undefined && !s.overflowed) this.addDeadline(Math.max(s.overflowAt, at), DeadlineKind.Overflow, s);
+    const ring = s.group.config.bullseye;
+    if (ring && s.minProficiency > 1) {
+      s.nextRingAt ??= at + ring.ringSeconds * 1000;
+      this.addDeadline(Math.max(s.nextRingAt, at), DeadlineKind.Ring, s);
+    } else {
+      s.nextRingAt = undefined;
+    }
+  }
+
+  private requeue(s: InteractionRuntime, at: number): void {
+    s.state = 'queued';
+    s.agent = undefined;
+    s.servedVia = undefined;
+    s.offerExpiresAt = undefined;
+    if (s.targetAgent && s.targetUntil !== undefined) this.addDeadline(s.targetUntil, DeadlineKind.TargetEnd, s);
+    this.scheduleWaiting(s, at);
+    this.place(s);
+  }
+
+  private takeBackOffer(s: InteractionRuntime, a: AgentRuntime): void {
+    a.offers.delete(s);
+    a.load[s.ci]!--;
+    a.totalLoad--;
+    // A missed offer was not received: the equal strategy gives the count back.
+    a.sessionsToday = Math.max(0, a.sessionsToday - 1);
+    const via = s.servedVia!.index;
+    const n = a.todayByGroup.get(via) ?? 0;
+    if (n > 0) a.todayByGroup.set(via, n - 1);
+  }
+
+  private releaseSlot(s: InteractionRuntime, a: AgentRuntime, at: number): void {
+    a.sessions.delete(s);
+    a.load[s.ci]!--;
+    a.totalLoad--;
+    a.idleSince = at;
+  }
+
+  private finish(s: InteractionRuntime, at: number): void {
+    const a = s.agent!;
+    this.releaseSlot(s, a, at);
+    s.state = 'ended';
+    this.interactions.delete(s.id);
+    this.ended++;
+    this.refreshAgent(a);
+  }
+
+  // ------------------------------------------------------------ queues
+
+  place(s: InteractionRuntime): void {
+    if (s.targetAgent) {
+      this.insert(s, undefined, s.targetAgent.personalQueue(s.ci));
+      return;
+    }
+    this.insertInGroup(s, s.group);
+    if (s.overflowed) {
+      const over = this.groups.get(s.group.config.overflow?.groupId ?? '');
+      if (over && over !== s.group) this.insertInGroup(s, over);
+    }
+  }
+
+  private insertInGroup(s: InteractionRuntime, g: GroupRuntime): void {
+    this.insert(s, g, g.queues[s.ci]![s.minProficiency]!);
+    g.queueMask[s.ci]! |= 1 << s.minProficiency;
+  }
+
+  private insert(s: InteractionRuntime, group: GroupRuntime | undefined, heap: SessionNode['heap']): void {
+    const node: SessionNode = { session: s, group, heap, index: -1 };
+    heap.push(node);
+    s.nodes.push(node);
+  }
+
+  unplace(s: InteractionRuntime): void {
+    for (const node of s.nodes) {
+      node.heap.remove(node);
+      if (node.group && node.heap.size === 0) node.group.queueMask[s.ci]! &= ~(1 << s.minProficiency);
+    }
+    s.nodes.length = 0;
+  }
+
+  // ------------------------------------------------------------ agent heaps
+
+  /** Put the agent in (or take it out of) each channel's heaps per what it can take now, re-keyed. */
+  refreshAgent(a: AgentRuntime): void {
+    for (let c = 0; c < CHANNEL_COUNT; c++) {
+      const want = a.canTake(c);
+      const bit = 1 << c;
+      const has = (a.inHeapsMask & bit) !== 0;
+      if (!want && !has) continue;
+      for (let m = 0; m < a.memberships.length; m++) {
+        const { group, proficiency } = a.memberships[m]!;
+        const node = a.nodes[m * CHANNEL_COUNT + c]!;
+        const heap = group.agents[c]![proficiency]!;
+        if (!want) {
+          heap.remove(node);
+          continue;
+        }
+        group.strategy.score(a, group.index, node);
+        if (has) heap.update(node);
+        else heap.push(node);
+      }
+      if (want) a.inHeapsMask |= bit;
+      else a.inHeapsMask &= ~bit;
+    }
+  }
+
+  private rescoreGroup(g: GroupRuntime): void {
+    for (let c = 0; c < CHANNEL_COUNT; c++) {
+      for (const heap of g.agents[c]!) {
+        for (const node of heap.items) g.strategy.score(node.agent, g.index, node);
+        heap.heapify();
+      }
+    }
+  }
+
+  private rollDay(at: number): void {
+    this.nextDayAt = startOfNextLocalDay(at, this.options.timeZone);
+    for (const a of this.agents.values()) {
+      a.sessionsToday = 0;
+      a.todayByGroup.clear();
+    }
+    for (const g of this.groupList) {
+      g.resetStats();
+      this.rescoreGroup(g);
+    }
+  }
+
+  // ------------------------------------------------------------ deadlines
+
+  addDeadline(at: number, kind: DeadlineKind, session: InteractionRuntime): void {
+    this.deadlines.push({ at, kind, session, index: -1 });
+  }
+
+  /** Whether a deadline still means something (ignoring whether it is due yet). */
+  isLive(d: Deadline): boolean {
+    const s = d.session;
+    if (this.interactions.get(s.id) !== s) return false;
+    switch (d.kind) {
+      case DeadlineKind.OfferExpiry:
+        return s.state === 'offered' && s.offerExpiresAt === d.at;
+      case DeadlineKind.WrapUpEnd:
+        return s.state === 'wrapup' && s.wrapUpUntil === d.at;
+      case DeadlineKind.Overflow:
+        return s.state === 'queued' && !s.targetAgent && !s.overflowed && s.overflowAt !== undefined && s.overflowAt <= d.at;
+      case DeadlineKind.Ring:
+        return s.state === 'queued' && !s.targetAgent && s.nextRingAt !== undefined && s.nextRingAt <= d.at && s.minProficiency > 1;
+      case DeadlineKind.MissCooldown:
+        return s.state === 'queued' && s.lastMiss !== undefined && s.lastMiss.until === d.at;
+      case DeadlineKind.TargetEnd:
+        return s.state === 'queued' && s.targetAgent !== undefined && s.targetUntil === d.at;
+    }
+  }
+
+  nextDeadline(): number | undefined {
+    for (let d = this.deadlines.peek(); d; d = this.deadlines.peek()) {
+      if (this.isLive(d)) return d.at;
+      this.deadlines.pop();
+    }
+    return undefined;
+  }
+}
+
+function escalationKey(tema: string, categoria: string, level: number): string {
+  return `${tema}\u0000${categoria}\u0000${level}`;
+}

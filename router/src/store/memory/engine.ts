@@ -1,0 +1,123 @@
+// The embedded engine: the routing core in this process, one timer for its next deadline,
+// events persisted (when a sink is given) before a command is acknowledged.
+
+import {
+  Router,
+  agentView,
+  fairness,
+  interactionView,
+  queueFigures,
+  type Command,
+  type Outcome,
+  type RouterOptions,
+  type RoutingEvent,
+} from '../../core/index.js';
+import type { EventListener, PersistEvents, RoutingEngine } from '../engine.js';
+
+export interface MemoryEngineOptions {
+  router?: Partial<RouterOptions>;
+  /** Events to rebuild from (the durable log), applied before any command. */
+  replay?: Iterable<RoutingEvent>;
+  persist?: PersistEvents;
+  clock?: () => number;
+  /** Fire deadlines with a real timer (off for callers that drive tick themselves). */
+  timers?: boolean;
+  onError?: (err: unknown) => void;
+}
+
+export class MemoryEngine implements RoutingEngine {
+  readonly router: Router;
+  private readonly listeners = new Set<EventListener>();
+  private readonly clock: () => number;
+  private readonly persist: PersistEvents | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt: number | undefined;
+  private closed = false;
+  /** Persists run in command order, so listeners see events in the order they were decided. */
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: MemoryEngineOptions = {}) {
+    this.router = new Router(options.router);
+    for (const e of options.replay ?? []) this.router.apply(e);
+    this.clock = options.clock ?? Date.now;
+    this.persist = options.persist;
+    this.arm();
+  }
+
+  execute(command: Command): Promise<Outcome> {
+    if (this.closed) return Promise.reject(new Error('engine closed'));
+    const outcome = this.router.decide(command, this.clock());
+    this.arm();
+    if (outcome.events.length === 0) return Promise.resolve(outcome);
+    const events = outcome.events;
+    const persisted = this.tail.then(() => (this.persist ? this.persist(events) : undefined));
+    this.tail = persisted.then(
+      () => this.publish(events),
+      () => undefined,
+    );
+    return persisted.then(() => outcome);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  interaction(id: string) {
+    const s = this.router.state.interactions.get(id);
+    return s ? interactionView(s) : undefined;
+  }
+
+  agent(id: string) {
+    const a = this.router.state.agents.get(id);
+    return a ? agentView(a) : undefined;
+  }
+
+  agents() {
+    return [...this.router.state.agents.values()].map(agentView);
+  }
+
+  queues(groupIds?: Set<string>) {
+    return queueFigures(this.router.state, this.clock(), groupIds);
+  }
+
+  fairness(groupId: string) {
+    return fairness(this.router.state, groupId);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.tail;
+  }
+
+  private publish(events: RoutingEvent[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (err) {
+        this.options.onError?.(err);
+      }
+    }
+  }
+
+  /** Keep exactly one timer, set to the core's earliest deadline. */
+  private arm(): void {
+    if (this.options.timers === false || this.closed) return;
+    const at = this.router.nextDeadline();
+    if (at === this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = at;
+    if (at === undefined) return;
+    const delay = Math.max(0, Math.min(at - this.clock(), 2_147_483_647));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = undefined;
+      this.execute({ type: 'tick' }).catch((err: unknown) => this.options.onError?.(err));
+      this.arm();
+    }, delay);
+    this.timer.unref?.();
+  }
+}
