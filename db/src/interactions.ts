@@ -1,0 +1,134 @@
+// Repositories for the interactions projection (latest state of each session, upserted as
+// routing events happen) with newest-first keyset listing, and for citizens' contacts.
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Database } from './client.js';
+import { replaceFromExcluded } from './conflict.js';
+import { DbError } from './errors.js';
+import { newId } from './ids.js';
+import { type Channel, contacts, interactions, type InteractionState } from './schema/index.js';
+
+export type Interaction = typeof interactions.$inferSelect;
+export type Contact = typeof contacts.$inferSelect;
+
+export interface InteractionInput {
+  id: string;
+  tenant?: string;
+  channel: Channel;
+  groupId: string;
+  state: InteractionState;
+  agentId?: string | null;
+  priority?: number;
+  legalPriority?: boolean;
+  contactId?: string | null;
+  data?: Record<string, unknown>;
+  createdAt?: Date;
+  offeredAt?: Date | null;
+  acceptedAt?: Date | null;
+  endedAt?: Date | null;
+  waitSeconds?: number | null;
+  tabulation?: Record<string, unknown> | null;
+}
+
+export interface InteractionFilter {
+  /** Defaults to 'default'. */
+  tenant?: string;
+  state?: InteractionState;
+  channel?: Channel;
+  groupId?: string;
+  agentId?: string;
+  /** Page size, 1…500 (default 50). */
+  limit?: number;
+  /** The nextCursor of the previous page. */
+  cursor?: string;
+}
+
+export interface InteractionPage {
+  items: Interaction[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface ContactInput {
+  /** Generated (UUIDv7) when absent. */
+  id?: string;
+  tenant?: string;
+  name?: string | null;
+  cpf?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
+// Identity columns never change once the interaction exists.
+const IMMUTABLE: readonly string[] = ['id', 'tenant', 'createdAt'];
+
+/**
+ * Inserts the interaction or updates it in place. On update only the fields present in the
+ * input change (a patch), so callers can send just what a routing event altered.
+ */
+export async function upsertInteraction(db: Database, input: InteractionInput): Promise<Interaction> {
+  const changed = (Object.keys(input) as (keyof InteractionInput)[]).filter(
+    (key) => input[key] !== undefined && !IMMUTABLE.includes(key),
+  );
+  const [row] = await db
+    .insert(interactions)
+    .values(input)
+    .onConflictDoUpdate({
+      target: interactions.id,
+      set: { ...replaceFromExcluded(interactions, changed), updatedAt: sql`now()` },
+      setWhere: eq(interactions.tenant, sql.raw('excluded."tenant"')),
+    })
+    .returning();
+  if (!row) throw new DbError('id_taken', `interaction ${input.id} belongs to another tenant`);
+  return row;
+}
+
+export async function getInteraction(db: Database, id: string): Promise<Interaction | undefined> {
+  const [row] = await db.select().from(interactions).where(eq(interactions.id, id));
+  return row;
+}
+
+/** Interactions newest first (created_at, then id), filtered and keyset-paginated. */
+export async function listInteractions(db: Database, filter: InteractionFilter = {}): Promise<InteractionPage> {
+  const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 50), 1), 500);
+  const conditions: SQL[] = [eq(interactions.tenant, filter.tenant ?? 'default')];
+  if (filter.state) conditions.push(eq(interactions.state, filter.state));
+  if (filter.channel) conditions.push(eq(interactions.channel, filter.channel));
+  if (filter.groupId) conditions.push(eq(interactions.groupId, filter.groupId));
+  if (filter.agentId) conditions.push(eq(interactions.agentId, filter.agentId));
+  if (filter.cursor) {
+    // The cursor is the last id seen; its row gives the exact (created_at, id) to continue
+    // after, so no timestamp has to survive a trip through a string. An unknown id ends the list.
+    conditions.push(
+      sql`(${interactions.createdAt}, ${interactions.id}) < (select "c"."created_at", "c"."id" from "interactions" "c" where "c"."id" = ${filter.cursor})`,
+    );
+  }
+  const rows = await db
+    .select()
+    .from(interactions)
+    .where(and(...conditions))
+    .orderBy(desc(interactions.createdAt), desc(interactions.id))
+    .limit(limit + 1);
+  const hasMore = rows.length > limit;
+  const items = hasMore ? rows.slice(0, limit) : rows;
+  return { items, nextCursor: hasMore ? items[items.length - 1]!.id : null };
+}
+
+/** Creates or replaces a contact (PUT semantics: omitted fields are cleared). */
+export async function upsertContact(db: Database, input: ContactInput): Promise<Contact> {
+  const [row] = await db
+    .insert(contacts)
+    .values({ ...input, id: input.id ?? newId() })
+    .onConflictDoUpdate({
+      target: contacts.id,
+      set: replaceFromExcluded(contacts, ['name', 'cpf', 'email', 'phone', 'updatedAt']),
+      setWhere: eq(contacts.tenant, sql.raw('excluded."tenant"')),
+    })
+    .returning();
+  if (!row) throw new DbError('id_taken', `contact ${input.id} belongs to another tenant`);
+  return row;
+}
+
+export async function getContact(db: Database, id: string): Promise<Contact | undefined> {
+  const [row] = await db.select().from(contacts).where(eq(contacts.id, id));
+  return row;
+}

@@ -1,0 +1,5 @@
+// The database schema: every table Atende persists, for queries and drizzle-kit.
+export * from './organization.js';
+export * from './agents.js';
+export * from './interactions.js';
+export * from './events.js';
