@@ -62,7 +62,9 @@ export class Router {
   }
 
   private emit(event: EventInput): void {
-    const e = { ...event, at: this.now } as RoutingEvent;
+    // Callers pass a fresh literal, so stamping it in place saves a copy per event.
+    const e = event as RoutingEvent;
+    e.at = this.now;
     this.state.apply(e);
     this.out.push(e);
   }
@@ -183,7 +185,7 @@ export class Router {
     }
     const revoked = this.revokeOffers(a, state === 'paused' ? 'agent_paused' : 'agent_offline');
     this.emit({ type: 'agent.state_changed', agentId, state, ...(reason !== undefined ? { reason } : {}) });
-    for (const s of revoked) this.matchSession(s);
+    for (const s of inQueueOrder(revoked)) this.matchSession(s);
   }
 
   private revokeOffers(a: AgentRuntime, reason: 'agent_paused' | 'agent_offline'): InteractionRuntime[] {
@@ -200,7 +202,7 @@ export class Router {
       back.push(...this.revokeOffers(a, 'agent_paused'));
       this.emit({ type: 'agent.auto_paused', agentId: a.config.id, reason: this.options.autoPauseReason, misses: a.misses });
     }
-    for (const session of back) this.matchSession(session);
+    for (const session of inQueueOrder(back)) this.matchSession(session);
     this.releaseAgent(a);
   }
 
@@ -270,6 +272,7 @@ export class Router {
           this.matchSession(s);
           break;
         case DeadlineKind.MissCooldown:
+          this.emit({ type: 'interaction.cooldown_ended', interactionId: s.id, agentId: s.misses.find((m) => !m.cooledDown && m.until === d.at)!.agent.config.id });
           this.matchSession(s);
           break;
         case DeadlineKind.TargetEnd:
@@ -292,8 +295,10 @@ export class Router {
     }
     let via = s.group;
     let agent = this.bestAgentIn(s.group, s);
-    if (!agent && s.overflowed) {
-      const over = this.state.groups.get(s.group.config.overflow!.groupId);
+    // The group may have been reconfigured without overflow since the session overflowed.
+    const overflowGroupId = s.group.config.overflow?.groupId;
+    if (!agent && s.overflowed && overflowGroupId !== undefined) {
+      const over = this.state.groups.get(overflowGroupId);
       if (over) {
         agent = this.bestAgentIn(over, s);
         via = over;
@@ -376,7 +381,7 @@ export class Router {
       if (this.now >= s.offerExpiresAt!) throw new RoutingError('offer_expired', 'the offer has expired', { expiresAt: s.offerExpiresAt });
       return { s, a };
     }
-    if (s.lastMiss?.agent === a && s.lastMiss.kind === 'expired') throw new RoutingError('offer_expired', 'the offer has expired');
+    if (s.missBy(a)?.kind === 'expired') throw new RoutingError('offer_expired', 'the offer has expired');
     throw new RoutingError('no_offer', 'this agent holds no offer for the interaction', { state: s.state });
   }
 
@@ -406,4 +411,9 @@ export class Router {
     if (!g) throw new RoutingError('unknown_group', `unknown group ${id}`, { groupId: id });
     return g;
   }
+}
+
+/** Sessions handed back together compete for the same free agents: the one ahead in the queue goes first. */
+function inQueueOrder(sessions: InteractionRuntime[]): InteractionRuntime[] {
+  return sessions.sort((x, y) => x.rank - y.rank || x.seq - y.seq);
 }

@@ -190,6 +190,14 @@ export class AgentRuntime implements AgentCounters {
   }
 }
 
+/** An agent's rejected or expired offer; `cooledDown` once its cooldown was served. */
+export interface Miss {
+  agent: AgentRuntime;
+  kind: 'rejected' | 'expired';
+  until: number;
+  cooledDown?: true;
+}
+
 export interface HistoryEntry {
   at: number;
   kind: 'queued' | 'offered' | 'accepted' | 'missed' | 'transferred' | 'overflowed' | 'ended';
@@ -212,9 +220,12 @@ export class InteractionRuntime {
   overflowAt: number | undefined;
   overflowed = false;
   nextRingAt: number | undefined;
+  /** Counts the times it went back to waiting (requeue, transfer); deadlines carry it. */
+  stint = 0;
   targetAgent: AgentRuntime | undefined;
   targetUntil: number | undefined;
-  lastMiss: { agent: AgentRuntime; kind: 'rejected' | 'expired' | 'revoked'; until: number } | undefined;
+  /** The latest miss of each agent who missed it (a handful at most), kept for accept's answer. */
+  misses: Miss[] = [];
   readonly nodes: SessionNode[] = [];
   readonly history: HistoryEntry[] = [];
 
@@ -235,9 +246,19 @@ export class InteractionRuntime {
     this.queuedAt = at;
   }
 
-  /** Whether the agent is kept away from this session at `now` (it just missed it). */
+  /** Whether the agent is kept away from this session at `now` (it missed it recently). */
   excludes(agent: AgentRuntime, now: number): boolean {
-    const miss = this.lastMiss;
-    return miss !== undefined && miss.agent === agent && miss.kind !== 'revoked' && now < miss.until;
+    const miss = this.missBy(agent);
+    return miss !== undefined && now < miss.until;
+  }
+
+  missBy(agent: AgentRuntime): Miss | undefined {
+    for (const m of this.misses) if (m.agent === agent) return m;
+    return undefined;
+  }
+
+  /** Records the agent's latest miss, replacing an earlier one of the same agent. */
+  noteMiss(miss: Miss): void {
+    this.misses = [...this.misses.filter((m) => m.agent !== miss.agent), miss];
   }
 }

@@ -26,6 +26,8 @@ export interface Deadline extends HeapNode {
   at: number;
   kind: DeadlineKind;
   session: InteractionRuntime;
+  /** The session's wait it belongs to; a timer of an earlier wait never comes back to life. */
+  stint: number;
 }
 
 export class RouterState {
@@ -33,7 +35,8 @@ export class RouterState {
   readonly groupList: GroupRuntime[] = [];
   readonly agents = new Map<string, AgentRuntime>();
   readonly interactions = new Map<string, InteractionRuntime>();
-  readonly deadlines = new IndexedHeap<Deadline>((a, b) => a.at < b.at);
+  /** Deadlines due together fire in queue order, so simultaneous timers never let a newer session jump an older one. */
+  readonly deadlines = new IndexedHeap<Deadline>(deadlineLess);
   /** Sessions that reached `ended` / `abandoned` since start (they leave the live map). */
   ended = 0;
   abandoned = 0;
@@ -92,8 +95,11 @@ export class RouterState {
         const a = s.agent!;
         this.takeBackOffer(s, a);
         const kind = e.type === 'interaction.rejected' ? 'rejected' : e.type === 'interaction.expired' ? 'expired' : 'revoked';
-        if (kind !== 'revoked') a.misses++;
-        s.lastMiss = { agent: a, kind, until: e.at + this.options.missCooldownSeconds * 1000 };
+        // A revoked offer (the agent paused) is no miss: it keeps nobody away from the session.
+        if (kind !== 'revoked') {
+          a.misses++;
+          s.noteMiss({ agent: a, kind, until: e.at + this.options.missCooldownSeconds * 1000 });
+        }
         s.history.push({ at: e.at, kind: 'missed', groupId: s.group.config.id, agentId: a.config.id });
         if (s.targetAgent === a) {
           // The agent it waited for did not take it: it goes to the whole group now.
@@ -101,7 +107,8 @@ export class RouterState {
           s.targetUntil = undefined;
         }
         this.requeue(s, e.at);
-        if (kind !== 'revoked') this.addDeadline(s.lastMiss.until, DeadlineKind.MissCooldown, s);
+        // A new wait: (re)arm the cooldown timers not yet served, earlier misses' included.
+        for (const m of s.misses) if (!m.cooledDown) this.addDeadline(m.until, DeadlineKind.MissCooldown, s);
         return this.refreshAgent(a);
       }
       case 'interaction.ended': {
@@ -139,6 +146,13 @@ export class RouterState {
       }
       case 'interaction.transferred':
         return this.applyTransferred(e);
+      case 'interaction.cooldown_ended': {
+        // Recorded so the served cooldown timer is dead in a replayed state too, not only in
+        // the live deadline heap that popped it.
+        const s = this.interactions.get(e.interactionId)!;
+        s.misses = s.misses.map((m) => (m.agent.config.id === e.agentId ? { ...m, cooledDown: true as const } : m));
+        return;
+      }
       case 'interaction.overflowed': {
         const s = this.interactions.get(e.interactionId)!;
         s.overflowed = true;
@@ -270,13 +284,15 @@ export class RouterState {
     s.agent = undefined;
     s.acceptedAt = undefined;
     s.state = 'queued';
+    s.stint++;
     s.group = this.groups.get(e.toGroupId)!;
     s.group.stats[s.ci]!.waiting++;
     s.targetAgent = e.toAgentId !== undefined ? this.agents.get(e.toAgentId) : undefined;
     s.targetUntil = e.targetUntil;
-    s.lastMiss = a ? { agent: a, kind: 'rejected', until: e.at + this.options.missCooldownSeconds * 1000 } : undefined;
+    // A new group starts a new round: only the transferring agent is kept away for a while.
+    s.misses = a ? [{ agent: a, kind: 'rejected', until: e.at + this.options.missCooldownSeconds * 1000 }] : [];
     s.history.push({ at: e.at, kind: 'transferred', groupId: e.toGroupId, agentId: e.toAgentId });
-    if (s.lastMiss) this.addDeadline(s.lastMiss.until, DeadlineKind.MissCooldown, s);
+    for (const m of s.misses) this.addDeadline(m.until, DeadlineKind.MissCooldown, s);
     this.enterGroup(s, e.at);
   }
 
@@ -307,6 +323,7 @@ export class RouterState {
 
   private requeue(s: InteractionRuntime, at: number): void {
     s.state = 'queued';
+    s.stint++;
     s.agent = undefined;
     s.servedVia = undefined;
     s.offerExpiresAt = undefined;
@@ -425,24 +442,28 @@ export class RouterState {
   // ------------------------------------------------------------ deadlines
 
   addDeadline(at: number, kind: DeadlineKind, session: InteractionRuntime): void {
-    this.deadlines.push({ at, kind, session, index: -1 });
+    this.deadlines.push({ at, kind, session, stint: session.stint, index: -1 });
   }
 
-  /** Whether a deadline still means something (ignoring whether it is due yet). */
+  /**
+   * Whether a deadline still means something (ignoring whether it is due yet). Once dead a
+   * deadline must stay dead: the live heap drops it, a replayed heap still holds it.
+   */
   isLive(d: Deadline): boolean {
     const s = d.session;
-    if (this.interactions.get(s.id) !== s) return false;
+    if (this.interactions.get(s.id) !== s || d.stint !== s.stint) return false;
     switch (d.kind) {
       case DeadlineKind.OfferExpiry:
         return s.state === 'offered' && s.offerExpiresAt === d.at;
       case DeadlineKind.WrapUpEnd:
         return s.state === 'wrapup' && s.wrapUpUntil === d.at;
       case DeadlineKind.Overflow:
-        return s.state === 'queued' && !s.targetAgent && !s.overflowed && s.overflowAt !== undefined && s.overflowAt <= d.at;
+        // The group may have dropped its overflow since the timer was set.
+        return s.state === 'queued' && !s.targetAgent && !s.overflowed && s.overflowAt !== undefined && s.overflowAt <= d.at && s.group.config.overflow !== undefined;
       case DeadlineKind.Ring:
         return s.state === 'queued' && !s.targetAgent && s.nextRingAt !== undefined && s.nextRingAt <= d.at && s.minProficiency > 1;
       case DeadlineKind.MissCooldown:
-        return s.state === 'queued' && s.lastMiss !== undefined && s.lastMiss.until === d.at;
+        return s.state === 'queued' && s.misses.some((m) => !m.cooledDown && m.until === d.at);
       case DeadlineKind.TargetEnd:
         return s.state === 'queued' && s.targetAgent !== undefined && s.targetUntil === d.at;
     }
@@ -455,6 +476,15 @@ export class RouterState {
     }
     return undefined;
   }
+}
+
+function deadlineLess(a: Deadline, b: Deadline): boolean {
+  if (a.at !== b.at) return a.at < b.at;
+  const x = a.session;
+  const y = b.session;
+  if (x.rank !== y.rank) return x.rank < y.rank;
+  if (x.seq !== y.seq) return x.seq < y.seq;
+  return a.kind < b.kind;
 }
 
 function escalationKey(tema: string, categoria: string, level: number): string {

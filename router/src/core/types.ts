@@ -168,6 +168,8 @@ export type RoutingEvent = EventBase &
       }
     | { type: 'interaction.overflowed'; interactionId: string; toGroupId: string }
     | { type: 'interaction.widened'; interactionId: string; minProficiency: Proficiency; untargeted: boolean }
+    /** The agent who missed a still-waiting session may be offered it again. */
+    | { type: 'interaction.cooldown_ended'; interactionId: string; agentId: string }
   );
 
 export type RoutingEventType = RoutingEvent['type'];

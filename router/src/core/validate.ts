@@ -47,7 +47,9 @@ export function validateAgent(a: AgentConfig, state: RouterState): void {
     seen.add(m.groupId);
     if (!isInt(m.proficiency, 1, 5)) invalid('proficiency must be an integer from 1 to 5', 'groups.proficiency');
   }
-  const capacity = a.capacity ?? {};
+  // Checked here, not assumed: applying an agent without it would throw halfway through.
+  if (typeof a.capacity !== 'object' || a.capacity === null) invalid('capacity is required', 'capacity');
+  const capacity = a.capacity;
   for (const key of Object.keys(capacity)) {
     if (!(CHANNELS as readonly string[]).includes(key)) invalid(`unknown channel ${key}`, 'capacity');
   }

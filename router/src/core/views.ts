@@ -217,9 +217,9 @@ export function snapshot(state: RouterState): unknown {
     }
   }
   const interactions = [...state.interactions.values()]
-    .map((s) => ({ ...interactionView(s), lastMiss: s.lastMiss && { ...s.lastMiss, agent: s.lastMiss.agent.config.id }, overflowAt: s.overflowAt, nextRingAt: s.nextRingAt, targetUntil: s.targetUntil }))
+    .map((s) => ({ ...interactionView(s), misses: s.misses.map((m) => ({ ...m, agent: m.agent.config.id })), overflowAt: s.overflowAt, nextRingAt: s.nextRingAt, targetUntil: s.targetUntil }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   const agents = [...state.agents.values()].map(agentView).sort((a, b) => (a.id < b.id ? -1 : 1));
   const groups = state.groupList.map((g) => ({ config: g.config, stats: g.stats }));
-  return { groups, agents, interactions, queues, ended: state.ended, abandoned: state.abandoned, nextDeadline: state.nextDeadline() };
+  return structuredClone({ groups, agents, interactions, queues, ended: state.ended, abandoned: state.abandoned, nextDeadline: state.nextDeadline() });
 }

@@ -1,5 +1,5 @@
 // Small builders for routing-core tests: a router with groups and agents at a fixed clock.
-import { Router, type AgentConfig, type Command, type GroupConfig, type Outcome, type RoutingEvent } from '../../src/core/index.js';
+import { Router, agentView, interactionView, type AgentConfig, type Command, type GroupConfig, type Outcome, type RoutingEvent } from '../../src/core/index.js';
 
 export const T0 = Date.UTC(2026, 10, 23, 13, 0, 0); // Monday 10:00 in São Paulo
 
@@ -67,4 +67,26 @@ export class Harness {
   state(id: string): string | undefined {
     return this.router.state.interactions.get(id)?.state;
   }
+
+  interaction(id: string) {
+    const s = this.router.state.interactions.get(id);
+    if (!s) throw new Error(`no live interaction ${id}`);
+    return interactionView(s);
+  }
+
+  agent(id: string) {
+    const a = this.router.state.agents.get(id);
+    if (!a) throw new Error(`no agent ${id}`);
+    return agentView(a);
+  }
+}
+
+/** The event types of a decision, in order. */
+export function types(events: RoutingEvent[]): string[] {
+  return events.map((e) => e.type);
+}
+
+/** The events of one type, typed. */
+export function eventsOf<T extends RoutingEvent['type']>(events: RoutingEvent[], type: T): Extract<RoutingEvent, { type: T }>[] {
+  return events.filter((e): e is Extract<RoutingEvent, { type: T }> => e.type === type);
 }
