@@ -2,6 +2,8 @@
 // contiguous numbers instead of chasing pointers to scattered objects (measured: removal from a
 // pointer heap of sessions cost ~4 µs, nearly all cache misses). Removal is lazy: an entry is
 // marked dead and skipped when it surfaces; the heap compacts when the dead outnumber the live.
+// Entries are a value reference plus numbers (no per-entry object), so a heap allocates nothing
+// per push: that matters, since young objects pointed to from these old arrays slow every scavenge.
 
 const INITIAL = 16;
 
@@ -10,13 +12,15 @@ abstract class LazyHeap<V> {
   protected k1 = new Float64Array(INITIAL);
   protected k2 = new Float64Array(INITIAL);
   protected k3 = new Float64Array(INITIAL);
+  /** Liveness tag of each entry, checked against its value by isLive. */
+  protected tags = new Float64Array(INITIAL);
   protected values: (V | undefined)[] = [];
   /** Entries in the arrays, dead ones included. */
   protected length = 0;
   /** Entries still meant to be there. */
   live = 0;
 
-  protected abstract isLive(value: V, index: number): boolean;
+  protected abstract isLive(value: V, tag: number): boolean;
 
   get size(): number {
     return this.live;
@@ -30,7 +34,7 @@ abstract class LazyHeap<V> {
     return this.k3[i]! < this.k3[j]!;
   }
 
-  protected pushEntry(value: V, a: number, b: number, c: number): void {
+  protected pushEntry(value: V, a: number, b: number, c: number, tag: number): void {
     if (this.length === this.k1.length) this.grow();
     let i = this.length++;
     this.live++;
@@ -38,6 +42,7 @@ abstract class LazyHeap<V> {
     const k1 = this.k1;
     const k2 = this.k2;
     const k3 = this.k3;
+    const tags = this.tags;
     const values = this.values;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -45,19 +50,21 @@ abstract class LazyHeap<V> {
       k1[i] = k1[p]!;
       k2[i] = k2[p]!;
       k3[i] = k3[p]!;
+      tags[i] = tags[p]!;
       values[i] = values[p];
       i = p;
     }
     k1[i] = a;
     k2[i] = b;
     k3[i] = c;
+    tags[i] = tag;
     values[i] = value;
   }
 
   /** Index of the best live entry (dropping dead ones from the top), or -1. */
   protected topIndex(): number {
     while (this.length > 0) {
-      if (this.isLive(this.values[0]!, 0)) return 0;
+      if (this.isLive(this.values[0]!, this.tags[0]!)) return 0;
       this.popTop();
     }
     return -1;
@@ -68,6 +75,7 @@ abstract class LazyHeap<V> {
     const k1 = this.k1;
     const k2 = this.k2;
     const k3 = this.k3;
+    const tags = this.tags;
     const values = this.values;
     if (last === 0) {
       values[0] = undefined;
@@ -76,6 +84,7 @@ abstract class LazyHeap<V> {
     const a = k1[last]!;
     const b = k2[last]!;
     const c = k3[last]!;
+    const t = tags[last]!;
     const v = values[last]!;
     values[last] = undefined;
     let i = 0;
@@ -87,12 +96,14 @@ abstract class LazyHeap<V> {
       k1[i] = k1[child]!;
       k2[i] = k2[child]!;
       k3[i] = k3[child]!;
+      tags[i] = tags[child]!;
       values[i] = values[child];
       i = child;
     }
     k1[i] = a;
     k2[i] = b;
     k3[i] = c;
+    tags[i] = t;
     values[i] = v;
   }
 
@@ -111,10 +122,11 @@ abstract class LazyHeap<V> {
     let n = 0;
     for (let i = 0; i < this.length; i++) {
       const v = this.values[i]!;
-      if (!this.isLive(v, i)) continue;
+      if (!this.isLive(v, this.tags[i]!)) continue;
       this.k1[n] = this.k1[i]!;
       this.k2[n] = this.k2[i]!;
       this.k3[n] = this.k3[i]!;
+      this.tags[n] = this.tags[i]!;
       this.values[n] = v;
       n++;
     }
@@ -145,6 +157,9 @@ abstract class LazyHeap<V> {
     const t3 = this.k3[i]!;
     this.k3[i] = this.k3[j]!;
     this.k3[j] = t3;
+    const t4 = this.tags[i]!;
+    this.tags[i] = this.tags[j]!;
+    this.tags[j] = t4;
     const tv = this.values[i];
     this.values[i] = this.values[j];
     this.values[j] = tv;
@@ -152,7 +167,7 @@ abstract class LazyHeap<V> {
 
   private grow(): void {
     const size = this.k1.length * 2;
-    for (const key of ['k1', 'k2', 'k3'] as const) {
+    for (const key of ['k1', 'k2', 'k3', 'tags'] as const) {
       const next = new Float64Array(size);
       next.set(this[key]);
       this[key] = next;
@@ -163,10 +178,10 @@ abstract class LazyHeap<V> {
    * Best live entry that `accept` takes, visiting only entries better than the answer
    * (best-first over the tree). Rejections are rare, so a linear frontier is cheapest.
    */
-  protected findFirstIndex(accept: (value: V) => boolean): number {
+  protected findFirstIndex(accept: (value: V, tag: number) => boolean): number {
     const top = this.topIndex();
     if (top < 0) return -1;
-    if (accept(this.values[0]!)) return 0;
+    if (accept(this.values[0]!, this.tags[0]!)) return 0;
     const frontier: number[] = [];
     if (this.length > 1) frontier.push(1);
     if (this.length > 2) frontier.push(2);
@@ -177,109 +192,109 @@ abstract class LazyHeap<V> {
       frontier[best] = frontier[frontier.length - 1]!;
       frontier.pop();
       const v = this.values[i]!;
-      if (this.isLive(v, i) && accept(v)) return i;
+      const tag = this.tags[i]!;
+      if (this.isLive(v, tag) && accept(v, tag)) return i;
       if (2 * i + 1 < this.length) frontier.push(2 * i + 1);
       if (2 * i + 2 < this.length) frontier.push(2 * i + 2);
     }
     return -1;
   }
 
-  /** Live values in no particular order (for views and snapshots). */
-  liveValues(): V[] {
-    const out: V[] = [];
+  /** Live values with their tags, in no particular order (for views and snapshots). */
+  protected liveEntries(): { value: V; tag: number }[] {
+    const out: { value: V; tag: number }[] = [];
     for (let i = 0; i < this.length; i++) {
-      const v = this.values[i]!;
-      if (this.isLive(v, i)) out.push(v);
+      const value = this.values[i]!;
+      const tag = this.tags[i]!;
+      if (this.isLive(value, tag)) out.push({ value, tag });
     }
     return out;
   }
 }
 
-/** An entry of a session queue; `dead` once the session left this queue. */
-export interface QueueEntry<S> {
-  session: S;
-  dead: boolean;
+/** What a session queue needs of its sessions: a placement version, bumped when it leaves. */
+export interface PlacedSession {
+  placement: number;
 }
 
-/** Waiting sessions ordered by (rank, seq): aged waiting time, then arrival order. */
-export class SessionQueue<S> extends LazyHeap<QueueEntry<S>> {
-  protected isLive(entry: QueueEntry<S>): boolean {
-    return !entry.dead;
+/**
+ * Waiting sessions ordered by (rank, seq): aged waiting time, then arrival order. A session
+ * may sit in several queues at once (home and overflow group); leaving bumps its placement
+ * version, which kills all its entries together, and each queue is told to count one fewer.
+ */
+export class SessionQueue<S extends PlacedSession> extends LazyHeap<S> {
+  protected isLive(session: S, tag: number): boolean {
+    return session.placement === tag;
   }
 
-  push(session: S, rank: number, seq: number): QueueEntry<S> {
-    const entry: QueueEntry<S> = { session, dead: false };
-    this.pushEntry(entry, rank, seq, 0);
-    return entry;
+  push(session: S, rank: number, seq: number): void {
+    this.pushEntry(session, rank, seq, 0, session.placement);
   }
 
-  remove(entry: QueueEntry<S>): void {
-    if (entry.dead) return;
-    entry.dead = true;
+  /** One of this queue's entries died (its session's placement version was bumped). */
+  removed(): void {
     this.noteDead();
   }
 
-  peek(): QueueEntry<S> | undefined {
+  peek(): S | undefined {
     const i = this.topIndex();
     return i < 0 ? undefined : this.values[i];
   }
 
-  findFirst(accept: (session: S) => boolean): QueueEntry<S> | undefined {
-    const i = this.findFirstIndex((entry) => accept(entry.session));
+  findFirst(accept: (session: S) => boolean): S | undefined {
+    const i = this.findFirstIndex((session) => accept(session));
     return i < 0 ? undefined : this.values[i];
   }
 
-  entries(): QueueEntry<S>[] {
-    return this.liveValues();
+  sessions(): S[] {
+    return this.liveEntries().map((e) => e.value);
   }
 }
 
-/** What an agent heap needs to know about its agents: a version per slot, bumped on every change. */
+/**
+ * What an agent heap needs of its agents: the version of the entry each slot holds (0: none).
+ * Versions come from one sequence per agent, so a stale entry can never match again.
+ */
 export interface VersionedAgent {
   readonly slotVersions: number[];
+  versionSeq: number;
 }
 
-interface AgentEntry<A> {
-  agent: A;
-  slot: number;
-  version: number;
-}
+/** Slots per agent are below this; a tag packs version * SLOT_SPAN + slot. */
+const SLOT_SPAN = 4096;
 
 /** Agents free for new work, keyed by the group strategy's (k1, k2) and the agent ordinal. */
-export class AgentHeap<A extends VersionedAgent> extends LazyHeap<AgentEntry<A>> {
-  protected isLive(entry: AgentEntry<A>): boolean {
-    return entry.agent.slotVersions[entry.slot] === entry.version;
+export class AgentHeap<A extends VersionedAgent> extends LazyHeap<A> {
+  protected isLive(agent: A, tag: number): boolean {
+    const slot = tag % SLOT_SPAN;
+    return agent.slotVersions[slot] === (tag - slot) / SLOT_SPAN;
   }
 
-  /** Add (or re-key) the agent's entry for `slot`; any previous entry of that slot dies. */
+  /** Add (or re-key) the agent's entry for `slot`; the previous entry of that slot dies. */
   put(agent: A, slot: number, k1: number, k2: number, ordinal: number, wasIn: boolean): void {
-    const version = ++agent.slotVersions[slot]!;
+    const version = ++agent.versionSeq;
+    agent.slotVersions[slot] = version;
     if (wasIn) this.noteDead();
-    this.pushEntry({ agent, slot, version }, k1, k2, ordinal);
+    this.pushEntry(agent, k1, k2, ordinal, version * SLOT_SPAN + slot);
   }
 
   remove(agent: A, slot: number): void {
-    agent.slotVersions[slot]!++;
+    agent.slotVersions[slot] = 0;
     this.noteDead();
   }
 
-  peek(): A | undefined {
+  /** The best agent and the slot its entry is filed under. */
+  peek(): { agent: A; slot: number } | undefined {
     const i = this.topIndex();
-    return i < 0 ? undefined : this.values[i]!.agent;
+    return i < 0 ? undefined : { agent: this.values[i]!, slot: this.tags[i]! % SLOT_SPAN };
   }
 
-  /** Keys of the current top, to compare heads across heaps of one group. */
-  topKeys(): [number, number, number] | undefined {
-    const i = this.topIndex();
-    return i < 0 ? undefined : [this.k1[i]!, this.k2[i]!, this.k3[i]!];
+  findFirst(accept: (agent: A) => boolean): { agent: A; slot: number } | undefined {
+    const i = this.findFirstIndex((agent) => accept(agent));
+    return i < 0 ? undefined : { agent: this.values[i]!, slot: this.tags[i]! % SLOT_SPAN };
   }
 
-  findFirst(accept: (agent: A) => boolean): { agent: A; k1: number; k2: number; k3: number } | undefined {
-    const i = this.findFirstIndex((entry) => accept(entry.agent));
-    return i < 0 ? undefined : { agent: this.values[i]!.agent, k1: this.k1[i]!, k2: this.k2[i]!, k3: this.k3[i]! };
-  }
-
-  agents(): A[] {
-    return this.liveValues().map((e) => e.agent);
+  entries(): { agent: A; slot: number }[] {
+    return this.liveEntries().map((e) => ({ agent: e.value, slot: e.tag % SLOT_SPAN }));
   }
 }

@@ -3,7 +3,7 @@
 
 import { RoutingError } from './errors.js';
 import { openState, type OpenState } from './hours.js';
-import { type AgentRuntime, type AgentNode, type GroupRuntime, type InteractionRuntime, type SessionNode, agentLess, sessionLess, LEVELS, CHANNEL_COUNT } from './runtime.js';
+import { type AgentRuntime, type GroupRuntime, type InteractionRuntime, sessionBefore, LEVELS, CHANNEL_COUNT } from './runtime.js';
 import { DeadlineKind, RouterState } from './state.js';
 import { validateAgent, validateEnqueue, validateGroup } from './validate.js';
 import {
@@ -309,44 +309,63 @@ export class Router {
 
   private bestAgentIn(g: GroupRuntime, s: InteractionRuntime): AgentRuntime | undefined {
     const byLevel = g.agents[s.ci]!;
-    let best: AgentNode | undefined;
+    const now = this.now;
+    let best: AgentRuntime | undefined;
+    let bestK1 = 0;
+    let bestK2 = 0;
     for (let p = s.minProficiency; p <= LEVELS; p++) {
       const heap = byLevel[p]!;
-      let node = heap.peek();
-      if (!node) continue;
-      if (s.excludes(node.agent, this.now)) node = heap.findFirst((n) => !s.excludes(n.agent, this.now));
-      if (node && (!best || agentLess(node, best))) best = node;
+      let entry = heap.peek();
+      if (!entry) continue;
+      if (s.excludes(entry.agent, now)) entry = heap.findFirst((agent) => !s.excludes(agent, now));
+      if (!entry) continue;
+      // Heaps of one group share its strategy, so their keys compare directly.
+      const a = entry.agent;
+      const k1 = a.slotK1[entry.slot]!;
+      const k2 = a.slotK2[entry.slot]!;
+      if (!best || k1 < bestK1 || (k1 === bestK1 && (k2 < bestK2 || (k2 === bestK2 && a.ordinal < best.ordinal)))) {
+        best = a;
+        bestK1 = k1;
+        bestK2 = k2;
+      }
     }
-    return best?.agent;
+    return best;
   }
 
   /** An agent has room: give it the best waiting sessions across its groups and channels. */
   private releaseAgent(a: AgentRuntime): void {
     const now = this.now;
-    const accept = (n: SessionNode): boolean => !n.session.excludes(a, now);
+    const accept = (s: InteractionRuntime): boolean => !s.excludes(a, now);
     while (a.presence === 'available') {
-      let best: SessionNode | undefined;
+      let best: InteractionRuntime | undefined;
+      let bestVia: GroupRuntime | undefined;
       for (let c = 0; c < CHANNEL_COUNT; c++) {
         if (!a.canTake(c)) continue;
         const personal = a.personal[c];
         if (personal && personal.size > 0) {
-          const node = personal.peek()!;
-          if (!best || sessionLess(node, best)) best = node;
+          const s = personal.peek()!;
+          if (!best || sessionBefore(s, best)) {
+            best = s;
+            bestVia = s.group;
+          }
         }
         for (const m of a.memberships) {
           const mask = m.group.queueMask[c]!;
           if (mask === 0) continue;
           for (let level = 1; level <= m.proficiency; level++) {
             if ((mask & (1 << level)) === 0) continue;
-            const heap = m.group.queues[c]![level]!;
-            let node = heap.peek();
-            if (node && !accept(node)) node = heap.findFirst(accept);
-            if (node && (!best || sessionLess(node, best))) best = node;
+            const queue = m.group.queues[c]![level]!;
+            let s = queue.peek();
+            if (s && !accept(s)) s = queue.findFirst(accept);
+            if (s && (!best || sessionBefore(s, best))) {
+              best = s;
+              bestVia = m.group;
+            }
           }
         }
       }
       if (!best) return;
-      this.offer(best.session, a, best.group ?? best.session.group);
+      this.offer(best, a, bestVia!);
     }
   }
 

@@ -1,7 +1,7 @@
 // Live runtime records of groups, agents and interactions, and the heaps that index them.
 // An agent's state is which heaps it sits in; a waiting session's state is which queues hold it.
 
-import { IndexedHeap, type HeapNode } from './heap.js';
+import { AgentHeap as LazyAgentHeap, SessionQueue } from './queues.js';
 import { strategies, type AgentCounters, type Strategy } from './strategies/index.js';
 import type { OpenState } from './hours.js';
 import {
@@ -20,38 +20,16 @@ export const VOICE_MASK = (1 << CHANNEL_INDEX.phone) | (1 << CHANNEL_INDEX.video
 export const TEXT_MASK = (1 << CHANNEL_INDEX.chat) | (1 << CHANNEL_INDEX.whatsapp);
 export const LEVELS = 5; // proficiency 1..5
 
-export interface AgentNode extends HeapNode {
-  agent: AgentRuntime;
-  k1: number;
-  k2: number;
+export type WaitingQueue = SessionQueue<InteractionRuntime>;
+export type AgentHeap = LazyAgentHeap<AgentRuntime>;
+
+/** Queue order: aged waiting time (rank), then arrival order. */
+export function sessionBefore(x: InteractionRuntime, y: InteractionRuntime): boolean {
+  return x.rank < y.rank || (x.rank === y.rank && x.seq < y.seq);
 }
 
-export interface SessionNode extends HeapNode {
-  session: InteractionRuntime;
-  /** The group whose queue holds the node, or undefined for an agent's personal queue. */
-  group: GroupRuntime | undefined;
-  heap: SessionHeap;
-}
-
-export type AgentHeap = IndexedHeap<AgentNode>;
-export type SessionHeap = IndexedHeap<SessionNode>;
-
-function agentLess(a: AgentNode, b: AgentNode): boolean {
-  if (a.k1 !== b.k1) return a.k1 < b.k1;
-  if (a.k2 !== b.k2) return a.k2 < b.k2;
-  return a.agent.ordinal < b.agent.ordinal;
-}
-
-export function sessionLess(a: SessionNode, b: SessionNode): boolean {
-  const x = a.session;
-  const y = b.session;
-  if (x.rank !== y.rank) return x.rank < y.rank;
-  return x.seq < y.seq;
-}
-
-export const newAgentHeap = (): AgentHeap => new IndexedHeap<AgentNode>(agentLess);
-export const newSessionHeap = (): SessionHeap => new IndexedHeap<SessionNode>(sessionLess);
-export { agentLess };
+export const newAgentHeap = (): AgentHeap => new LazyAgentHeap<AgentRuntime>();
+export const newSessionQueue = (): WaitingQueue => new SessionQueue<InteractionRuntime>();
 
 export interface ChannelStats {
   /** Sessions of this group and channel waiting for an agent (queued or offered). */
@@ -78,7 +56,7 @@ export class GroupRuntime {
   config: GroupConfig;
   strategy: Strategy;
   /** queues[channel][minProficiency] — waiting sessions by required proficiency. */
-  readonly queues: SessionHeap[][] = [];
+  readonly queues: WaitingQueue[][] = [];
   /** Bit `level` set when queues[channel][level] is not empty. */
   readonly queueMask: number[] = new Array<number>(CHANNEL_COUNT).fill(0);
   /** agents[channel][proficiency] — agents who can take a new session on that channel now. */
@@ -94,10 +72,10 @@ export class GroupRuntime {
     this.config = config;
     this.strategy = strategies[config.strategy];
     for (let c = 0; c < CHANNEL_COUNT; c++) {
-      const q: SessionHeap[] = [];
+      const q: WaitingQueue[] = [];
       const a: AgentHeap[] = [];
       for (let l = 0; l <= LEVELS; l++) {
-        q.push(newSessionHeap());
+        q.push(newSessionQueue());
         a.push(newAgentHeap());
       }
       this.queues.push(q);
@@ -137,12 +115,18 @@ export class AgentRuntime implements AgentCounters {
   readonly todayByGroup = new Map<number, number>();
   private readonly lastOfferByGroup = new Map<number, number>();
   memberships: Membership[] = [];
-  /** nodes[m * CHANNEL_COUNT + c]: this agent in memberships[m].group.agents[c][proficiency]. */
-  nodes: AgentNode[] = [];
+  /**
+   * Per slot m * CHANNEL_COUNT + c (this agent in memberships[m].group.agents[c][proficiency]):
+   * the version of its live heap entry (0: none) and the keys it was filed under.
+   */
+  slotVersions: number[] = [];
+  slotK1: number[] = [];
+  slotK2: number[] = [];
+  versionSeq = 0;
   /** Bit c set when the agent sits in the agent heaps of channel c. */
   inHeapsMask = 0;
   /** Sessions transferred to or preferring this agent, per channel. */
-  readonly personal: (SessionHeap | undefined)[] = new Array<SessionHeap | undefined>(CHANNEL_COUNT);
+  readonly personal: (WaitingQueue | undefined)[] = new Array<WaitingQueue | undefined>(CHANNEL_COUNT);
 
   constructor(
     readonly ordinal: number,
@@ -180,10 +164,10 @@ export class AgentRuntime implements AgentCounters {
     return true;
   }
 
-  personalQueue(c: number): SessionHeap {
+  personalQueue(c: number): WaitingQueue {
     let q = this.personal[c];
     if (!q) {
-      q = newSessionHeap();
+      q = newSessionQueue();
       this.personal[c] = q;
     }
     return q;
@@ -226,7 +210,13 @@ export class InteractionRuntime {
   targetUntil: number | undefined;
   /** The latest miss of each agent who missed it (a handful at most), kept for accept's answer. */
   misses: Miss[] = [];
-  readonly nodes: SessionNode[] = [];
+  /** Version of the session's queue entries; bumped when it leaves the queues (kills them all). */
+  placement = 1;
+  /** Where it waits now: an agent's personal queue, or its group's (and the overflow group's). */
+  placedPersonal: WaitingQueue | undefined;
+  placedHome: GroupRuntime | undefined;
+  placedOverflow: GroupRuntime | undefined;
+  placedLevel = 0;
   readonly history: HistoryEntry[] = [];
 
   constructor(

@@ -8,7 +8,7 @@ import {
   CHANNEL_COUNT,
   GroupRuntime,
   InteractionRuntime,
-  type SessionNode,
+  type WaitingQueue,
 } from './runtime.js';
 import { strategies } from './strategies/index.js';
 import { type EventOf, type RouterOptions, type RoutingEvent } from './types.js';
@@ -44,6 +44,7 @@ export class RouterState {
   private offerSeq = 0;
   private nextDayAt = -Infinity;
   private readonly escalation = new Map<string, GroupRuntime>();
+  private readonly scratchKey = { k1: 0, k2: 0 };
 
   constructor(readonly options: RouterOptions) {}
 
@@ -215,11 +216,11 @@ export class RouterState {
     a.config = config;
     a.setCapacity(config);
     a.memberships = config.groups.map((m) => ({ group: this.groups.get(m.groupId)!, proficiency: m.proficiency }));
-    a.nodes = [];
-    for (const m of a.memberships) {
-      m.group.members.add(a);
-      for (let c = 0; c < CHANNEL_COUNT; c++) a.nodes.push({ agent: a, k1: 0, k2: 0, index: -1 });
-    }
+    const slots = a.memberships.length * CHANNEL_COUNT;
+    a.slotVersions = new Array<number>(slots).fill(0);
+    a.slotK1 = new Array<number>(slots).fill(0);
+    a.slotK2 = new Array<number>(slots).fill(0);
+    for (const m of a.memberships) m.group.members.add(a);
     this.refreshAgent(a);
   }
 
@@ -363,39 +364,55 @@ export class RouterState {
 
   place(s: InteractionRuntime): void {
     if (s.targetAgent) {
-      this.insert(s, undefined, s.targetAgent.personalQueue(s.ci));
+      const queue = s.targetAgent.personalQueue(s.ci);
+      queue.push(s, s.rank, s.seq);
+      s.placedPersonal = queue;
       return;
     }
+    s.placedLevel = s.minProficiency;
     this.insertInGroup(s, s.group);
+    s.placedHome = s.group;
     if (s.overflowed) {
       const over = this.groups.get(s.group.config.overflow?.groupId ?? '');
-      if (over && over !== s.group) this.insertInGroup(s, over);
+      if (over && over !== s.group) {
+        this.insertInGroup(s, over);
+        s.placedOverflow = over;
+      }
     }
   }
 
   private insertInGroup(s: InteractionRuntime, g: GroupRuntime): void {
-    this.insert(s, g, g.queues[s.ci]![s.minProficiency]!);
+    g.queues[s.ci]![s.minProficiency]!.push(s, s.rank, s.seq);
     g.queueMask[s.ci]! |= 1 << s.minProficiency;
   }
 
-  private insert(s: InteractionRuntime, group: GroupRuntime | undefined, heap: SessionNode['heap']): void {
-    const node: SessionNode = { session: s, group, heap, index: -1 };
-    heap.push(node);
-    s.nodes.push(node);
+  unplace(s: InteractionRuntime): void {
+    s.placement++;
+    if (s.placedPersonal) {
+      s.placedPersonal.removed();
+      s.placedPersonal = undefined;
+    }
+    if (s.placedHome) {
+      this.leaveGroup(s, s.placedHome);
+      s.placedHome = undefined;
+    }
+    if (s.placedOverflow) {
+      this.leaveGroup(s, s.placedOverflow);
+      s.placedOverflow = undefined;
+    }
   }
 
-  unplace(s: InteractionRuntime): void {
-    for (const node of s.nodes) {
-      node.heap.remove(node);
-      if (node.group && node.heap.size === 0) node.group.queueMask[s.ci]! &= ~(1 << s.minProficiency);
-    }
-    s.nodes.length = 0;
+  private leaveGroup(s: InteractionRuntime, g: GroupRuntime): void {
+    const queue = g.queues[s.ci]![s.placedLevel]!;
+    queue.removed();
+    if (queue.size === 0) g.queueMask[s.ci]! &= ~(1 << s.placedLevel);
   }
 
   // ------------------------------------------------------------ agent heaps
 
   /** Put the agent in (or take it out of) each channel's heaps per what it can take now, re-keyed. */
   refreshAgent(a: AgentRuntime): void {
+    const key = this.scratchKey;
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       const want = a.canTake(c);
       const bit = 1 << c;
@@ -403,15 +420,18 @@ export class RouterState {
       if (!want && !has) continue;
       for (let m = 0; m < a.memberships.length; m++) {
         const { group, proficiency } = a.memberships[m]!;
-        const node = a.nodes[m * CHANNEL_COUNT + c]!;
+        const slot = m * CHANNEL_COUNT + c;
         const heap = group.agents[c]![proficiency]!;
         if (!want) {
-          heap.remove(node);
+          heap.remove(a, slot);
           continue;
         }
-        group.strategy.score(a, group.index, node);
-        if (has) heap.update(node);
-        else heap.push(node);
+        group.strategy.score(a, group.index, key);
+        // Most changes leave this group's key alone (round-robin, other channels): skip the heap.
+        if (has && key.k1 === a.slotK1[slot] && key.k2 === a.slotK2[slot]) continue;
+        a.slotK1[slot] = key.k1;
+        a.slotK2[slot] = key.k2;
+        heap.put(a, slot, key.k1, key.k2, a.ordinal, has);
       }
       if (want) a.inHeapsMask |= bit;
       else a.inHeapsMask &= ~bit;
@@ -419,10 +439,15 @@ export class RouterState {
   }
 
   private rescoreGroup(g: GroupRuntime): void {
+    const key = this.scratchKey;
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       for (const heap of g.agents[c]!) {
-        for (const node of heap.items) g.strategy.score(node.agent, g.index, node);
-        heap.heapify();
+        for (const { agent, slot } of heap.entries()) {
+          g.strategy.score(agent, g.index, key);
+          agent.slotK1[slot] = key.k1;
+          agent.slotK2[slot] = key.k2;
+          heap.put(agent, slot, key.k1, key.k2, agent.ordinal, true);
+        }
       }
     }
   }

@@ -2,7 +2,7 @@
 // and a canonical snapshot used to prove that replaying the event log rebuilds the same state.
 
 import type { AgentRuntime, InteractionRuntime, GroupRuntime, HistoryEntry } from './runtime.js';
-import { CHANNEL_COUNT, sessionLess } from './runtime.js';
+import { CHANNEL_COUNT, sessionBefore } from './runtime.js';
 import type { RouterState } from './state.js';
 import { CHANNELS, type Channel, type InteractionState, type Presence } from './types.js';
 
@@ -208,11 +208,11 @@ export function snapshot(state: RouterState): unknown {
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       g.queues[c]!.forEach((heap, level) => {
         if (heap.size === 0) return;
-        queues[`${g.config.id}/${CHANNELS[c]}/${level}`] = [...heap.items].sort((x, y) => (sessionLess(x, y) ? -1 : 1)).map((n) => n.session.id);
+        queues[`${g.config.id}/${CHANNELS[c]}/${level}`] = heap.sessions().sort((x, y) => (sessionBefore(x, y) ? -1 : 1)).map((x) => x.id);
       });
       g.agents[c]!.forEach((heap, level) => {
         if (heap.size === 0) return;
-        queues[`agents:${g.config.id}/${CHANNELS[c]}/${level}`] = heap.items.map((n) => n.agent.config.id).sort();
+        queues[`agents:${g.config.id}/${CHANNELS[c]}/${level}`] = heap.entries().map((e) => e.agent.config.id).sort();
       });
     }
   }
