@@ -5,15 +5,16 @@
 // Entries are a value reference plus numbers (no per-entry object), so a heap allocates nothing
 // per push: that matters, since young objects pointed to from these old arrays slow every scavenge.
 
-const INITIAL = 16;
+const STRIDE = 4; // k1, k2, k3, tag of one entry side by side: one cache line per sibling pair
+const EMPTY = new Float64Array(0);
 
-/** Min-heap of entries keyed by (k1, k2, k3), values by index; removal by tombstone. */
+/**
+ * Min-heap of entries keyed by (k1, k2, k3), with a liveness tag and a value reference each;
+ * removal by tombstone. Memory is allocated on the first push: most (group, channel, level)
+ * heaps of a large agency stay empty, and a touched heap is one array of numbers plus one of values.
+ */
 abstract class LazyHeap<V> {
-  protected k1 = new Float64Array(INITIAL);
-  protected k2 = new Float64Array(INITIAL);
-  protected k3 = new Float64Array(INITIAL);
-  /** Liveness tag of each entry, checked against its value by isLive. */
-  protected tags = new Float64Array(INITIAL);
+  protected keys: Float64Array = EMPTY;
   protected values: (V | undefined)[] = [];
   /** Entries in the arrays, dead ones included. */
   protected length = 0;
@@ -26,45 +27,50 @@ abstract class LazyHeap<V> {
     return this.live;
   }
 
+  protected tagAt(i: number): number {
+    return this.keys[i * STRIDE + 3]!;
+  }
+
   protected less(i: number, j: number): boolean {
-    const k1 = this.k1;
-    if (k1[i] !== k1[j]) return k1[i]! < k1[j]!;
-    const k2 = this.k2;
-    if (k2[i] !== k2[j]) return k2[i]! < k2[j]!;
-    return this.k3[i]! < this.k3[j]!;
+    const k = this.keys;
+    const a = i * STRIDE;
+    const b = j * STRIDE;
+    if (k[a] !== k[b]) return k[a]! < k[b]!;
+    if (k[a + 1] !== k[b + 1]) return k[a + 1]! < k[b + 1]!;
+    return k[a + 2]! < k[b + 2]!;
   }
 
   protected pushEntry(value: V, a: number, b: number, c: number, tag: number): void {
-    if (this.length === this.k1.length) this.grow();
+    if ((this.length + 1) * STRIDE > this.keys.length) this.grow();
     let i = this.length++;
     this.live++;
-    // Sift up with a hole: parents move down until the new key finds its place.
-    const k1 = this.k1;
-    const k2 = this.k2;
-    const k3 = this.k3;
-    const tags = this.tags;
+    const k = this.keys;
     const values = this.values;
+    // Sift up with a hole: parents move down until the new key finds its place.
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (k1[p]! < a || (k1[p] === a && (k2[p]! < b || (k2[p] === b && k3[p]! <= c)))) break;
-      k1[i] = k1[p]!;
-      k2[i] = k2[p]!;
-      k3[i] = k3[p]!;
-      tags[i] = tags[p]!;
+      const q = p * STRIDE;
+      if (k[q]! < a || (k[q] === a && (k[q + 1]! < b || (k[q + 1] === b && k[q + 2]! <= c)))) break;
+      const d = i * STRIDE;
+      k[d] = k[q]!;
+      k[d + 1] = k[q + 1]!;
+      k[d + 2] = k[q + 2]!;
+      k[d + 3] = k[q + 3]!;
       values[i] = values[p];
       i = p;
     }
-    k1[i] = a;
-    k2[i] = b;
-    k3[i] = c;
-    tags[i] = tag;
+    const d = i * STRIDE;
+    k[d] = a;
+    k[d + 1] = b;
+    k[d + 2] = c;
+    k[d + 3] = tag;
     values[i] = value;
   }
 
   /** Index of the best live entry (dropping dead ones from the top), or -1. */
   protected topIndex(): number {
     while (this.length > 0) {
-      if (this.isLive(this.values[0]!, this.tags[0]!)) return 0;
+      if (this.isLive(this.values[0]!, this.keys[3]!)) return 0;
       this.popTop();
     }
     return -1;
@@ -72,19 +78,17 @@ abstract class LazyHeap<V> {
 
   protected popTop(): void {
     const last = --this.length;
-    const k1 = this.k1;
-    const k2 = this.k2;
-    const k3 = this.k3;
-    const tags = this.tags;
+    const k = this.keys;
     const values = this.values;
     if (last === 0) {
       values[0] = undefined;
       return;
     }
-    const a = k1[last]!;
-    const b = k2[last]!;
-    const c = k3[last]!;
-    const t = tags[last]!;
+    const l = last * STRIDE;
+    const a = k[l]!;
+    const b = k[l + 1]!;
+    const c = k[l + 2]!;
+    const t = k[l + 3]!;
     const v = values[last]!;
     values[last] = undefined;
     let i = 0;
@@ -92,18 +96,21 @@ abstract class LazyHeap<V> {
       let child = 2 * i + 1;
       if (child >= last) break;
       if (child + 1 < last && this.less(child + 1, child)) child++;
-      if (a < k1[child]! || (a === k1[child] && (b < k2[child]! || (b === k2[child] && c <= k3[child]!)))) break;
-      k1[i] = k1[child]!;
-      k2[i] = k2[child]!;
-      k3[i] = k3[child]!;
-      tags[i] = tags[child]!;
+      const q = child * STRIDE;
+      if (a < k[q]! || (a === k[q] && (b < k[q + 1]! || (b === k[q + 1] && c <= k[q + 2]!)))) break;
+      const d = i * STRIDE;
+      k[d] = k[q]!;
+      k[d + 1] = k[q + 1]!;
+      k[d + 2] = k[q + 2]!;
+      k[d + 3] = k[q + 3]!;
       values[i] = values[child];
       i = child;
     }
-    k1[i] = a;
-    k2[i] = b;
-    k3[i] = c;
-    tags[i] = t;
+    const d = i * STRIDE;
+    k[d] = a;
+    k[d + 1] = b;
+    k[d + 2] = c;
+    k[d + 3] = t;
     values[i] = v;
   }
 
@@ -119,14 +126,14 @@ abstract class LazyHeap<V> {
   }
 
   private compact(): void {
+    const k = this.keys;
     let n = 0;
     for (let i = 0; i < this.length; i++) {
       const v = this.values[i]!;
-      if (!this.isLive(v, this.tags[i]!)) continue;
-      this.k1[n] = this.k1[i]!;
-      this.k2[n] = this.k2[i]!;
-      this.k3[n] = this.k3[i]!;
-      this.tags[n] = this.tags[i]!;
+      const s = i * STRIDE;
+      if (!this.isLive(v, k[s + 3]!)) continue;
+      const d = n * STRIDE;
+      k.copyWithin(d, s, s + STRIDE);
       this.values[n] = v;
       n++;
     }
@@ -148,30 +155,23 @@ abstract class LazyHeap<V> {
   }
 
   private swap(i: number, j: number): void {
-    const t1 = this.k1[i]!;
-    this.k1[i] = this.k1[j]!;
-    this.k1[j] = t1;
-    const t2 = this.k2[i]!;
-    this.k2[i] = this.k2[j]!;
-    this.k2[j] = t2;
-    const t3 = this.k3[i]!;
-    this.k3[i] = this.k3[j]!;
-    this.k3[j] = t3;
-    const t4 = this.tags[i]!;
-    this.tags[i] = this.tags[j]!;
-    this.tags[j] = t4;
+    const k = this.keys;
+    const a = i * STRIDE;
+    const b = j * STRIDE;
+    for (let x = 0; x < STRIDE; x++) {
+      const t = k[a + x]!;
+      k[a + x] = k[b + x]!;
+      k[b + x] = t;
+    }
     const tv = this.values[i];
     this.values[i] = this.values[j];
     this.values[j] = tv;
   }
 
   private grow(): void {
-    const size = this.k1.length * 2;
-    for (const key of ['k1', 'k2', 'k3', 'tags'] as const) {
-      const next = new Float64Array(size);
-      next.set(this[key]);
-      this[key] = next;
-    }
+    const next = new Float64Array(Math.max(16 * STRIDE, this.keys.length * 2));
+    next.set(this.keys);
+    this.keys = next;
   }
 
   /**
@@ -181,18 +181,18 @@ abstract class LazyHeap<V> {
   protected findFirstIndex(accept: (value: V, tag: number) => boolean): number {
     const top = this.topIndex();
     if (top < 0) return -1;
-    if (accept(this.values[0]!, this.tags[0]!)) return 0;
+    if (accept(this.values[0]!, this.tagAt(0))) return 0;
     const frontier: number[] = [];
     if (this.length > 1) frontier.push(1);
     if (this.length > 2) frontier.push(2);
     while (frontier.length > 0) {
       let best = 0;
-      for (let k = 1; k < frontier.length; k++) if (this.less(frontier[k]!, frontier[best]!)) best = k;
+      for (let j = 1; j < frontier.length; j++) if (this.less(frontier[j]!, frontier[best]!)) best = j;
       const i = frontier[best]!;
       frontier[best] = frontier[frontier.length - 1]!;
       frontier.pop();
       const v = this.values[i]!;
-      const tag = this.tags[i]!;
+      const tag = this.tagAt(i);
       if (this.isLive(v, tag) && accept(v, tag)) return i;
       if (2 * i + 1 < this.length) frontier.push(2 * i + 1);
       if (2 * i + 2 < this.length) frontier.push(2 * i + 2);
@@ -205,7 +205,7 @@ abstract class LazyHeap<V> {
     const out: { value: V; tag: number }[] = [];
     for (let i = 0; i < this.length; i++) {
       const value = this.values[i]!;
-      const tag = this.tags[i]!;
+      const tag = this.tagAt(i);
       if (this.isLive(value, tag)) out.push({ value, tag });
     }
     return out;
@@ -286,12 +286,12 @@ export class AgentHeap<A extends VersionedAgent> extends LazyHeap<A> {
   /** The best agent and the slot its entry is filed under. */
   peek(): { agent: A; slot: number } | undefined {
     const i = this.topIndex();
-    return i < 0 ? undefined : { agent: this.values[i]!, slot: this.tags[i]! % SLOT_SPAN };
+    return i < 0 ? undefined : { agent: this.values[i]!, slot: this.tagAt(i) % SLOT_SPAN };
   }
 
   findFirst(accept: (agent: A) => boolean): { agent: A; slot: number } | undefined {
     const i = this.findFirstIndex((agent) => accept(agent));
-    return i < 0 ? undefined : { agent: this.values[i]!, slot: this.tags[i]! % SLOT_SPAN };
+    return i < 0 ? undefined : { agent: this.values[i]!, slot: this.tagAt(i) % SLOT_SPAN };
   }
 
   entries(): { agent: A; slot: number }[] {
