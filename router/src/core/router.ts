@@ -308,12 +308,15 @@ export class Router {
   }
 
   private bestAgentIn(g: GroupRuntime, s: InteractionRuntime): AgentRuntime | undefined {
+    const mask = g.agentMask[s.ci]!;
+    if (mask === 0) return undefined;
     const byLevel = g.agents[s.ci]!;
     const now = this.now;
     let best: AgentRuntime | undefined;
     let bestK1 = 0;
     let bestK2 = 0;
     for (let p = s.minProficiency; p <= LEVELS; p++) {
+      if ((mask & (1 << p)) === 0) continue;
       const heap = byLevel[p]!;
       let entry = heap.peek();
       if (!entry) continue;

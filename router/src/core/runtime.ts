@@ -61,6 +61,8 @@ export class GroupRuntime {
   readonly queueMask: number[] = new Array<number>(CHANNEL_COUNT).fill(0);
   /** agents[channel][proficiency] — agents who can take a new session on that channel now. */
   readonly agents: AgentHeap[][] = [];
+  /** Bit `proficiency` set when agents[channel][proficiency] is not empty. */
+  readonly agentMask: number[] = new Array<number>(CHANNEL_COUNT).fill(0);
   readonly members = new Set<AgentRuntime>();
   readonly stats: ChannelStats[] = [];
   hoursCache: { state: OpenState; from: number; until: number } | undefined;

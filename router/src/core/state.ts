@@ -424,6 +424,7 @@ export class RouterState {
         const heap = group.agents[c]![proficiency]!;
         if (!want) {
           heap.remove(a, slot);
+          if (heap.size === 0) group.agentMask[c]! &= ~(1 << proficiency);
           continue;
         }
         group.strategy.score(a, group.index, key);
@@ -432,6 +433,7 @@ export class RouterState {
         a.slotK1[slot] = key.k1;
         a.slotK2[slot] = key.k2;
         heap.put(a, slot, key.k1, key.k2, a.ordinal, has);
+        group.agentMask[c]! |= 1 << proficiency;
       }
       if (want) a.inHeapsMask |= bit;
       else a.inHeapsMask &= ~bit;
