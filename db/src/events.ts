@@ -1,5 +1,5 @@
 // The routing event log: durable, idempotent appends with group commit, and ordered replay.
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, max, type SQL } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { routingEvents } from './schema/index.js';
 
@@ -138,6 +138,15 @@ export class EventLog {
     const events: StoredRoutingEvent[] = [];
     for await (const event of this.read({ tenant })) events.push(event);
     return events;
+  }
+
+  /** The highest sequence number of one tenant's events (default: the log's), 0 when it has none. */
+  async lastSeq(tenant?: string): Promise<number> {
+    const [row] = await this.#db
+      .select({ seq: max(routingEvents.seq) })
+      .from(routingEvents)
+      .where(eq(routingEvents.tenant, tenant ?? this.#tenant));
+    return Number(row?.seq ?? 0);
   }
 
   #toRow(event: NewRoutingEvent): EventRow {

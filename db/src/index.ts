@@ -44,19 +44,22 @@ export {
   type AgentStateInput,
   type AgentStateRecord,
 } from './agents.js';
-export { createUser, findUserByUsername, type User, type UserInput } from './users.js';
+export { createUser, deleteUser, findUserByUsername, getUser, listUsers, updateUser, type User, type UserInput } from './users.js';
+export { ensureSetting, getSetting, putSetting } from './settings.js';
 export {
   getContact,
   getInteraction,
   listInteractions,
   upsertContact,
   upsertInteraction,
+  upsertInteractions,
   type Contact,
   type ContactInput,
   type Interaction,
   type InteractionFilter,
   type InteractionInput,
   type InteractionPage,
+  type InteractionRow,
 } from './interactions.js';
 export { DbError, type DbErrorCode } from './errors.js';
 export { newId } from './ids.js';

@@ -2,7 +2,7 @@
 // routing events happen) with newest-first keyset listing, and for citizens' contacts.
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './client.js';
-import { replaceFromExcluded } from './conflict.js';
+import { columnsExcept, replaceFromExcluded } from './conflict.js';
 import { DbError } from './errors.js';
 import { newId } from './ids.js';
 import { type Channel, contacts, interactions, type InteractionState } from './schema/index.js';
@@ -85,6 +85,24 @@ export async function upsertInteraction(db: Database, input: InteractionInput): 
 export async function getInteraction(db: Database, id: string): Promise<Interaction | undefined> {
   const [row] = await db.select().from(interactions).where(eq(interactions.id, id));
   return row;
+}
+
+export type InteractionRow = typeof interactions.$inferInsert;
+
+/**
+ * Writes whole rows in one statement (insert or replace every column but id, tenant and
+ * createdAt): how a projector that keeps each live row in memory flushes many at once.
+ */
+export async function upsertInteractions(db: Database, rows: readonly InteractionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insert(interactions)
+    .values([...rows])
+    .onConflictDoUpdate({
+      target: interactions.id,
+      set: { ...replaceFromExcluded(interactions, columnsExcept(interactions, ['id', 'tenant', 'createdAt', 'updatedAt'])), updatedAt: sql`now()` },
+      setWhere: eq(interactions.tenant, sql.raw('excluded."tenant"')),
+    });
 }
 
 /** Interactions newest first (created_at, then id), filtered and keyset-paginated. */

@@ -1,8 +1,9 @@
 // Repository for login users (agents, supervisors, admins). Stores password hashes only;
 // hashing and verification belong to the server.
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { DbError, sqlState, UNIQUE_VIOLATION } from './errors.js';
+import type { TenantFilter } from './organization.js';
 import { newId } from './ids.js';
 import { type UserRole, users } from './schema/index.js';
 
@@ -39,4 +40,33 @@ export async function createUser(db: Database, input: UserInput): Promise<User> 
 export async function findUserByUsername(db: Database, username: string): Promise<User | undefined> {
   const [row] = await db.select().from(users).where(eq(users.username, username));
   return row;
+}
+
+export async function getUser(db: Database, id: string): Promise<User | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+export async function listUsers(db: Database, filter: TenantFilter = {}): Promise<User[]> {
+  return db
+    .select()
+    .from(users)
+    .where(eq(users.tenant, filter.tenant ?? 'default'))
+    .orderBy(asc(users.username));
+}
+
+/** Replaces a user's password hash (and optionally role and agent); false when there is no such user. */
+export async function updateUser(
+  db: Database,
+  username: string,
+  changes: { passwordHash?: string; role?: UserRole; agentId?: string | null },
+): Promise<boolean> {
+  if (Object.keys(changes).length === 0) return (await findUserByUsername(db, username)) !== undefined;
+  const updated = await db.update(users).set(changes).where(eq(users.username, username)).returning({ id: users.id });
+  return updated.length > 0;
+}
+
+export async function deleteUser(db: Database, id: string): Promise<boolean> {
+  const deleted = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+  return deleted.length > 0;
 }

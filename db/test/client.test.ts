@@ -19,6 +19,7 @@ const TABLES = [
   'interactions',
   'pause_reasons',
   'routing_events',
+  'settings',
   'units',
   'users',
 ];

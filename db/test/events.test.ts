@@ -179,6 +179,15 @@ describe.each(ENGINES)('EventLog on %s', (engine) => {
     expect(everyone).toEqual([`${tenantA}-e0`, `${tenantA}-e1`, `${tenantB}-e0`]);
   });
 
+  it("tells the last sequence number of a tenant's log, 0 when empty", async () => {
+    const tenant = uniqueTenant();
+    const log = new EventLog(database.db, { tenant });
+    expect(await log.lastSeq()).toBe(0);
+    await log.append(events(tenant, 3));
+    const stored = await log.readAll();
+    expect(await log.lastSeq()).toBe(stored[2]!.seq);
+  });
+
   it('flush() waits for appends still queued', async () => {
     const tenant = uniqueTenant();
     const log = new EventLog(database.db, { tenant });

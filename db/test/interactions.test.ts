@@ -6,6 +6,7 @@ import {
   listInteractions,
   upsertContact,
   upsertInteraction,
+  upsertInteractions,
   type Channel,
   type InteractionState,
 } from '../src/index.js';
@@ -155,5 +156,36 @@ describe.each(ENGINES)('interaction repositories on %s', (engine) => {
     expect(await getContact(database.db, created.id)).toMatchObject({ name: 'José', cpf: '12345678909', email: null });
     const updated = await upsertContact(database.db, { id: created.id, tenant, email: 'jose@example.org' });
     expect(updated).toMatchObject({ name: null, cpf: null, phone: null, email: 'jose@example.org' });
+  });
+
+  it('writes many whole rows in one statement, replacing all but the identity and creation time', async () => {
+    const tenant = uniqueTenant();
+    const createdAt = new Date('2025-06-01T12:00:00.000Z');
+    const row = (id: string, state: InteractionState, agentId: string | null) => ({
+      id: `${tenant}-${id}`,
+      tenant,
+      channel: 'chat' as Channel,
+      groupId: 'g1',
+      state,
+      agentId,
+      priority: 0,
+      legalPriority: false,
+      contactId: null,
+      data: {},
+      createdAt,
+      offeredAt: null,
+      acceptedAt: null,
+      endedAt: null,
+      waitSeconds: null,
+      tabulation: null,
+    });
+    await upsertInteractions(database.db, [row('x', 'queued', null), row('y', 'queued', null)]);
+    await upsertInteractions(database.db, [
+      { ...row('x', 'active', 'a1'), createdAt: new Date('2030-01-01T00:00:00.000Z'), waitSeconds: 12 },
+      { ...row('y', 'ended', 'a2'), tabulation: { tema: 'IPVA' } },
+    ]);
+    expect(await getInteraction(database.db, `${tenant}-x`)).toMatchObject({ state: 'active', agentId: 'a1', waitSeconds: 12, createdAt });
+    expect(await getInteraction(database.db, `${tenant}-y`)).toMatchObject({ state: 'ended', tabulation: { tema: 'IPVA' } });
+    await upsertInteractions(database.db, []);
   });
 });

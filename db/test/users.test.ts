@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, DbError, findUserByUsername, upsertAgent } from '../src/index.js';
+import { createUser, DbError, deleteUser, findUserByUsername, getUser, listUsers, updateUser, upsertAgent } from '../src/index.js';
 import { ENGINES, openTestDatabase, uniqueTenant, type TestDatabase } from './databases.js';
 
 describe.each(ENGINES)('user repository on %s', (engine) => {
@@ -49,5 +49,29 @@ describe.each(ENGINES)('user repository on %s', (engine) => {
     await expect(
       createUser(database.db, { username: `${uniqueTenant()}-x`, passwordHash: 'h', role: 'root' as 'admin' }),
     ).rejects.toThrow();
+  });
+});
+
+describe.each(ENGINES)('user administration on %s', (engine) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+  });
+  afterAll(() => database?.dispose());
+
+  it('lists a tenant’s users by username, updates one and deletes one', async () => {
+    const tenant = uniqueTenant();
+    const b = await createUser(database.db, { tenant, username: `${tenant}-b`, passwordHash: 'h', role: 'agent' });
+    await createUser(database.db, { tenant, username: `${tenant}-a`, passwordHash: 'h', role: 'supervisor' });
+    expect((await listUsers(database.db, { tenant })).map((u) => u.username)).toEqual([`${tenant}-a`, `${tenant}-b`]);
+
+    expect(await updateUser(database.db, `${tenant}-b`, { passwordHash: 'h2', role: 'admin' })).toBe(true);
+    expect(await getUser(database.db, b.id)).toMatchObject({ passwordHash: 'h2', role: 'admin' });
+    expect(await updateUser(database.db, `${tenant}-nobody`, { passwordHash: 'x' })).toBe(false);
+
+    expect(await deleteUser(database.db, b.id)).toBe(true);
+    expect(await deleteUser(database.db, b.id)).toBe(false);
+    expect((await listUsers(database.db, { tenant })).map((u) => u.username)).toEqual([`${tenant}-a`]);
   });
 });

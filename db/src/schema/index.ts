@@ -3,3 +3,4 @@ export * from './organization.js';
 export * from './agents.js';
 export * from './interactions.js';
 export * from './events.js';
+export * from './settings.js';

@@ -8,7 +8,6 @@ import {
   CHANNEL_COUNT,
   GroupRuntime,
   InteractionRuntime,
-  type WaitingQueue,
 } from './runtime.js';
 import { strategies } from './strategies/index.js';
 import { type EventOf, type RouterOptions, type RoutingEvent } from './types.js';

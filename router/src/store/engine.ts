@@ -1,14 +1,26 @@
 // What every state engine (memory, Redis) offers the server: commands in, durable events out.
 import type { AgentView, Command, Fairness, InteractionView, Outcome, QueueFigures, RoutingEvent } from '../core/index.js';
 
-/** Makes events durable; the engine acknowledges a command only after this resolves. */
-export type PersistEvents = (events: RoutingEvent[]) => Promise<void>;
+/**
+ * Shell facts written in the same durable append as a command's events (a session's contact,
+ * a tabulation): the core never sees them, replay skips them, projections read them.
+ */
+export interface Annotation {
+  type: string;
+  interactionId?: string;
+  payload: Record<string, unknown>;
+}
 
-export type EventListener = (events: RoutingEvent[]) => void;
+/** Makes events durable; the engine acknowledges a command only after this resolves. */
+export type PersistEvents = (events: RoutingEvent[], annotations: readonly Annotation[]) => Promise<void>;
+
+export type EventListener = (events: RoutingEvent[], annotations: readonly Annotation[]) => void;
 
 export interface RoutingEngine {
-  /** Decide, make the events durable, then resolve. */
-  execute(command: Command): Promise<Outcome>;
+  /** Decide, make the events (and annotations, when there are events) durable, then resolve. */
+  execute(command: Command, annotations?: readonly Annotation[]): Promise<Outcome>;
+  /** Resolves once every command decided so far is durable and published (or has failed). */
+  settled(): Promise<void>;
   /** Called with each command's events once they are durable, in order. */
   subscribe(listener: EventListener): () => void;
   interaction(id: string): InteractionView | undefined;

@@ -12,7 +12,7 @@ import {
   type RouterOptions,
   type RoutingEvent,
 } from '../../core/index.js';
-import type { EventListener, PersistEvents, RoutingEngine } from '../engine.js';
+import type { Annotation, EventListener, PersistEvents, RoutingEngine } from '../engine.js';
 
 export interface MemoryEngineOptions {
   router?: Partial<RouterOptions>;
@@ -44,18 +44,33 @@ export class MemoryEngine implements RoutingEngine {
     this.arm();
   }
 
-  execute(command: Command): Promise<Outcome> {
+  execute(command: Command, annotations: readonly Annotation[] = []): Promise<Outcome> {
     if (this.closed) return Promise.reject(new Error('engine closed'));
     const outcome = this.router.decide(command, this.clock());
     this.arm();
     if (outcome.events.length === 0) return Promise.resolve(outcome);
     const events = outcome.events;
-    const persisted = this.tail.then(() => (this.persist ? this.persist(events) : undefined));
-    this.tail = persisted.then(
-      () => this.publish(events),
+    // Persist starts now, in decision order, so a group-committing sink can batch concurrent
+    // commands into one write; publication and acknowledgement still wait for every earlier one.
+    let persisted: Promise<void>;
+    try {
+      persisted = this.persist ? this.persist(events, annotations) : Promise.resolve();
+    } catch (err) {
+      persisted = Promise.reject(err);
+    }
+    // Handled below once earlier commands are durable; this keeps an early failure from being reported as unhandled.
+    persisted.catch(() => undefined);
+    const durable = this.tail.then(() => persisted);
+    this.tail = durable.then(
+      () => this.publish(events, annotations),
       () => undefined,
     );
-    return persisted.then(() => outcome);
+    return durable.then(() => outcome);
+  }
+
+  /** Resolves once every command decided so far is durable and published (or has failed). */
+  settled(): Promise<void> {
+    return this.tail;
   }
 
   subscribe(listener: EventListener): () => void {
@@ -92,10 +107,10 @@ export class MemoryEngine implements RoutingEngine {
     await this.tail;
   }
 
-  private publish(events: RoutingEvent[]): void {
+  private publish(events: RoutingEvent[], annotations: readonly Annotation[]): void {
     for (const listener of this.listeners) {
       try {
-        listener(events);
+        listener(events, annotations);
       } catch (err) {
         this.options.onError?.(err);
       }

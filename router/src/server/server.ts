@@ -1,0 +1,190 @@
+// startServer: open the database (migrations), replay the routing log into the memory engine,
+// wire projection, sockets, metrics and REST explicitly, then listen on one port.
+import { randomBytes } from 'node:crypto';
+import { EventLog, openDatabase } from '@atende/db';
+import { pino, type Logger } from 'pino';
+import uWS, { type us_listen_socket } from 'uWebSockets.js';
+import { MemoryEngine } from '../store/memory/index.js';
+import { accountRoutes } from './api/accounts.js';
+import { configurationRoutes } from './api/configuration.js';
+import { interactionRoutes } from './api/interactions.js';
+import { supervisionRoutes } from './api/supervision.js';
+import { Accounts, signingSecret } from './auth/accounts.js';
+import { Authenticator } from './auth/principal.js';
+import { TokenSigner } from './auth/tokens.js';
+import { serverConfigSchema, type ServerConfig, type ServerConfigInput } from './config.js';
+import type { ServerContext } from './context.js';
+import { journalRows } from './durability/journal.js';
+import { Projector } from './durability/projector.js';
+import { recover, saveCheckpoint } from './durability/recovery.js';
+import { HttpRoutes } from './http/app.js';
+import { serveConsole } from './http/console-static.js';
+import { Metrics } from './observability/metrics.js';
+import { CommandBus } from './routing/commands.js';
+import { Configuration } from './routing/configuration.js';
+import { Sessions } from './routing/sessions.js';
+import { StateReader } from './routing/state-reader.js';
+import { AgentSockets } from './sockets/agent.js';
+import { BoardSockets } from './sockets/board.js';
+
+// Metric labels stay bounded whatever method a client sends.
+const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH']);
+
+export interface ServerHooks {
+  /** Time source of the router (tests); Date.now by default. */
+  clock?: () => number;
+  logger?: Logger;
+  /**
+   * A routing event could not be made durable: memory is ahead of the log. The default logs and
+   * turns /health to 503; main exits so a supervisor restarts it from the log.
+   */
+  onFatal?: (err: unknown) => void;
+}
+
+/** What the demo and in-process callers use besides HTTP: the same operations REST calls. */
+export interface ServerServices {
+  context: ServerContext;
+  sessions: Sessions;
+  configuration: Configuration;
+  accounts: Accounts;
+  agentSockets: AgentSockets;
+}
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  adminToken: string;
+  /** True when no ATENDE_ADMIN_TOKEN was configured and this one was generated (print it). */
+  adminTokenGenerated: boolean;
+  config: ServerConfig;
+  services: ServerServices;
+  /** Stops listening, closes sockets, waits for pending writes, saves the checkpoint, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startServer(input: ServerConfigInput = {}, hooks: ServerHooks = {}): Promise<RunningServer> {
+  const config = serverConfigSchema.parse(input);
+  const log = hooks.logger ?? pino({ level: config.logLevel, base: { service: 'atende' } });
+  const clock = hooks.clock ?? Date.now;
+  const opened = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  try {
+    return await wire(config, hooks, log, clock, opened);
+  } catch (err) {
+    await opened.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function wire(
+  config: ServerConfig,
+  hooks: ServerHooks,
+  log: Logger,
+  clock: () => number,
+  opened: Awaited<ReturnType<typeof openDatabase>>,
+): Promise<RunningServer> {
+  const { db } = opened;
+  const eventLog = new EventLog(db);
+  const secret = await signingSecret(db, config.secret);
+  const adminToken = config.adminToken ?? randomBytes(24).toString('base64url');
+  const recovered = await recover(db, eventLog, log);
+
+  let healthy = true;
+  const onFatal =
+    hooks.onFatal ??
+    ((err: unknown) => {
+      healthy = false;
+      log.fatal({ err }, 'routing events could not be made durable; restart to recover from the log');
+    });
+  // From here to listen nothing awaits: the engine's first timer may fire, and every listener must already be there.
+  // Ticks fire inside the engine; once the command bus exists, their failures go through it.
+  const tickFailure = { handle: onFatal };
+  const engine = new MemoryEngine({
+    router: config.router,
+    replay: recovered.events,
+    clock,
+    persist: (events, annotations) => eventLog.append(journalRows(events, annotations)),
+    onError: (err) => tickFailure.handle(err),
+  });
+  const reader = new StateReader(engine.router);
+  const projector = new Projector(db, log, recovered.rows.values());
+  recovered.rows.clear();
+  const metrics = new Metrics({ sessionsByState: () => reader.sessionsByState(), projectionPending: () => projector.pending });
+  const commands = new CommandBus(engine, metrics, onFatal);
+  tickFailure.handle = (err) => commands.fail(err);
+  const auth = new Authenticator(adminToken, new TokenSigner(secret), clock);
+  const context: ServerContext = { config, log, clock, db, eventLog, engine, reader, commands, projector, metrics, auth };
+
+  engine.subscribe((events, annotations) => {
+    projector.apply(events, annotations);
+    for (const e of events) metrics.events.inc({ type: e.type });
+  });
+  const sessions = new Sessions(context);
+  const configuration = new Configuration(context);
+  const accounts = new Accounts(context, new TokenSigner(secret));
+  const app = uWS.App();
+  const agentSockets = new AgentSockets(context, sessions, configuration);
+  const board = new BoardSockets(context);
+  agentSockets.register(app);
+  board.register(app);
+
+  let closing: Promise<void> | undefined;
+  const http = new HttpRoutes(app, {
+    bodyLimitBytes: config.bodyLimitBytes,
+    log,
+    onAnswered: (method, status) => metrics.httpResponses.inc({ method: KNOWN_METHODS.has(method) ? method : 'OTHER', status: String(status) }),
+  });
+  supervisionRoutes(http, auth, context, () => {
+    if (closing) return { ok: false, status: 'stopping' };
+    if (!healthy || commands.broken) return { ok: false, status: 'failed' };
+    return { ok: true, status: 'ok' };
+  });
+  accountRoutes(http, auth, accounts);
+  configurationRoutes(http, auth, configuration);
+  interactionRoutes(http, auth, sessions);
+  serveConsole(app); // the built console (GET of its files and routes); other paths yield to the fallback
+  http.fallback();
+
+  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
+    app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
+  });
+  const port = uWS.us_socket_local_port(listenSocket);
+
+  const drained = async () => {
+    await engine.settled();
+    await projector.settled();
+  };
+  let checkpointing = false;
+  const checkpointTimer = setInterval(() => {
+    if (checkpointing || closing) return;
+    checkpointing = true;
+    saveCheckpoint(db, eventLog, drained)
+      .catch((err: unknown) => log.warn({ err }, 'projection checkpoint failed'))
+      .finally(() => (checkpointing = false));
+  }, config.checkpointIntervalMs);
+  checkpointTimer.unref();
+
+  log.info({ port, database: opened.kind, replayed: recovered.events.length }, 'atende listening');
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    adminToken,
+    adminTokenGenerated: config.adminToken === undefined,
+    config,
+    services: { context, sessions, configuration, accounts, agentSockets },
+    close() {
+      closing ??= (async () => {
+        clearInterval(checkpointTimer);
+        uWS.us_listen_socket_close(listenSocket);
+        agentSockets.closeAll();
+        board.closeAll();
+        await engine.close();
+        await eventLog.flush();
+        await projector.close();
+        if (healthy && !commands.broken) await saveCheckpoint(db, eventLog, drained).catch((err: unknown) => log.warn({ err }, 'final checkpoint failed'));
+        await opened.close();
+        log.info('atende stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// WS /ws/board: a snapshot of queues and agents, then updates per topic coalesced to at most one
+// per boardIntervalMs (4/s by default). A subscriber that reads too slowly is dropped, never buffered.
+import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
+import { canRead } from '../auth/principal.js';
+import type { ServerContext } from '../context.js';
+import { forbidden } from '../http/errors.js';
+import { agentJson } from '../routing/views.js';
+import { sendOrDrop, upgradeWith, type SocketState } from './upgrade.js';
+
+type Topic = 'queues' | 'agents';
+const TOPICS: readonly Topic[] = ['queues', 'agents'];
+/** Waiting times grow without events: refresh the queues topic this often while anyone waits. */
+const WAIT_REFRESH_MS = 1_000;
+
+interface TopicState {
+  timer: NodeJS.Timeout | undefined;
+  lastSent: number;
+}
+
+export class BoardSockets {
+  private readonly sockets = new Set<WebSocket<SocketState>>();
+  private readonly topics = new Map<Topic, TopicState>(TOPICS.map((t) => [t, { timer: undefined, lastSent: 0 }]));
+  private readonly unsubscribe: () => void;
+  private readonly refresh: NodeJS.Timeout;
+
+  constructor(private readonly ctx: ServerContext) {
+    this.unsubscribe = ctx.engine.subscribe(() => {
+      for (const topic of TOPICS) this.schedule(topic);
+    });
+    this.refresh = setInterval(() => {
+      if (this.sockets.size > 0 && ctx.reader.anyWaiting()) this.schedule('queues');
+    }, WAIT_REFRESH_MS);
+    this.refresh.unref();
+  }
+
+  register(app: TemplatedApp): void {
+    app.ws<SocketState>('/ws/board', {
+      maxPayloadLength: 4 * 1024,
+      idleTimeout: 120,
+      sendPingsAutomatically: true,
+      maxBackpressure: this.ctx.config.boardBufferLimitBytes * 2,
+      upgrade: (res, req, context) =>
+        upgradeWith(res, req, context, ({ authorization }) => {
+          if (!canRead(this.ctx.auth.authenticate(authorization))) throw forbidden('O painel é para supervisores.');
+          return { closed: false };
+        }),
+      open: (ws) => {
+        this.sockets.add(ws);
+        this.ctx.metrics.wsConnections.inc({ socket: 'board' });
+        const now = this.ctx.clock();
+        sendOrDrop(ws, JSON.stringify({ type: 'snapshot', at: new Date(now).toISOString(), queues: this.queues(), agents: this.agents() }), this.limit);
+      },
+      // The board is read-only: client frames are ignored.
+      message: () => undefined,
+      close: (ws) => {
+        ws.getUserData().closed = true;
+        this.sockets.delete(ws);
+        this.ctx.metrics.wsConnections.dec({ socket: 'board' });
+      },
+    });
+  }
+
+  closeAll(): void {
+    this.unsubscribe();
+    clearInterval(this.refresh);
+    for (const state of this.topics.values()) if (state.timer) clearTimeout(state.timer);
+    for (const ws of this.sockets) if (!ws.getUserData().closed) ws.end(1001, 'server shutting down');
+  }
+
+  private get limit(): number {
+    return this.ctx.config.boardBufferLimitBytes;
+  }
+
+  /** At most one send per interval per topic; changes in between ride on the next send. */
+  private schedule(topic: Topic): void {
+    if (this.sockets.size === 0) return;
+    const state = this.topics.get(topic)!;
+    if (state.timer) return;
+    const delay = Math.max(0, state.lastSent + this.ctx.config.boardIntervalMs - Date.now());
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      state.lastSent = Date.now();
+      this.publish(topic);
+    }, delay);
+    state.timer.unref();
+  }
+
+  private publish(topic: Topic): void {
+    if (this.sockets.size === 0) return;
+    const at = new Date(this.ctx.clock()).toISOString();
+    const text = JSON.stringify(topic === 'queues' ? { type: 'queues', at, queues: this.queues() } : { type: 'agents', at, agents: this.agents() });
+    for (const ws of this.sockets) {
+      const state = ws.getUserData();
+      if (state.closed) continue;
+      ws.cork(() => {
+        if (!sendOrDrop(ws, text, this.limit) && state.closed) this.ctx.metrics.boardDropped.inc();
+      });
+    }
+  }
+
+  private queues() {
+    return this.ctx.engine.queues();
+  }
+
+  private agents() {
+    return this.ctx.engine.agents().map(agentJson);
+  }
+}

@@ -1,0 +1,85 @@
+// WS /ws/board: supervisors only, a snapshot first, then updates coalesced per topic.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, configureBasics, loginAs, startTestServer, type TestServer } from './helpers.js';
+import { TestSocket } from './socket-client.js';
+
+describe('the board socket', () => {
+  let t: TestServer;
+  let supervisor: string;
+  let agent: string;
+
+  beforeAll(async () => {
+    // A long interval makes coalescing observable without depending on how fast requests run.
+    t = await startTestServer({ boardIntervalMs: 1_000 });
+    await configureBasics(t);
+    supervisor = await loginAs(t, 'sup', 'supervisor');
+    agent = await loginAs(t, 'ana', 'agent', 'ana');
+  });
+  afterAll(() => t?.close());
+
+  it('refuses agents (403) and missing tokens (401)', async () => {
+    expect((await TestSocket.refusal(`${t.ws}/ws/board`)).status).toBe(401);
+    expect((await TestSocket.refusal(`${t.ws}/ws/board?token=${agent}`)).status).toBe(403);
+  });
+
+  it('sends a snapshot, then coalesces a burst of changes into few updates per topic', async () => {
+    const board = await TestSocket.open(`${t.ws}/ws/board`, { authorization: `Bearer ${supervisor}` });
+    const snapshot = await board.nextOfType('snapshot');
+    expect(snapshot.queues.find((q: { groupId: string; channel: string }) => q.groupId === 'ipva-n1' && q.channel === 'chat')).toMatchObject({ waiting: 0 });
+    expect(snapshot.agents.map((a: { id: string }) => a.id).sort()).toEqual(['ana', 'bruno', 'carla']);
+
+    const burst = 30;
+    await Promise.all(
+      Array.from({ length: burst }, (_, i) => t.api('POST', '/api/interactions', { body: { id: `b-${i}`, channel: 'chat', groupId: 'ipva-n1' } })),
+    );
+    const update = await board.next((m) => m.type === 'queues' && m.queues.some((q: { groupId: string; channel: string; waiting: number }) => q.groupId === 'ipva-n1' && q.channel === 'chat' && q.waiting === burst));
+    expect(update.at).toEqual(expect.any(String));
+    const queueUpdates = board.received.filter((m) => m.type === 'queues').length + 1;
+    expect(queueUpdates).toBeLessThan(burst);
+
+    await t.api('PUT', '/api/agents/ana/state', { body: { state: 'available' } });
+    const agents = await board.next((m) => m.type === 'agents' && m.agents.some((a: { id: string; presence: string }) => a.id === 'ana' && a.presence === 'available'));
+    expect(agents.agents).toHaveLength(3);
+    await board.close();
+  });
+
+  it('accepts the admin token as a query parameter', async () => {
+    const board = await TestSocket.open(`${t.ws}/ws/board?token=${ADMIN}`);
+    expect((await board.nextOfType('snapshot')).type).toBe('snapshot');
+    await board.close();
+  });
+});
+
+describe('a slow board subscriber', () => {
+  it('is dropped once its unsent backlog passes the limit, and the others keep receiving', async () => {
+    const t = await startTestServer({ boardIntervalMs: 5, boardBufferLimitBytes: 512 * 1024 });
+    try {
+      await t.api('PUT', '/api/groups/g', { body: { name: 'G', level: 1, slaSeconds: 60 } });
+      // Many agents make every "agents" update large, so a reader that stops reading falls behind fast.
+      for (let i = 0; i < 300; i++) {
+        await t.api('PUT', `/api/agents/a${i}`, { body: { name: `Agente ${i} ${'x'.repeat(100)}`, groups: [{ groupId: 'g', proficiency: 3 }], capacity: { chat: 1 } } });
+      }
+      const slow = await TestSocket.open(`${t.ws}/ws/board?token=${ADMIN}`);
+      const healthy = await TestSocket.open(`${t.ws}/ws/board?token=${ADMIN}`);
+      await slow.nextOfType('snapshot');
+      await healthy.nextOfType('snapshot');
+      slow.pause();
+      const dropped = async () => Number(/^atende_board_subscribers_dropped_total (\d+)$/m.exec((await t.api('GET', '/metrics', { token: null })).body)?.[1]);
+      let i = 0;
+      while ((await dropped()) === 0 && i < 2_000) {
+        await t.api('PUT', `/api/agents/a${i % 300}/state`, { body: { state: i % 2 === 0 ? 'available' : 'paused' } });
+        i++;
+      }
+      expect(await dropped()).toBe(1);
+      const metrics = await t.api('GET', '/metrics', { token: null });
+      expect(metrics.body).toMatch(/^atende_ws_connections\{socket="board"\} 1$/m);
+      slow.resume();
+      expect((await slow.waitClosed(15_000)).code).toBe(1013);
+      await t.api('PUT', '/api/agents/a0/state', { body: { state: 'offline' } });
+      expect(await healthy.next((m) => m.type === 'agents' && m.agents.some((a: { id: string; presence: string }) => a.id === 'a0' && a.presence === 'offline'))).toBeTruthy();
+      await healthy.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
