@@ -61,6 +61,36 @@ export {
   type InteractionPage,
   type InteractionRow,
 } from './interactions.js';
+export {
+  applyMessageStatus,
+  attachTranscript,
+  detachTranscript,
+  ensureConversation,
+  findConversation,
+  getAttachment,
+  getConversation,
+  getConversationByInteraction,
+  getMessage,
+  insertAttachment,
+  insertMessage,
+  linkAttachments,
+  listConversations,
+  listMessages,
+  listUnprocessedInbound,
+  markRead,
+  updateConversation,
+  updateMessage,
+  withAttachments,
+  type Attachment,
+  type AttachmentInput,
+  type Conversation,
+  type ConversationKey,
+  type ConversationPatch,
+  type Message,
+  type MessageInput,
+  type MessageWithAttachments,
+} from './conversations.js';
+export { listKnowledge, upsertKnowledge, type KnowledgeEntry, type KnowledgeTree } from './knowledge.js';
 export { DbError, type DbErrorCode } from './errors.js';
 export { newId } from './ids.js';
 /** The tables, for queries the repositories do not cover (drizzle-orm itself is not re-exported). */
@@ -68,6 +98,12 @@ export * as schema from './schema/index.js';
 export type {
   Channel,
   ChannelCapacity,
+  ConversationChannel,
+  ConversationState,
+  MessageAuthor,
+  MessageDirection,
+  MessageKind,
+  MessageStatus,
   InteractionState,
   RoutingStrategy,
   UserRole,

@@ -4,6 +4,8 @@ import { runCoreBench } from './core.js';
 const which = process.argv[2] ?? 'core';
 const benches: Record<string, () => Promise<Record<string, unknown>> | Record<string, unknown>> = {
   core: runCoreBench,
+  // Loaded on demand: it starts servers (uWS, PGlite) the core bench has no use for.
+  server: async () => (await import('./server.js')).runServerBench(),
 };
 const bench = benches[which];
 if (!bench) {

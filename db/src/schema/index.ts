@@ -4,3 +4,5 @@ export * from './agents.js';
 export * from './interactions.js';
 export * from './events.js';
 export * from './settings.js';
+export * from './conversations.js';
+export * from './knowledge.js';

@@ -10,7 +10,8 @@ import { configurationRoutes } from './api/configuration.js';
 import { interactionRoutes } from './api/interactions.js';
 import { supervisionRoutes } from './api/supervision.js';
 import { Accounts, signingSecret } from './auth/accounts.js';
-import { Authenticator } from './auth/principal.js';
+import { Authenticator, SYSTEM } from './auth/principal.js';
+import type { ChannelModule, ChannelServices } from './channels.js';
 import { TokenSigner } from './auth/tokens.js';
 import { serverConfigSchema, type ServerConfig, type ServerConfigInput } from './config.js';
 import type { ServerContext } from './context.js';
@@ -39,6 +40,8 @@ export interface ServerHooks {
    * turns /health to 503; main exits so a supervisor restarts it from the log.
    */
   onFatal?: (err: unknown) => void;
+  /** Channel adapters to mount (webchat, WhatsApp…), wired by the composition root. */
+  channels?: readonly ChannelModule[];
 }
 
 /** What the demo and in-process callers use besides HTTP: the same operations REST calls. */
@@ -141,8 +144,31 @@ async function wire(
   accountRoutes(http, auth, accounts);
   configurationRoutes(http, auth, configuration);
   interactionRoutes(http, auth, sessions);
+  const channelServices: ChannelServices = {
+    config,
+    log,
+    clock,
+    db,
+    authenticate: (authorization) => auth.authenticate(authorization),
+    sessions,
+    system: SYSTEM,
+    groups: () => reader.groupConfigs(),
+    agentName: (agentId) => reader.agentConfig(agentId)?.name,
+    subscribe: (listener) => engine.subscribe((events) => listener(events)),
+    notifyAgent: (agentId, message) => agentSockets.notify(agentId, message),
+  };
+  const channels = hooks.channels ?? [];
+  // Every module registers its routes and listeners now, synchronously; their async start is awaited below.
+  const mounting = channels.map((module) => {
+    try {
+      return Promise.resolve(module.mount({ http, app }, channelServices));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  });
   serveConsole(app); // the built console (GET of its files and routes); other paths yield to the fallback
   http.fallback();
+  await Promise.all(mounting);
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
@@ -177,6 +203,9 @@ async function wire(
         uWS.us_listen_socket_close(listenSocket);
         agentSockets.closeAll();
         board.closeAll();
+        for (const module of [...channels].reverse()) {
+          await module.close?.().catch((err: unknown) => log.warn({ err, channel: module.name }, 'channel did not close cleanly'));
+        }
         await engine.close();
         await eventLog.flush();
         await projector.close();

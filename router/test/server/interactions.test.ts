@@ -214,8 +214,4 @@ describe('sessions', () => {
     expect((await t.api('GET', '/api/fairness')).body).toHaveLength(3);
     expect((await t.api('GET', '/api/fairness?groupId=nope')).status).toBe(404);
   });
-
-  it('answers an empty conversation for a known session', async () => {
-    expect((await t.api('GET', '/api/interactions/contato-1/messages')).body).toEqual({ items: [] });
-  });
 });

@@ -1,5 +1,5 @@
-// REST routes of sessions: POST/GET /api/interactions, GET …/:id, …/:id/messages, and the
-// commands accept, reject, end, wrapup, abandon, transfer.
+// REST routes of sessions: POST/GET /api/interactions, GET …/:id, and the commands accept, reject,
+// end, wrapup, abandon, transfer. The conversation (…/:id/messages) is mounted by the channels.
 import { z } from 'zod';
 import type { Authenticator } from '../auth/principal.js';
 import { json, type HttpRoutes } from '../http/app.js';
@@ -22,11 +22,6 @@ export function interactionRoutes(http: HttpRoutes, auth: Authenticator, session
       return json(200, await sessions.list(principal, parse(listQuerySchema, queryObject(req.query), 'query')));
     })
     .route('GET', '/api/interactions/:id', async (req) => json(200, await sessions.get(auth.authenticate(req.authorization), req.params.id!)))
-    .route('GET', '/api/interactions/:id/messages', async (req) => {
-      await sessions.get(auth.authenticate(req.authorization), req.params.id!);
-      // Channel adapters will keep the conversation; the router holds none yet.
-      return json(200, { items: [] });
-    })
     .route('POST', '/api/interactions/:id/accept', async (req) => {
       const principal = auth.authenticate(req.authorization);
       const { agentId } = parse(actAsSchema, req.body);

@@ -13,8 +13,21 @@ export interface ApiRequest {
   params: Record<string, string>;
   query: URLSearchParams;
   authorization: string;
-  /** Parsed JSON body; undefined when the request had none. */
+  /** Parsed JSON body; undefined when the request had none (or the route reads it raw). */
   body: unknown;
+  /** The bytes as received, for routes registered with `raw` (signatures, uploads). */
+  rawBody?: Buffer;
+  /** The headers the route asked for (lower-case names); absent ones are ''. */
+  headers: Record<string, string>;
+}
+
+export interface RouteOptions {
+  /** Hand the body over unparsed as `rawBody` (webhook signatures, file uploads). */
+  raw?: boolean;
+  /** This route's body limit, instead of the server's. */
+  bodyLimitBytes?: number;
+  /** Request headers to copy into `headers` (uWS frees the request on return). */
+  headers?: readonly string[];
 }
 
 export interface ApiResponse {
@@ -22,7 +35,11 @@ export interface ApiResponse {
   /** Serialised as JSON unless `text` is given. */
   body?: unknown;
   text?: string;
+  /** A binary body (files); wins over `text` and `body`. */
+  bytes?: Uint8Array;
   contentType?: string;
+  /** Extra response headers (content-disposition, cache-control…). */
+  headers?: Record<string, string>;
 }
 
 export type Handler = (request: ApiRequest) => Promise<ApiResponse> | ApiResponse;
@@ -48,10 +65,10 @@ export class HttpRoutes {
     private readonly options: HttpOptions,
   ) {}
 
-  route(method: Method, pattern: string, handler: Handler): this {
+  route(method: Method, pattern: string, handler: Handler, options: RouteOptions = {}): this {
     const names = [...pattern.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
     const register = { GET: 'get', POST: 'post', PUT: 'put', DELETE: 'del' } as const;
-    this.app[register[method]](pattern, (res, req) => this.serve(res, req, method, names, handler));
+    this.app[register[method]](pattern, (res, req) => this.serve(res, req, method, names, handler, options));
     return this;
   }
 
@@ -68,7 +85,7 @@ export class HttpRoutes {
     });
   }
 
-  private serve(res: HttpResponse, req: HttpRequest, method: Method, names: string[], handler: Handler): void {
+  private serve(res: HttpResponse, req: HttpRequest, method: Method, names: string[], handler: Handler, options: RouteOptions): void {
     const connection: Connection = { aborted: false };
     res.onAborted(() => {
       connection.aborted = true;
@@ -81,17 +98,23 @@ export class HttpRoutes {
       params,
       query: new URLSearchParams(req.getQuery() ?? ''),
       authorization: req.getHeader('authorization'),
+      headers: Object.fromEntries((options.headers ?? []).map((name) => [name, req.getHeader(name)])),
     };
     const declared = Number(req.getHeader('content-length') || 0);
     if (method === 'GET' || method === 'DELETE') {
       void this.dispatch(res, connection, { ...partial, body: undefined }, handler);
       return;
     }
-    if (declared > this.options.bodyLimitBytes) {
-      this.tooLarge(res, connection, method);
+    const limit = options.bodyLimitBytes ?? this.options.bodyLimitBytes;
+    if (declared > limit) {
+      this.tooLarge(res, connection, method, limit);
       return;
     }
-    this.readBody(res, connection, method, (raw) => {
+    this.readBody(res, connection, method, limit, (raw) => {
+      if (options.raw) {
+        void this.dispatch(res, connection, { ...partial, body: undefined, rawBody: raw }, handler);
+        return;
+      }
       let body: unknown;
       if (raw.length > 0) {
         try {
@@ -105,16 +128,16 @@ export class HttpRoutes {
     });
   }
 
-  private readBody(res: HttpResponse, connection: Connection, method: string, done: (raw: Buffer) => void): void {
+  private readBody(res: HttpResponse, connection: Connection, method: string, limit: number, done: (raw: Buffer) => void): void {
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
     res.onData((chunk, isLast) => {
       if (refused) return;
       size += chunk.byteLength;
-      if (size > this.options.bodyLimitBytes) {
+      if (size > limit) {
         refused = true;
-        this.tooLarge(res, connection, method);
+        this.tooLarge(res, connection, method, limit);
         return;
       }
       // The ArrayBuffer is only valid during this callback: copy it.
@@ -123,8 +146,8 @@ export class HttpRoutes {
     });
   }
 
-  private tooLarge(res: HttpResponse, connection: Connection, method: string): void {
-    const error = new ApiError(413, 'payload_too_large', 'O corpo da requisição excede o limite.', { limitBytes: this.options.bodyLimitBytes });
+  private tooLarge(res: HttpResponse, connection: Connection, method: string, limit: number): void {
+    const error = new ApiError(413, 'payload_too_large', 'O corpo da requisição excede o limite.', { limitBytes: limit });
     // Close the connection: the rest of the oversized body is not worth reading.
     this.write(res, connection, method, errorResponse(error), true);
   }
@@ -146,11 +169,14 @@ export class HttpRoutes {
     this.options.onAnswered?.(method, response.status);
     if (connection.aborted) return;
     connection.aborted = true; // answered: a second write would throw
-    const payload = response.text ?? (response.body === undefined ? '' : JSON.stringify(response.body));
-    const contentType = response.contentType ?? (response.text === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8');
+    const payload = response.bytes ?? response.text ?? (response.body === undefined ? '' : JSON.stringify(response.body));
+    const contentType =
+      response.contentType ??
+      (response.bytes !== undefined ? 'application/octet-stream' : response.text === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8');
     res.cork(() => {
       res.writeStatus(statusLine(response.status));
       if (payload !== '' || response.status !== 204) res.writeHeader('content-type', contentType);
+      for (const [name, value] of Object.entries(response.headers ?? {})) res.writeHeader(name, value);
       if (response.status === 204) res.endWithoutBody(0, close);
       else res.end(payload, close);
     });

@@ -23,6 +23,8 @@ export const createInteractionSchema = z.object({
   waitingSince: isoTime.optional(),
   minProficiency: z.number().int().min(1).max(5).optional(),
   preferredAgentId: z.string().min(1).optional(),
+  /** An existing contact (a channel that identified the citizen); `contact` creates one instead. */
+  contactId: z.string().min(1).max(200).optional(),
   contact: z
     .object({
       name: z.string().max(200).optional(),
@@ -99,9 +101,9 @@ export class Sessions {
 
   private async enqueue(id: string, input: CreateInteraction): Promise<Created> {
     const annotations: Annotation[] = [];
-    let contactId: string | undefined;
+    let contactId = input.contactId;
     const contact = input.contact;
-    if (contact && Object.values(contact).some((v) => v !== undefined)) {
+    if (contactId === undefined && contact && Object.values(contact).some((v) => v !== undefined)) {
       contactId = (await upsertContact(this.ctx.db, { ...contact })).id;
     }
     if (contactId !== undefined || input.data !== undefined) {

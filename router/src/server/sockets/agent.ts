@@ -43,6 +43,11 @@ export class AgentSockets {
     });
   }
 
+  /** Sends a message to every socket of the agent (channel adapters: citizen messages, typing, receipts). */
+  notify(agentId: string, message: object): void {
+    this.toAgent(agentId, () => message);
+  }
+
   isConnected(agentId: string): boolean {
     return (this.byAgent.get(agentId)?.size ?? 0) > 0;
   }

@@ -1,0 +1,134 @@
+// The conversation repositories on both engines: one thread per citizen under concurrent first
+// contacts, messages stored once per channel id, statuses that only move forward, read marks,
+// transcripts handed to a session, attachments, and the knowledge base.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyMessageStatus,
+  attachTranscript,
+  detachTranscript,
+  ensureConversation,
+  getConversationByInteraction,
+  insertAttachment,
+  insertMessage,
+  linkAttachments,
+  listKnowledge,
+  listMessages,
+  listUnprocessedInbound,
+  markRead,
+  updateConversation,
+  updateMessage,
+  upsertKnowledge,
+} from '../src/index.js';
+import { ENGINES, openTestDatabase, uniqueTenant, type TestDatabase } from './databases.js';
+
+describe.each(ENGINES)('conversation repositories on %s', (engine) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+  });
+  afterAll(() => database?.dispose());
+
+  it('keeps one thread per citizen and channel, even when first contacts race', async () => {
+    const tenant = uniqueTenant();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => ensureConversation(database.db, { tenant, channel: 'whatsapp', citizenKey: '5565999990000', displayName: 'Maria' })),
+    );
+    expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const chat = await ensureConversation(database.db, { tenant, channel: 'chat', citizenKey: '5565999990000' });
+    expect(chat.conversation.id).not.toBe(results[0]!.conversation.id);
+    expect(results[0]!.conversation).toMatchObject({ state: 'bot', data: {}, interactionId: null });
+  });
+
+  it('stores a message once per channel id and lists a thread in insertion order', async () => {
+    const tenant = uniqueTenant();
+    const { conversation } = await ensureConversation(database.db, { tenant, channel: 'whatsapp', citizenKey: '5511' });
+    const input = { tenant, conversationId: conversation.id, direction: 'in' as const, author: 'citizen' as const, text: 'Olá', status: 'received' as const, externalId: `wamid.${tenant}` };
+    const answers = await Promise.all([insertMessage(database.db, input), insertMessage(database.db, input), insertMessage(database.db, input)]);
+    expect(answers.filter((a) => a.created)).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.message.id)).size).toBe(1);
+    await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'out', author: 'bot', text: 'Oi!', status: 'pending' });
+    const listed = await listMessages(database.db, { conversationId: conversation.id });
+    expect(listed.map((m) => m.text)).toEqual(['Olá', 'Oi!']);
+    expect(listed[0]!.attachments).toEqual([]);
+    const unprocessed = (await listUnprocessedInbound(database.db)).filter((m) => m.tenant === tenant);
+    expect(unprocessed).toHaveLength(1);
+    await updateMessage(database.db, unprocessed[0]!.id, { processedAt: new Date() });
+    expect((await listUnprocessedInbound(database.db)).filter((m) => m.tenant === tenant)).toHaveLength(0);
+  });
+
+  it('moves delivery statuses only forward, keeping each milestone’s first time', async () => {
+    const tenant = uniqueTenant();
+    const { conversation } = await ensureConversation(database.db, { tenant, channel: 'whatsapp', citizenKey: '5521' });
+    const { message } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'out', author: 'agent', text: 'x', status: 'pending' });
+    await updateMessage(database.db, message.id, { externalId: `wamid.${tenant}` });
+    const t1 = new Date('2026-01-01T10:00:00.000Z');
+    const t2 = new Date('2026-01-01T10:00:05.000Z');
+    const t3 = new Date('2026-01-01T10:00:09.000Z');
+    expect((await applyMessageStatus(database.db, { tenant, externalId: `wamid.${tenant}` }, 'read', t2))!).toMatchObject({ status: 'read', readAt: t2, deliveredAt: t2, sentAt: t2 });
+    const after = await applyMessageStatus(database.db, { tenant, externalId: `wamid.${tenant}` }, 'delivered', t1);
+    expect(after).toMatchObject({ status: 'read', deliveredAt: t2 });
+    expect(await applyMessageStatus(database.db, { tenant, externalId: `wamid.${tenant}` }, 'sent', t3)).toMatchObject({ status: 'read' });
+    expect(await applyMessageStatus(database.db, { tenant, externalId: 'wamid.unknown' }, 'read', t1)).toBeUndefined();
+
+    const { message: other } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'out', author: 'bot', text: 'y', status: 'pending' });
+    await applyMessageStatus(database.db, { id: other.id }, 'sent', t1);
+    const failed = await applyMessageStatus(database.db, { id: other.id }, 'failed', t2, { code: 'outside_window' });
+    expect(failed).toMatchObject({ status: 'failed', failedAt: t2, error: { code: 'outside_window' } });
+    expect(await applyMessageStatus(database.db, { id: other.id }, 'sent', t3)).toMatchObject({ status: 'failed' });
+  });
+
+  it('marks reads up to a message and hands the transcript to a session', async () => {
+    const tenant = uniqueTenant();
+    const { conversation } = await ensureConversation(database.db, { tenant, channel: 'chat', citizenKey: 'hash' });
+    const ids: string[] = [];
+    for (const text of ['a', 'b', 'c']) {
+      ids.push((await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'in', author: 'citizen', text, status: 'received' })).message.id);
+    }
+    expect((await markRead(database.db, conversation.id, 'in', new Date(), ids[1])).map((m) => m.text).sort()).toEqual(['a', 'b']);
+    expect((await markRead(database.db, conversation.id, 'in', new Date())).map((m) => m.text)).toEqual(['c']);
+
+    expect(await attachTranscript(database.db, conversation.id, `${tenant}-i1`)).toBe(3);
+    await updateConversation(database.db, conversation.id, { interactionId: `${tenant}-i1`, state: 'queued' });
+    expect((await getConversationByInteraction(database.db, `${tenant}-i1`))!.id).toBe(conversation.id);
+    expect(await listMessages(database.db, { interactionId: `${tenant}-i1` })).toHaveLength(3);
+    await updateConversation(database.db, conversation.id, { interactionId: null, state: 'closed' });
+    // A finished session still finds its thread through its messages.
+    expect((await getConversationByInteraction(database.db, `${tenant}-i1`))!.id).toBe(conversation.id);
+    await detachTranscript(database.db, `${tenant}-i1`);
+    expect(await listMessages(database.db, { interactionId: `${tenant}-i1` })).toHaveLength(0);
+  });
+
+  it('links only the thread’s own unlinked files to a message', async () => {
+    const tenant = uniqueTenant();
+    const { conversation } = await ensureConversation(database.db, { tenant, channel: 'chat', citizenKey: 'k1' });
+    const { conversation: stranger } = await ensureConversation(database.db, { tenant, channel: 'chat', citizenKey: 'k2' });
+    const file = { tenant, uploadedBy: 'citizen' as const, fileName: 'a.pdf', mimeType: 'application/pdf', sizeBytes: 10, sha256: 'x', storagePath: 'p' };
+    const mine = await insertAttachment(database.db, { ...file, conversationId: conversation.id });
+    const theirs = await insertAttachment(database.db, { ...file, conversationId: stranger.id });
+    const { message } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'in', author: 'citizen', kind: 'media', status: 'received' });
+    const linked = await linkAttachments(database.db, conversation.id, message.id, [mine.id, theirs.id]);
+    expect(linked.map((a) => a.id)).toEqual([mine.id]);
+    expect((await listMessages(database.db, { conversationId: conversation.id }))[0]!.attachments.map((a) => a.id)).toEqual([mine.id]);
+  });
+
+  it('stores the knowledge tree and lists approved entries with their público, tema and categoria', async () => {
+    const tenant = uniqueTenant();
+    const tree = {
+      audiences: [
+        {
+          id: `${tenant}-a`,
+          name: 'Cidadão',
+          themes: [{ id: `${tenant}-t`, name: 'IPVA', categories: [{ id: `${tenant}-c`, name: 'Pagamento', entries: [{ id: `${tenant}-e`, question: 'Como pagar?', answer: 'No portal.' }] }] }],
+        },
+      ],
+    };
+    expect(await upsertKnowledge(database.db, tree, tenant)).toBe(1);
+    tree.audiences[0]!.themes[0]!.categories[0]!.entries[0]!.answer = 'No portal ou no banco.';
+    await upsertKnowledge(database.db, tree, tenant);
+    expect(await listKnowledge(database.db, tenant)).toEqual([
+      { id: `${tenant}-e`, question: 'Como pagar?', answer: 'No portal ou no banco.', keywords: '', audience: 'Cidadão', tema: 'IPVA', categoria: 'Pagamento' },
+    ]);
+  });
+});

@@ -1,0 +1,19 @@
+// The k6 entry of every profile: a tax-deadline peak at one agency — agents on sockets, citizens
+// arriving over HTTP, supervisors watching boards. Options come from the profile (lib/options.js).
+import { seedAgency, auditSessions } from '../lib/agency.js';
+import { optionsFor } from '../lib/options.js';
+import { profile } from '../lib/profile.js';
+
+export { agents } from './agents.js';
+export { citizens } from './citizens.js';
+export { supervisors } from './supervisors.js';
+
+export const options = optionsFor(profile);
+
+export function setup() {
+  return seedAgency(profile);
+}
+
+export function teardown() {
+  auditSessions(profile);
+}

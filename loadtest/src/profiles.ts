@@ -1,0 +1,144 @@
+// The load profiles: how many agents, boards and citizens, how fast, for how long, and which
+// figures must hold. The runner hands the chosen one to the k6 scenarios as JSON (LOADTEST_PROFILE).
+
+export type ProfileName = 'smoke' | 'standard' | 'stress';
+export const PROFILE_NAMES: readonly ProfileName[] = ['smoke', 'standard', 'stress'];
+
+/** A constant rate for a fixed time, or steps of rising rate (each reached by a short ramp, then held). */
+export type Arrival =
+  | { kind: 'constant'; ratePerSecond: number; durationSeconds: number }
+  | { kind: 'steps'; ratesPerSecond: number[]; rampSeconds: number; holdSeconds: number };
+
+export interface Profile {
+  name: ProfileName;
+  /** Attendance groups; each agent serves one (agent n → group n mod groups), each session picks one at random. */
+  groups: number;
+  agents: number;
+  /** Agent sockets one k6 VU drives (event-loop based, so one VU holds many). */
+  agentsPerVu: number;
+  /** The first agents connect with their own login token (an agent user); the rest as the admin acting for them. */
+  agentUsers: number;
+  boards: number;
+  boardsPerVu: number;
+  /** Time an agent takes to accept an offer, and to end an accepted session: uniform [min, max] in ms. */
+  thinkMs: [number, number];
+  handleMs: [number, number];
+  /** Agents and boards connect during this time before the first citizen arrives. */
+  warmupSeconds: number;
+  arrival: Arrival;
+  citizenVus: { preAllocated: number; max: number };
+  /** Agents keep working this long after the last arrival, so every session can end. */
+  drainSeconds: number;
+  /**
+   * What the teardown does with sessions still unfinished after the drain: `wait` counts them lost
+   * (the system had the agents to serve them), `abandon` abandons or ends them and counts them as
+   * left over (stress: arrivals outgrow the system by design).
+   */
+  leftovers: 'wait' | 'abandon';
+  offerTimeoutSeconds: number;
+  thresholds: {
+    /** Gates on the whole run's offer latency (absent for stress, which passes the knee on purpose). */
+    offerLatencyP95Ms?: number;
+    offerLatencyP99Ms?: number;
+    /** The knee: the highest step whose p99 offer latency stays within this. */
+    kneeP99Ms?: number;
+  };
+  /**
+   * Stress only: an agent VU that sees this many offers later than `overloadLatencyMs` ends the
+   * test early (the knee is long past; more steps only grow the backlog).
+   */
+  overload?: { latencyMs: number; offers: number };
+}
+
+const smoke: Profile = {
+  name: 'smoke',
+  groups: 2,
+  agents: 20,
+  agentsPerVu: 5,
+  agentUsers: 2,
+  boards: 2,
+  boardsPerVu: 2,
+  thinkMs: [100, 400],
+  handleMs: [500, 1500],
+  warmupSeconds: 3,
+  arrival: { kind: 'constant', ratePerSecond: 5, durationSeconds: 30 },
+  citizenVus: { preAllocated: 5, max: 20 },
+  drainSeconds: 6,
+  leftovers: 'wait',
+  offerTimeoutSeconds: 30,
+  // Looser than standard's: smoke gates CI on shared runners, where neighbours take the CPUs;
+  // it proves the whole path works and stays interactive, standard measures the target.
+  thresholds: { offerLatencyP95Ms: 100, offerLatencyP99Ms: 250 },
+};
+
+// 2,000 agents at 1 chat each, ~1 s to accept + ~5 s handling: 200 sessions/s keep about 1,200 busy.
+const standard: Profile = {
+  name: 'standard',
+  groups: 20,
+  agents: 2_000,
+  agentsPerVu: 25,
+  agentUsers: 5,
+  boards: 100,
+  // Few boards per VU: each VU is one JS event loop, and every `agents` update is ~0.8 MB here.
+  boardsPerVu: 2,
+  thinkMs: [500, 1_500],
+  handleMs: [3_000, 7_000],
+  warmupSeconds: 15,
+  arrival: { kind: 'constant', ratePerSecond: 200, durationSeconds: 300 },
+  citizenVus: { preAllocated: 100, max: 600 },
+  drainSeconds: 20,
+  leftovers: 'wait',
+  offerTimeoutSeconds: 30,
+  thresholds: { offerLatencyP95Ms: 50, offerLatencyP99Ms: 100 },
+};
+
+// Short holding times and many agents, so the offer latency measures the router, not a lack of agents.
+const stress: Profile = {
+  name: 'stress',
+  groups: 20,
+  agents: 2_000,
+  agentsPerVu: 25,
+  agentUsers: 2,
+  boards: 10,
+  boardsPerVu: 2,
+  thinkMs: [100, 300],
+  handleMs: [500, 1_500],
+  warmupSeconds: 15,
+  // Fine steps low down: on a shared 2-core machine with embedded PGlite the knee sits well below 200/s.
+  arrival: { kind: 'steps', ratesPerSecond: [10, 20, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400], rampSeconds: 3, holdSeconds: 20 },
+  citizenVus: { preAllocated: 100, max: 1_000 },
+  drainSeconds: 10,
+  leftovers: 'abandon',
+  offerTimeoutSeconds: 30,
+  thresholds: { kneeP99Ms: 100 },
+  overload: { latencyMs: 1_000, offers: 20 },
+};
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = { smoke, standard, stress };
+
+export function isProfileName(value: string): value is ProfileName {
+  return (PROFILE_NAMES as readonly string[]).includes(value);
+}
+
+/** Seconds from the first arrival to the last. */
+export function arrivalSeconds(arrival: Arrival): number {
+  return arrival.kind === 'constant' ? arrival.durationSeconds : arrival.ratesPerSecond.length * (arrival.rampSeconds + arrival.holdSeconds);
+}
+
+/** Seconds the agents and boards stay connected: warm-up, arrivals, drain. */
+export function connectedSeconds(profile: Profile): number {
+  return profile.warmupSeconds + arrivalSeconds(profile.arrival) + profile.drainSeconds;
+}
+
+/**
+ * A profile with some fields replaced (LOADTEST_OVERRIDES, JSON), for exploring around a profile
+ * (`{"boards": 0}`, `{"arrival": {…}}`); the summary says the profile was overridden.
+ */
+export function withOverrides(profile: Profile, overridesJson: string | undefined): Profile {
+  if (overridesJson === undefined || overridesJson.trim() === '') return profile;
+  const overrides = JSON.parse(overridesJson) as Partial<Profile>;
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) throw new Error('LOADTEST_OVERRIDES must be a JSON object');
+  const unknown = Object.keys(overrides).filter((key) => !(key in profile) && key !== 'overload');
+  if (unknown.length > 0) throw new Error(`LOADTEST_OVERRIDES: unknown profile field(s) ${unknown.join(', ')}`);
+  return { ...profile, ...overrides, name: profile.name };
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { goFlags, parseK6Version } from '../src/k6/install.js';
+import { EngineUnavailable, redisEngineCheck } from '../src/run.js';
+import { serverReadsRedisUrl } from '../src/system/atende.js';
+import { cpuUse, parseMachineStat, parseProcStat, parseSchedstat, readProcStat, readRunQueueWaitNs } from '../src/system/cpu.js';
+
+describe('cpu', () => {
+  it('reads utime+stime and cutime+cstime even when the command name has spaces and parentheses', () => {
+    const line = '4242 (k6 (worker) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 350 150 20 10 20 0 12 0 1000 0 0';
+    expect(parseProcStat(line)).toEqual({ ticks: 500, childTicks: 30 });
+  });
+
+  it('reads this very process', () => {
+    expect(readProcStat('self')?.ticks).toBeGreaterThanOrEqual(0);
+    expect(readProcStat(2 ** 30)).toBeUndefined();
+  });
+
+  it('turns ticks over wall time into cores and a share of the machine', () => {
+    expect(cpuUse(3_000, 60_000, 100, 2, 15e9)).toEqual({ cpuSeconds: 30, wallSeconds: 60, cores: 0.5, share: 0.25, runQueueWait: 0.25 });
+    expect(cpuUse(0, 0, 100, 2).cores).toBe(0);
+  });
+});
+
+describe('scheduler figures', () => {
+  it('reads run and run-queue wait nanoseconds from schedstat', () => {
+    expect(parseSchedstat('123456789 98765 42\n')).toEqual({ runNs: 123456789, waitNs: 98765 });
+    expect(readRunQueueWaitNs(process.pid)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts the machine busy as everything but idle and iowait', () => {
+    expect(parseMachineStat('cpu  100 5 50 1000 20 3 2 10 0 0\ncpu0 1 2 3')).toEqual({ busy: 170, total: 1190 });
+  });
+});
+
+describe('k6 install', () => {
+  it('reads the version k6 prints', () => {
+    expect(parseK6Version('k6 v1.8.1 (go1.26.8, linux/amd64)\n')).toBe('v1.8.1');
+    expect(parseK6Version('bash: k6: not found')).toBeUndefined();
+  });
+
+  it('adds -mod=mod to GOFLAGS, keeping the others', () => {
+    expect(goFlags('-buildvcs=false')).toBe('-buildvcs=false -mod=mod');
+    expect(goFlags('-mod=vendor -trimpath')).toBe('-trimpath -mod=mod');
+    expect(goFlags(undefined)).toBe('-mod=mod');
+  });
+});
+
+describe('engine', () => {
+  it('refuses --engine redis while the server does not read REDIS_URL', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lt-'));
+    const config = path.join(dir, 'config.js');
+    writeFileSync(config, 'export const envSchema = { DATABASE_URL: 1 };');
+    expect(serverReadsRedisUrl(config)).toBe(false);
+    expect(() => redisEngineCheck('redis', config)).toThrow(EngineUnavailable);
+    expect(() => redisEngineCheck('redis', config)).toThrow('Redis engine not available yet');
+    expect(() => redisEngineCheck('memory', config)).not.toThrow();
+    writeFileSync(config, 'export const envSchema = { REDIS_URL: optionalText };');
+    expect(() => redisEngineCheck('redis', config)).not.toThrow();
+  });
+});

@@ -1,0 +1,170 @@
+// `npm run bench -w router -- server`: the real uWS server against a node:http + `ws` baseline
+// in front of the same routing/command layer and persistence (PGlite in memory for both), so only
+// the transport differs. HTTP enqueue requests/s from keep-alive connections, and WS offer→accept
+// round trip (offer received at the client → accept acknowledged), load from a worker thread.
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { SYSTEM } from '../src/server/auth/principal.js';
+import { startServer, type RunningServer } from '../src/server/index.js';
+import { startBaseline } from './server-baseline.js';
+import { startNodeCeiling, startUwsCeiling } from './server-ceiling.js';
+import type { LoadResult, LoadTask } from './server-load.js';
+
+const TOKEN = 'bench-admin-token-0123456789abcdef';
+const GROUP = 'bench';
+const AGENTS = 32;
+const CONNECTIONS = 64;
+const WARMUP_MS = 1_000;
+const DURATION_MS = 4_000;
+const CEILING_MS = 3_000;
+const ROUNDS = 2;
+
+type Transport = 'uWS' | 'baseline';
+
+interface TransportRun {
+  transport: Transport;
+  round: number;
+  enqueue: LoadResult;
+  roundTrip: LoadResult;
+}
+
+const LOAD_MODULE = new URL('./server-load.ts', import.meta.url).href;
+
+const print = (line: object) => console.log(JSON.stringify(line));
+
+function load(task: LoadTask): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    // tsx's loader hooks are per thread: the worker registers them before loading the TypeScript file.
+    const entry = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(LOAD_MODULE)}); })`;
+    const worker = new Worker(entry, { eval: true, workerData: task });
+    worker.once('message', (answer: { ok: true; result: LoadResult } | { ok: false; error: string }) => {
+      if (answer.ok) resolve(answer.result);
+      else reject(new Error(answer.error));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
+}
+
+const waiting = (server: RunningServer) => server.services.context.engine.queues(new Set([GROUP])).reduce((sum, q) => sum + q.waiting, 0);
+
+/** Queues sessions through the same Sessions.create the routes call until `target` wait. */
+async function fillBacklog(server: RunningServer, target: number): Promise<number> {
+  const { sessions } = server.services;
+  let missing = target - waiting(server);
+  const creator = async () => {
+    while (missing-- > 0) await sessions.create(SYSTEM, { channel: 'chat', groupId: GROUP });
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, creator));
+  return waiting(server);
+}
+
+/** One transport, fresh server and database: enqueue phase (sessions pile up), then agents drain them. */
+async function measure(transport: Transport, round: number): Promise<TransportRun> {
+  const server: RunningServer = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: 'memory://',
+    logLevel: 'silent',
+    adminToken: TOKEN,
+    checkpointIntervalMs: 3_600_000,
+  });
+  const baseline = transport === 'baseline' ? await startBaseline(server.services) : undefined;
+  try {
+    const { configuration } = server.services;
+    await configuration.putGroup(SYSTEM, GROUP, { name: 'Bench', level: 1, slaSeconds: 60 });
+    const agentIds = Array.from({ length: AGENTS }, (_, i) => `bench-agent-${i}`);
+    // Offline until their sockets connect: the enqueue phase only queues, the round-trip phase drains that backlog.
+    for (const id of agentIds) await configuration.putAgent(SYSTEM, id, { name: id, groups: [{ groupId: GROUP, proficiency: 3 }], capacity: { chat: 1 } });
+    const port = baseline?.port ?? server.port;
+    const enqueue = await load({ task: 'enqueue', port, token: TOKEN, groupId: GROUP, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
+    print({ bench: 'server', transport, round, phase: 'enqueue', connections: CONNECTIONS, requestsPerSecond: enqueue.perSecond, ...enqueue });
+    // Work for the agents: the sessions the enqueue phase queued, topped up (in-process, unmeasured)
+    // so the agents do not run out; accept and end cost less than an enqueue.
+    const backlogBefore = await fillBacklog(server, Math.max(1_000, Math.ceil((enqueue.perSecond * 3 * (WARMUP_MS + DURATION_MS)) / 1000)));
+    const roundTrip = await load({ task: 'roundtrip', port, token: TOKEN, agentIds, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
+    // The agents drain the enqueue phase's backlog; none left would mean they ran out of work, not of speed.
+    const backlogLeft = waiting(server);
+    print({ bench: 'server', transport, round, phase: 'offer→accept', agents: AGENTS, cyclesPerSecond: roundTrip.perSecond, ...roundTrip, backlogBefore, backlogLeft });
+    return { transport, round, enqueue, roundTrip };
+  } finally {
+    await baseline?.close();
+    await server.close();
+  }
+}
+
+/** The same client against each transport answering a fixed 201 at once: the transports' own ceiling. */
+async function transportCeiling(): Promise<{ uWS: LoadResult; baseline: LoadResult }> {
+  const out: Partial<Record<Transport, LoadResult>> = {};
+  for (const [transport, start] of [['uWS', startUwsCeiling], ['baseline', startNodeCeiling]] as const) {
+    const server = await start();
+    try {
+      out[transport] = await load({ task: 'enqueue', port: server.port, token: TOKEN, groupId: GROUP, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: CEILING_MS });
+    } finally {
+      await server.close();
+    }
+    print({ bench: 'server', transport, phase: 'transport only (fixed answer, no routing, no log)', requestsPerSecond: out[transport]!.perSecond, ...out[transport] });
+  }
+  return out as { uWS: LoadResult; baseline: LoadResult };
+}
+
+/** Best of the rounds (the least disturbed by whatever else the machine ran). */
+function best(runs: TransportRun[]) {
+  const enqueue = runs.reduce((a, b) => (b.enqueue.perSecond > a.enqueue.perSecond ? b : a)).enqueue;
+  const roundTrip = runs.reduce((a, b) => (b.roundTrip.p99Ms < a.roundTrip.p99Ms ? b : a)).roundTrip;
+  return { enqueue, roundTrip };
+}
+
+export async function runServerBench(): Promise<Record<string, unknown>> {
+  const machine = {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model,
+    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+    shared: true,
+    note: 'server (main thread, PGlite in the same thread) and load generator (worker thread) share this machine with other work: figures are noisy and bounded by the 2nd core the client needs',
+  };
+  print({ bench: 'server', machine });
+  const runs: TransportRun[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Alternate the order so that neither transport always runs on the warmer (or busier) machine.
+    const order: Transport[] = round % 2 === 1 ? ['uWS', 'baseline'] : ['baseline', 'uWS'];
+    for (const transport of order) runs.push(await measure(transport, round));
+  }
+  const ceiling = await transportCeiling();
+  const uws = best(runs.filter((r) => r.transport === 'uWS'));
+  const base = best(runs.filter((r) => r.transport === 'baseline'));
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const ratios = {
+    enqueue: ratio(uws.enqueue.perSecond, base.enqueue.perSecond),
+    offerCycles: ratio(uws.roundTrip.perSecond, base.roundTrip.perSecond),
+    roundTripP50: ratio(base.roundTrip.p50Ms, uws.roundTrip.p50Ms),
+    roundTripP99: ratio(base.roundTrip.p99Ms, uws.roundTrip.p99Ms),
+    transportOnly: ratio(ceiling.uWS.perSecond, ceiling.baseline.perSecond),
+  };
+  print({ bench: 'server', ratios, meaning: 'uWS ÷ baseline for throughput; baseline ÷ uWS for latency (above 1: uWS better)' });
+  return {
+    bench: 'server',
+    enqueuePerSecond: uws.enqueue.perSecond,
+    enqueueP50Ms: uws.enqueue.p50Ms,
+    enqueueP99Ms: uws.enqueue.p99Ms,
+    roundTripP50Ms: uws.roundTrip.p50Ms,
+    roundTripP99Ms: uws.roundTrip.p99Ms,
+    offerCyclesPerSecond: uws.roundTrip.perSecond,
+    ratioVsBaseline: ratios.enqueue,
+    baseline: {
+      transport: 'node:http + ws',
+      enqueuePerSecond: base.enqueue.perSecond,
+      enqueueP50Ms: base.enqueue.p50Ms,
+      enqueueP99Ms: base.enqueue.p99Ms,
+      roundTripP50Ms: base.roundTrip.p50Ms,
+      roundTripP99Ms: base.roundTrip.p99Ms,
+      offerCyclesPerSecond: base.roundTrip.perSecond,
+    },
+    ratios,
+    transportOnly: { uWSPerSecond: ceiling.uWS.perSecond, baselinePerSecond: ceiling.baseline.perSecond, ratio: ratios.transportOnly },
+    target: { ratioVsBaseline: 2, met: ratios.enqueue >= 2 },
+    persistence: 'PGlite in memory, same for both (events durable before each answer)',
+    load: { connections: CONNECTIONS, agents: AGENTS, warmupMs: WARMUP_MS, durationMs: DURATION_MS, rounds: ROUNDS, pick: 'best round per transport' },
+    machine: { cores: machine.cores, shared: true, loadAverage1m: machine.loadAverage1m },
+  };
+}

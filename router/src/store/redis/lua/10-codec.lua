@@ -1,0 +1,83 @@
+-- Routing script, part 1: exact numbers, JSON out, order-preserving sort keys and key names.
+-- Lua's tostring and cjson.encode keep 14 digits, so every number this script writes goes through %.17g.
+
+local C, K, S, A, R = {}, {}, {}, {}, {}
+-- Per call: the caller's clock, the next local midnight, the router options, the open state of groups.
+local NOW, NEXTDAY, OPT, HOURS
+local fmt, sub, byte = string.format, string.sub, string.byte
+
+function C.num(x)
+  return fmt('%.17g', x)
+end
+
+--- JSON text of a string, number, boolean or table; {__raw = text} embeds text as is, keys
+--- starting with '_' are private to the script. An empty table is an empty array.
+function C.json(v)
+  local t = type(v)
+  if t == 'string' then return cjson.encode(v) end
+  if t == 'number' then return fmt('%.17g', v) end
+  if t == 'boolean' then return v and 'true' or 'false' end
+  if v.__raw then return v.__raw end
+  local parts = {}
+  if v[1] ~= nil or next(v) == nil then
+    for i = 1, #v do parts[i] = C.json(v[i]) end
+    return '[' .. table.concat(parts, ',') .. ']'
+  end
+  for k, x in pairs(v) do
+    if sub(k, 1, 1) ~= '_' then parts[#parts + 1] = cjson.encode(k) .. ':' .. C.json(x) end
+  end
+  return '{' .. table.concat(parts, ',') .. '}'
+end
+
+--- JSON object text of a table, even an empty one.
+function C.object(v)
+  local parts = {}
+  for k, x in pairs(v) do
+    if sub(k, 1, 1) ~= '_' then parts[#parts + 1] = cjson.encode(k) .. ':' .. C.json(x) end
+  end
+  return '{' .. table.concat(parts, ',') .. '}'
+end
+
+--- 16 hex digits whose byte order is the numeric order of any finite double (IEEE 754 bits with
+--- the sign bit flipped for x >= 0 and every bit flipped for x < 0; -0 counts as 0).
+function C.hexd(x)
+  if x == 0 then x = 0 end
+  local b1, b2, b3, b4, b5, b6, b7, b8 = byte(struct.pack('>d', x), 1, 8)
+  if x >= 0 then
+    return fmt('%02x%02x%02x%02x%02x%02x%02x%02x', b1 + 128, b2, b3, b4, b5, b6, b7, b8)
+  end
+  return fmt('%02x%02x%02x%02x%02x%02x%02x%02x', 255 - b1, 255 - b2, 255 - b3, 255 - b4, 255 - b5, 255 - b6, 255 - b7, 255 - b8)
+end
+
+--- A non-negative integer below 10^16, zero-padded so byte order is numeric order.
+function C.dec16(n)
+  return fmt('%016d', n)
+end
+
+--- Whether the first n bytes of a sort before those of b (bytes, not the locale's strcoll).
+function C.before(a, b, n)
+  for i = 1, n do
+    local x, y = byte(a, i), byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return false
+end
+
+-- Every key of the tenant starts with KEYS[1] = '{atende:<tenant>}', one Redis Cluster slot.
+-- Variable ids come last, so no two (kind, channel, level, id) ever share a key.
+local P = KEYS[1]
+K.meta = P .. ':meta'
+K.groups = P .. ':groups'
+K.agents = P .. ':agents'
+K.live = P .. ':live'
+K.esc = P .. ':esc'
+K.deadlines = P .. ':dl'
+K.events = P .. ':events'
+function K.group(id) return P .. ':g:' .. id end
+function K.members(id) return P .. ':gm:' .. id end
+function K.agent(id) return P .. ':a:' .. id end
+function K.session(id) return P .. ':s:' .. id end
+function K.history(id) return P .. ':sh:' .. id end
+function K.queue(gid, c, level) return P .. ':q:' .. c .. ':' .. level .. ':' .. gid end
+function K.heap(gid, c, p) return P .. ':h:' .. c .. ':' .. p .. ':' .. gid end
+function K.personal(aid, c) return P .. ':pq:' .. c .. ':' .. aid end

@@ -1,0 +1,364 @@
+-- Routing script, part 4: applying events, the one way state changes (mirrors core/state.ts).
+-- Every event has at = NOW; the first event of a new local day resets the daily counters first.
+
+local function history(s, kind, gid, aid)
+  local entry = { at = NOW, kind = kind, groupId = gid }
+  if aid then entry.agentId = aid end
+  redis.call('RPUSH', K.history(s.id), C.json(entry))
+end
+
+local function removeValue(list, value)
+  for i = 1, #list do
+    if list[i] == value then
+      table.remove(list, i)
+      return
+    end
+  end
+end
+
+local function resetStats(g)
+  for c = 0, 4 do g.st[c] = { g.st[c][1], 0, 0, 0, 0, 0, 0 } end
+end
+
+local function rollDay()
+  S.meta().nday = NEXTDAY
+  for _, aid in ipairs(redis.call('LRANGE', K.agents, 0, -1)) do
+    local a = S.agent(aid)
+    a.today = 0
+    a.tg = {}
+  end
+  for _, gid in ipairs(redis.call('LRANGE', K.groups, 0, -1)) do
+    local g = S.group(gid)
+    resetStats(g)
+    A.rescoreGroup(g)
+  end
+end
+
+local function escalationKey(tema, cat, level)
+  return tema .. '\0' .. cat .. '\0' .. C.num(level)
+end
+
+local function scheduleWaiting(s, at)
+  if s.tgt then return end
+  if s.ofAt ~= nil and s.ofd == 0 then A.addDeadline(math.max(s.ofAt, at), A.Overflow, s) end
+  local ring = S.group(s.g).ring
+  if ring and s.minp > 1 then
+    if s.ring == nil then s.ring = at + ring * 1000 end
+    A.addDeadline(math.max(s.ring, at), A.Ring, s)
+  else
+    s.ring = nil
+  end
+end
+
+local function enterGroup(s, at)
+  s.qAt = at
+  s.ofd = 0
+  local g = S.group(s.g)
+  s.ofAt = g.ofA and (at + g.ofA * 1000) or nil
+  s.ring = nil
+  if s.tgt and s.tgtU ~= nil then A.addDeadline(s.tgtU, A.TargetEnd, s) end
+  scheduleWaiting(s, at)
+  A.place(s)
+end
+
+local function requeue(s, at)
+  s.st = 'queued'
+  s.stint = s.stint + 1
+  s.ag = nil
+  s.via = nil
+  s.exp = nil
+  if s.tgt and s.tgtU ~= nil then A.addDeadline(s.tgtU, A.TargetEnd, s) end
+  scheduleWaiting(s, at)
+  A.place(s)
+end
+
+local function takeBackOffer(s, a)
+  removeValue(a.offers, s.id)
+  a.load[s.ch] = a.load[s.ch] - 1
+  a.tl = a.tl - 1
+  a.today = math.max(0, a.today - 1)
+  local n = a.tg[s.via] or 0
+  if n > 0 then a.tg[s.via] = n - 1 end
+end
+
+local function releaseSlot(s, a, at)
+  removeValue(a.sess, s.id)
+  a.load[s.ch] = a.load[s.ch] - 1
+  a.tl = a.tl - 1
+  a.idle = at
+end
+
+local function finish(s, at)
+  local a = S.agent(s.ag)
+  releaseSlot(s, a, at)
+  s.st = 'ended'
+  S.deleteSession(s)
+  local meta = S.meta()
+  meta.ended = meta.ended + 1
+  A.refreshAgent(a)
+end
+
+local apply = {}
+
+apply['group.configured'] = function(e)
+  local cfg = e._g
+  local g = S.group(cfg.id)
+  if not g then
+    local meta = S.meta()
+    g = S.newGroup(cfg.id, meta.gcount)
+    meta.gcount = meta.gcount + 1
+  else
+    redis.call('HDEL', K.esc, escalationKey(g.tema, g.cat, g.lvl))
+  end
+  g.cfg = e.group.__raw
+  g.tema, g.cat, g.lvl, g.sla, g.strat = cfg.tema, cfg.categoria, cfg.level, cfg.slaSeconds, cfg.strategy
+  g.ofA, g.ofG, g.wrap, g.ring, g.esc, g.hh = cfg.overflowAfter, cfg.overflowGroupId, cfg.wrapUpSeconds, cfg.ringSeconds, cfg.escalationGroupId, cfg.hasHours
+  g.hv = g.hv + 1
+  A.rescoreGroup(g)
+  redis.call('HSET', K.esc, escalationKey(g.tema, g.cat, g.lvl), g.id)
+end
+
+apply['agent.configured'] = function(e)
+  local cfg = e._a
+  local a = S.agent(cfg.id)
+  if not a then
+    local meta = S.meta()
+    a = S.newAgent(cfg.id, meta.acount, NOW)
+    meta.acount = meta.acount + 1
+  end
+  -- Leave every heap under the old memberships, then rejoin under the new ones.
+  local was = a.pres
+  a.pres = 'offline'
+  A.refreshAgent(a)
+  a.pres = was
+  for _, m in ipairs(a.mem) do redis.call('SREM', K.members(m.g), a.id) end
+  a.cfg = e.agent.__raw
+  a.tc = 0
+  for c = 0, 4 do
+    a.cap[c] = cfg.capacity[c + 1]
+    a.tc = a.tc + a.cap[c]
+  end
+  a.vx = cfg.voiceExcludesChat
+  a.mem = {}
+  for i, m in ipairs(cfg.groups) do a.mem[i] = { g = m[1], p = m[2] } end
+  a.slots = {}
+  for _, m in ipairs(a.mem) do redis.call('SADD', K.members(m.g), a.id) end
+  A.refreshAgent(a)
+end
+
+local function presence(e, state)
+  local a = S.agent(e.agentId)
+  if state == 'available' and a.pres ~= 'available' then
+    a.idle = NOW
+    a.misses = 0
+  end
+  a.pres = state
+  a.reason = e.reason
+  a.since = NOW
+  A.refreshAgent(a)
+end
+
+apply['agent.state_changed'] = function(e) presence(e, e.state) end
+apply['agent.auto_paused'] = function(e) presence(e, 'paused') end
+
+apply['interaction.queued'] = function(e)
+  local q = e.interaction
+  local g = S.group(q.groupId)
+  local meta = S.meta()
+  local s = S.newSession(q.id)
+  s.ch, s.g, s.pri, s.legal, s.ws, s.minp = e._ci, q.groupId, q.priority, q.legalPriority and 1 or 0, q.waitingSince, q.minProficiency
+  s.rank = q.waitingSince - (q.legalPriority and OPT.legalPriorityBonusSeconds * 1000 or 0) - q.priority * OPT.priorityStepSeconds * 1000
+  s.seq = meta.seq
+  meta.seq = meta.seq + 1
+  s.st = 'queued'
+  s.stint = 0
+  s.ofd = 0
+  s.qAt = NOW
+  s.tgt = q.targetAgentId
+  s.tgtU = s.tgt and q.targetUntil or nil
+  g.st[s.ch][1] = g.st[s.ch][1] + 1
+  history(s, 'queued', g.id)
+  enterGroup(s, NOW)
+end
+
+apply['interaction.offered'] = function(e)
+  local s = S.session(e.interactionId)
+  local a = S.agent(e.agentId)
+  A.unplace(s)
+  s.st = 'offered'
+  s.ag = a.id
+  s.via = e.groupId
+  s.offAt = NOW
+  s.exp = e.expiresAt
+  a.offers[#a.offers + 1] = s.id
+  a.load[s.ch] = a.load[s.ch] + 1
+  a.tl = a.tl + 1
+  a.today = a.today + 1
+  a.tg[e.groupId] = (a.tg[e.groupId] or 0) + 1
+  local meta = S.meta()
+  a.lo[e.groupId] = meta.oseq
+  meta.oseq = meta.oseq + 1
+  history(s, 'offered', e.groupId, a.id)
+  A.addDeadline(e.expiresAt, A.OfferExpiry, s)
+  A.refreshAgent(a)
+end
+
+apply['interaction.accepted'] = function(e)
+  local s = S.session(e.interactionId)
+  local a = S.agent(s.ag)
+  removeValue(a.offers, s.id)
+  a.sess[#a.sess + 1] = s.id
+  a.misses = 0
+  s.st = 'active'
+  s.accAt = NOW
+  local g = S.group(s.g)
+  local st = g.st[s.ch]
+  local waited = NOW - s.qAt
+  st[1] = st[1] - 1
+  st[2] = st[2] + 1
+  st[4] = st[4] + waited
+  if waited <= g.sla * 1000 then st[3] = st[3] + 1 end
+  history(s, 'accepted', g.id, a.id)
+end
+
+local function missed(e)
+  local s = S.session(e.interactionId)
+  local a = S.agent(s.ag)
+  takeBackOffer(s, a)
+  -- A revoked offer (the agent paused) is no miss: it keeps nobody away from the session.
+  if e.type ~= 'interaction.revoked' then
+    a.misses = a.misses + 1
+    local kind = e.type == 'interaction.rejected' and 'rejected' or 'expired'
+    local misses = {}
+    for _, m in ipairs(s.misses) do
+      if m[1] ~= a.id then misses[#misses + 1] = m end
+    end
+    misses[#misses + 1] = { a.id, kind, NOW + OPT.missCooldownSeconds * 1000, 0 }
+    s.misses = misses
+  end
+  history(s, 'missed', s.g, a.id)
+  if s.tgt == a.id then
+    s.tgt = nil
+    s.tgtU = nil
+  end
+  requeue(s, NOW)
+  for _, m in ipairs(s.misses) do
+    if m[4] == 0 then A.addDeadline(m[3], A.MissCooldown, s) end
+  end
+  A.refreshAgent(a)
+end
+
+apply['interaction.rejected'] = missed
+apply['interaction.expired'] = missed
+apply['interaction.revoked'] = missed
+
+apply['interaction.ended'] = function(e)
+  local s = S.session(e.interactionId)
+  local st = S.group(s.g).st[s.ch]
+  st[5] = st[5] + 1
+  st[6] = st[6] + (NOW - (s.accAt or NOW))
+  history(s, 'ended', s.g, e.agentId)
+  if e.wrapUpUntil ~= nil then
+    s.st = 'wrapup'
+    s.wrap = e.wrapUpUntil
+    A.addDeadline(e.wrapUpUntil, A.WrapUpEnd, s)
+    return
+  end
+  finish(s, NOW)
+end
+
+apply['interaction.wrapped_up'] = function(e)
+  finish(S.session(e.interactionId), NOW)
+end
+
+apply['interaction.abandoned'] = function(e)
+  local s = S.session(e.interactionId)
+  local st = S.group(s.g).st[s.ch]
+  st[1] = st[1] - 1
+  st[7] = st[7] + 1
+  if s.st == 'offered' then
+    local a = S.agent(s.ag)
+    takeBackOffer(s, a)
+    A.refreshAgent(a)
+  else
+    A.unplace(s)
+  end
+  s.st = 'abandoned'
+  S.deleteSession(s)
+  local meta = S.meta()
+  meta.aband = meta.aband + 1
+end
+
+apply['interaction.transferred'] = function(e)
+  local s = S.session(e.interactionId)
+  local from = S.group(s.g)
+  local a = s.ag and S.agent(s.ag)
+  if s.st == 'queued' then
+    A.unplace(s)
+  elseif a and s.st == 'offered' then
+    takeBackOffer(s, a)
+    A.refreshAgent(a)
+  elseif a then
+    releaseSlot(s, a, NOW)
+    A.refreshAgent(a)
+  end
+  if s.st == 'queued' or s.st == 'offered' then from.st[s.ch][1] = from.st[s.ch][1] - 1 end
+  s.ag = nil
+  s.accAt = nil
+  s.st = 'queued'
+  s.stint = s.stint + 1
+  s.g = e.toGroupId
+  local to = S.group(s.g)
+  to.st[s.ch][1] = to.st[s.ch][1] + 1
+  s.tgt = e.toAgentId
+  s.tgtU = e.targetUntil
+  -- A new group starts a new round: only the transferring agent is kept away for a while.
+  s.misses = {}
+  if a then s.misses[1] = { a.id, 'rejected', NOW + OPT.missCooldownSeconds * 1000, 0 } end
+  history(s, 'transferred', e.toGroupId, e.toAgentId)
+  for _, m in ipairs(s.misses) do A.addDeadline(m[3], A.MissCooldown, s) end
+  enterGroup(s, NOW)
+end
+
+apply['interaction.cooldown_ended'] = function(e)
+  local s = S.session(e.interactionId)
+  for _, m in ipairs(s.misses) do
+    if m[1] == e.agentId then m[4] = 1 end
+  end
+end
+
+apply['interaction.overflowed'] = function(e)
+  local s = S.session(e.interactionId)
+  s.ofd = 1
+  history(s, 'overflowed', e.toGroupId)
+  A.unplace(s)
+  A.place(s)
+end
+
+apply['interaction.widened'] = function(e)
+  local s = S.session(e.interactionId)
+  A.unplace(s)
+  if e.untargeted then
+    s.tgt = nil
+    s.tgtU = nil
+  end
+  s.minp = e.minProficiency
+  s.ring = nil
+  scheduleWaiting(s, NOW)
+  A.place(s)
+end
+
+function A.apply(e)
+  local meta = S.meta()
+  if NOW >= meta.nday then rollDay() end
+  apply[e.type](e)
+end
+
+function A.nextLevelOf(g)
+  if g.esc then return S.group(g.esc) end
+  if g.lvl < 3 then
+    local id = redis.call('HGET', K.esc, escalationKey(g.tema, g.cat, g.lvl + 1))
+    if id then return S.group(id) end
+  end
+  return nil
+end

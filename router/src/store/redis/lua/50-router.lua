@@ -1,0 +1,361 @@
+-- Routing script, part 5: the commands and the matching (mirrors core/router.ts). Each command
+-- validates before its first event, so a routing error leaves nothing written.
+
+local OUT = {}
+R.out = OUT
+R.hoursUsed = {}
+
+local function fail(code, message, details)
+  error({ routing = true, code = code, message = message, details = details }, 0)
+end
+
+local function emit(e)
+  e.at = NOW
+  A.apply(e)
+  OUT[#OUT + 1] = e
+end
+
+local function session(id)
+  local s = S.session(id)
+  if not s then fail('unknown_interaction', 'unknown or finished interaction ' .. id, { interactionId = id }) end
+  return s
+end
+
+local function agent(id)
+  local a = S.agent(id)
+  if not a then fail('unknown_agent', 'unknown agent ' .. id, { agentId = id }) end
+  return a
+end
+
+local function group(id)
+  local g = S.group(id)
+  if not g then fail('unknown_group', 'unknown group ' .. id, { groupId = id }) end
+  return g
+end
+
+--- Open state of a group with business hours, computed by the caller (Intl has no Lua twin) for
+--- the group's configuration version; a missing or stale one sends the caller back for it.
+function R.hoursOf(g)
+  if g.hh ~= 1 then return true, nil end
+  local h = HOURS[g.id]
+  if h and h[1] == g.hv then
+    R.hoursUsed[#R.hoursUsed + 1] = g.id
+    return h[2] == 1, h[3]
+  end
+  error({ hours = g.id, version = g.hv, cfg = g.cfg }, 0)
+end
+
+-- ---------------------------------------------------------------- matching
+
+local function offer(s, a, via)
+  emit({ type = 'interaction.offered', interactionId = s.id, agentId = a.id, groupId = via, expiresAt = NOW + OPT.offerTimeoutSeconds * 1000 })
+end
+
+local function bestAgentIn(g, s)
+  local best, bestK1, bestMember
+  for p = s.minp, 5 do
+    local member, k1, aid = A.firstAgent(K.heap(g.id, s.ch, p), s)
+    -- Heaps of one group share its strategy, so their keys compare directly.
+    if member and (not best or k1 < bestK1 or (k1 == bestK1 and C.before(member, bestMember, 32))) then
+      best, bestK1, bestMember = aid, k1, member
+    end
+  end
+  return best and S.agent(best)
+end
+
+--- A session became eligible for more agents: offer it to the best free one, if any.
+local function matchSession(s)
+  if s.st ~= 'queued' then return end
+  if s.tgt then
+    local t = S.agent(s.tgt)
+    if A.canTake(t, s.ch) and not A.excludes(s, t.id) then offer(s, t, s.g) end
+    return
+  end
+  local g = S.group(s.g)
+  local via = g.id
+  local a = bestAgentIn(g, s)
+  -- The group may have been reconfigured without overflow since the session overflowed.
+  if not a and s.ofd == 1 and g.ofG ~= nil then
+    local over = S.group(g.ofG)
+    if over then
+      a = bestAgentIn(over, s)
+      via = over.id
+    end
+  end
+  if a then offer(s, a, via) end
+end
+
+--- An agent has room: give it the best waiting sessions across its groups and channels.
+local function releaseAgent(a)
+  while a.pres == 'available' do
+    local best, bestVia
+    for c = 0, 4 do
+      if A.canTake(a, c) then
+        if a.pn[c] > 0 then
+          local s = A.personalHead(a.id, c)
+          if not best or A.sessionBefore(s, best) then best, bestVia = s, s.g end
+        end
+        for _, m in ipairs(a.mem) do
+          local mask = S.group(m.g).qm[c]
+          if mask ~= 0 then
+            for level = 1, m.p do
+              if bit.band(mask, bit.lshift(1, level)) ~= 0 then
+                local s = A.firstSession(K.queue(m.g, c, level), a.id)
+                if s and (not best or A.sessionBefore(s, best)) then best, bestVia = s, m.g end
+              end
+            end
+          end
+        end
+      end
+    end
+    if not best then return end
+    offer(best, a, bestVia)
+  end
+end
+
+--- Sessions handed back together compete for the same free agents: the one ahead in the queue goes first.
+local function inQueueOrder(sessions)
+  table.sort(sessions, A.sessionBefore)
+  return sessions
+end
+
+local function revokeOffers(a, reason)
+  local revoked = {}
+  for i, sid in ipairs(a.offers) do revoked[i] = sid end
+  for i, sid in ipairs(revoked) do
+    emit({ type = 'interaction.revoked', interactionId = sid, agentId = a.id, reason = reason })
+    revoked[i] = S.session(sid)
+  end
+  return revoked
+end
+
+--- A rejected or expired offer: back to the head of its queue; too many in a row pause the agent.
+local function miss(s, a, type)
+  emit({ type = type, interactionId = s.id, agentId = a.id })
+  local back = { s }
+  if a.misses >= OPT.maxConsecutiveMisses and a.pres == 'available' then
+    for _, r in ipairs(revokeOffers(a, 'agent_paused')) do back[#back + 1] = r end
+    emit({ type = 'agent.auto_paused', agentId = a.id, reason = OPT.autoPauseReason, misses = a.misses })
+  end
+  for _, x in ipairs(inQueueOrder(back)) do matchSession(x) end
+  releaseAgent(a)
+end
+
+-- ---------------------------------------------------------------- lookups
+
+local function heldOffer(sid, aid)
+  local s = session(sid)
+  local a = agent(aid)
+  if s.st == 'offered' and s.ag == a.id then
+    if NOW >= s.exp then fail('offer_expired', 'the offer has expired', { expiresAt = s.exp }) end
+    return s, a
+  end
+  for _, m in ipairs(s.misses) do
+    if m[1] == a.id and m[2] == 'expired' then fail('offer_expired', 'the offer has expired') end
+  end
+  fail('no_offer', 'this agent holds no offer for the interaction', { state = s.st })
+end
+
+local function ownAgent(s, agentId)
+  local a = S.agent(s.ag)
+  if agentId ~= nil and a.id ~= agentId then
+    if not S.agent(agentId) then fail('unknown_agent', 'unknown agent ' .. agentId) end
+    fail('not_your_session', 'the interaction belongs to another agent')
+  end
+  return a
+end
+
+-- ---------------------------------------------------------------- commands
+
+local commands = {}
+
+commands.configureGroup = function(cmd)
+  emit({ type = 'group.configured', group = { __raw = cmd.raw }, _g = cmd.group })
+end
+
+commands.configureAgent = function(cmd)
+  emit({ type = 'agent.configured', agent = { __raw = cmd.raw }, _a = cmd.agent })
+  releaseAgent(S.agent(cmd.agent.id))
+end
+
+commands.setAgentState = function(cmd)
+  local a = agent(cmd.agentId)
+  local state = cmd.state
+  if state ~= 'available' and state ~= 'paused' and state ~= 'offline' then
+    fail('invalid_command', 'unknown agent state ' .. cmd.stateText)
+  end
+  if a.pres == state and a.reason == cmd.reason then return end
+  if state == 'available' then
+    emit({ type = 'agent.state_changed', agentId = a.id, state = state })
+    releaseAgent(a)
+    return
+  end
+  local revoked = revokeOffers(a, state == 'paused' and 'agent_paused' or 'agent_offline')
+  emit({ type = 'agent.state_changed', agentId = a.id, state = state, reason = cmd.reason })
+  for _, s in ipairs(inQueueOrder(revoked)) do matchSession(s) end
+end
+
+commands.enqueue = function(cmd)
+  local spec = cmd.interaction
+  local g = S.group(spec.groupId)
+  local open, nextOpenAt = R.hoursOf(g)
+  if not open then
+    R.closed = { groupId = g.id, nextOpenAt = nextOpenAt }
+    return
+  end
+  local preferred = spec.preferredAgentId and S.agent(spec.preferredAgentId)
+  local target
+  if preferred and preferred.pres ~= 'offline' then
+    for _, m in ipairs(preferred.mem) do
+      if m.g == g.id and m.p >= spec.minProficiency then target = preferred end
+    end
+  end
+  local q = {
+    id = spec.id, channel = spec.channel, groupId = g.id, priority = spec.priority, legalPriority = spec.legalPriority,
+    waitingSince = spec.waitingSince, minProficiency = spec.minProficiency,
+  }
+  if target then
+    q.targetAgentId = target.id
+    q.targetUntil = NOW + OPT.targetWaitSeconds * 1000
+  end
+  emit({ type = 'interaction.queued', interaction = q, _ci = spec.ci })
+  matchSession(S.session(spec.id))
+end
+
+commands.accept = function(cmd)
+  local s, a = heldOffer(cmd.interactionId, cmd.agentId)
+  emit({ type = 'interaction.accepted', interactionId = s.id, agentId = a.id })
+end
+
+commands.reject = function(cmd)
+  local s, a = heldOffer(cmd.interactionId, cmd.agentId)
+  miss(s, a, 'interaction.rejected')
+end
+
+commands['end'] = function(cmd)
+  local s = session(cmd.interactionId)
+  if s.st ~= 'active' then fail('invalid_state', 'interaction is ' .. s.st .. ', not active', { state = s.st }) end
+  local a = ownAgent(s, cmd.agentId)
+  local wrap = S.group(s.g).wrap
+  if wrap > 0 then
+    emit({ type = 'interaction.ended', interactionId = s.id, agentId = a.id, wrapUpUntil = NOW + wrap * 1000 })
+  else
+    emit({ type = 'interaction.ended', interactionId = s.id, agentId = a.id })
+    releaseAgent(a)
+  end
+end
+
+commands.completeWrapUp = function(cmd)
+  local s = session(cmd.interactionId)
+  if s.st ~= 'wrapup' then fail('invalid_state', 'interaction is ' .. s.st .. ', not in wrap-up', { state = s.st }) end
+  local a = ownAgent(s, cmd.agentId)
+  emit({ type = 'interaction.wrapped_up', interactionId = s.id, agentId = a.id })
+  releaseAgent(a)
+end
+
+commands.abandon = function(cmd)
+  local s = session(cmd.interactionId)
+  if s.st ~= 'queued' and s.st ~= 'offered' then
+    fail('invalid_state', 'only a waiting interaction can be abandoned; it is ' .. s.st, { state = s.st })
+  end
+  local a = s.ag and S.agent(s.ag)
+  emit({ type = 'interaction.abandoned', interactionId = s.id })
+  if a then releaseAgent(a) end
+end
+
+commands.transfer = function(cmd)
+  local s = session(cmd.interactionId)
+  if s.st == 'wrapup' then fail('invalid_state', 'interaction is in wrap-up', { state = s.st }) end
+  local from = s.ag and S.agent(s.ag)
+  if cmd.byAgentId ~= nil and from and from.id ~= cmd.byAgentId then
+    fail('not_your_session', 'the interaction belongs to another agent')
+  end
+  local home = S.group(s.g)
+  local toGroup, toAgent = home, nil
+  local to = cmd.to
+  if to.kind == 'agent' then
+    toAgent = agent(to.agentId)
+    if toAgent == from then fail('invalid_command', 'cannot transfer to the same agent') end
+    if toAgent.pres == 'offline' then fail('agent_unavailable', 'the target agent is offline', { agentId = to.agentId }) end
+  elseif to.kind == 'group' then
+    toGroup = group(to.groupId)
+  elseif to.kind == 'nextLevel' then
+    toGroup = A.nextLevelOf(home)
+    if not toGroup then fail('no_next_level', 'no level above N' .. C.num(home.lvl) .. ' for this group') end
+  else
+    fail('invalid_command', 'unknown transfer target')
+  end
+  if toGroup ~= home then
+    local open, nextOpenAt = R.hoursOf(toGroup)
+    if not open then fail('group_closed', 'the target group is outside business hours', { nextOpenAt = nextOpenAt }) end
+  end
+  local e = { type = 'interaction.transferred', interactionId = s.id, fromGroupId = home.id, toGroupId = toGroup.id }
+  if from then e.fromAgentId = from.id end
+  if toAgent then
+    e.toAgentId = toAgent.id
+    e.targetUntil = NOW + OPT.targetWaitSeconds * 1000
+  end
+  emit(e)
+  matchSession(s)
+  if from then releaseAgent(from) end
+end
+
+commands.tick = function()
+  while true do
+    local r = redis.call('ZRANGE', K.deadlines, 0, 0, 'WITHSCORES')
+    if #r == 0 then return end
+    local d = A.parseDeadline(r[1], r[2])
+    if d.at > NOW then return end
+    redis.call('ZREM', K.deadlines, r[1])
+    if A.isLive(d) then
+      local s = S.session(d.sid)
+      local k = d.kind
+      if k == A.OfferExpiry then
+        miss(s, S.agent(s.ag), 'interaction.expired')
+      elseif k == A.WrapUpEnd then
+        local a = S.agent(s.ag)
+        emit({ type = 'interaction.wrapped_up', interactionId = s.id, agentId = a.id })
+        releaseAgent(a)
+      elseif k == A.Overflow then
+        emit({ type = 'interaction.overflowed', interactionId = s.id, toGroupId = S.group(s.g).ofG })
+        matchSession(s)
+      elseif k == A.Ring then
+        emit({ type = 'interaction.widened', interactionId = s.id, minProficiency = s.minp - 1, untargeted = false })
+        matchSession(s)
+      elseif k == A.MissCooldown then
+        local aid
+        for _, m in ipairs(s.misses) do
+          if aid == nil and m[4] == 0 and m[3] == d.at then aid = m[1] end
+        end
+        emit({ type = 'interaction.cooldown_ended', interactionId = s.id, agentId = aid })
+        matchSession(s)
+      else
+        emit({ type = 'interaction.widened', interactionId = s.id, minProficiency = s.minp, untargeted = true })
+        matchSession(s)
+      end
+    end
+  end
+end
+
+--- State checks of the core's validators, in their order, as the caller compiled them:
+--- G: the group must exist; D: the interaction must not; L: the agent's load on a channel must
+--- not exceed the new capacity; E: the validator's own (static) error. Returns the failing step.
+function R.check(steps)
+  for i, step in ipairs(steps) do
+    local kind = step[1]
+    if kind == 'E' then return i end
+    if kind == 'G' and not S.group(step[2]) then return i end
+    if kind == 'D' and S.session(step[2]) then return i end
+    if kind == 'L' then
+      local a = S.agent(step[2])
+      if a and step[4] < a.load[step[3]] then return i, a.load[step[3]] end
+    end
+  end
+  return nil
+end
+
+function R.execute(cmd)
+  local run = commands[cmd.type]
+  if not run then fail('invalid_command', 'unknown command ' .. cmd.typeText) end
+  run(cmd)
+end
