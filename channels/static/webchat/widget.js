@@ -57,7 +57,7 @@
   );
   const text = el('textarea', { name: 'text', rows: '2', maxlength: '4000', placeholder: 'Escreva sua mensagem', 'aria-label': 'Mensagem' });
   const file = el('input', { type: 'file', hidden: '', accept: 'image/*,audio/*,video/*,.pdf,.docx,.xlsx,.odt,.ods' });
-  const attach = el('button', { type: 'button', class: 'atende-attach', title: 'Anexar arquivo (até 20 MB)', 'aria-label': 'Anexar arquivo' }, '📎');
+  const attach = el('button', { type: 'button', class: 'atende-attach', title: 'Anexar arquivo (até 20 MB)' }, 'Anexar');
   const composer = el('form', { class: 'atende-composer', hidden: '' }, attach, file, text, el('button', { type: 'submit' }, 'Enviar'));
   root.append(el('header', { class: 'atende-header' }, el('h1', {}, 'Atendimento online'), status), log, typing, identify, composer);
 
@@ -183,7 +183,7 @@
     const author = m.author === 'agent' ? m.authorName || AUTHORS.agent : AUTHORS[m.author] || '';
     const li = el('li', { class: `atende-msg atende-msg--${m.author}`, 'data-id': m.id });
     li.append(el('span', { class: 'atende-author' }, author));
-    if (m.text) li.append(el('p', { class: 'atende-text' }, m.text));
+    if (m.text) li.append(el('p', { class: 'atende-text' }, ...formatted(m.text)));
     for (const a of m.attachments || []) {
       const href = `${origin}${a.url}?token=${encodeURIComponent(token || '')}`;
       li.append(
@@ -206,6 +206,11 @@
     log.append(li);
     log.scrollTop = log.scrollHeight;
     return li;
+  }
+
+  /** WhatsApp-style *bold* as <strong>; everything else stays plain text (never HTML). */
+  function formatted(value) {
+    return value.split(/\*([^*\n]+)\*/).map((part, i) => (i % 2 === 1 ? el('strong', {}, part) : part));
   }
 
   function optionsOf(content) {
