@@ -1,4 +1,4 @@
-// A Graph API (WhatsApp Cloud API) stand-in built from ../shared/contracts/whatsapp-cloud: a real
+// A Graph API (WhatsApp Cloud API) stand-in built from the contract files copied from shared/contracts/whatsapp-cloud into test/contracts: a real
 // HTTP server answering sends with the send-response or error shapes (bearer token, phone number id,
 // interactive limits, the 24-hour window → 131047), media info/download/upload; and the Meta side of
 // the webhook: contract payloads filled in, signed with the app secret, POSTed to Atende.
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const CONTRACTS = new URL('../../../../shared/contracts/whatsapp-cloud/', import.meta.url);
+const CONTRACTS = new URL('../contracts/whatsapp-cloud/', import.meta.url);
 const DAY_MS = 24 * 3600_000;
 
 /** A fresh copy of a contract file (tests and the simulator fill in their own values). */
