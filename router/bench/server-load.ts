@@ -3,7 +3,7 @@
 // client Node has), and WebSocket agents that accept every offer at once and end it.
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import WebSocket from 'ws';
 
 export interface EnqueueTask {
@@ -31,6 +31,8 @@ export interface LoadResult {
   /** Completed operations in the measured window, per second (requests, or offer→accept→end cycles). */
   perSecond: number;
   completed: number;
+  /** Completed over the whole task, warm-up and ramp included (to divide the server's busy time by). */
+  completedTotal: number;
   errors: number;
   /** Latency in the window, ms: request → response, or offer received → accept acknowledged. */
   p50Ms: number;
@@ -39,11 +41,11 @@ export interface LoadResult {
   windowMs: number;
 }
 
-function summarise(latencies: number[], completed: number, errors: number, windowMs: number): LoadResult {
+function summarise(latencies: number[], completed: number, completedTotal: number, errors: number, windowMs: number): LoadResult {
   const sorted = Float64Array.from(latencies).sort();
   const at = (q: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
   const round = (ms: number) => Math.round(ms * 1000) / 1000;
-  return { perSecond: Math.round((completed / windowMs) * 1000), completed, errors, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)), maxMs: round(at(1)), windowMs };
+  return { perSecond: Math.round((completed / windowMs) * 1000), completed, completedTotal, errors, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)), maxMs: round(at(1)), windowMs };
 }
 
 /** Many keep-alive connections, each sending the next POST as soon as the previous answer is in. */
@@ -58,6 +60,7 @@ async function enqueue(task: EnqueueTask): Promise<LoadResult> {
   const until = from + task.durationMs;
   const latencies: number[] = [];
   let completed = 0;
+  let completedTotal = 0;
   let errors = 0;
 
   const connection = (): Promise<void> =>
@@ -92,6 +95,7 @@ async function enqueue(task: EnqueueTask): Promise<LoadResult> {
           buffer = buffer.subarray(total);
           const now = performance.now();
           const ok = head.startsWith('HTTP/1.1 201');
+          if (ok) completedTotal++;
           if (sentAt >= from && now <= until) {
             if (ok) {
               completed++;
@@ -108,13 +112,14 @@ async function enqueue(task: EnqueueTask): Promise<LoadResult> {
     });
 
   await Promise.all(Array.from({ length: task.connections }, connection));
-  return summarise(latencies, completed, errors, task.durationMs);
+  return summarise(latencies, completed, completedTotal, errors, task.durationMs);
 }
 
 /** Agents that accept each offer the moment it arrives and end the session once accepted. */
 async function roundTrip(task: RoundTripTask): Promise<LoadResult> {
   const latencies: number[] = [];
   let completed = 0;
+  let completedTotal = 0;
   let errors = 0;
   let from = Infinity;
   let until = Infinity;
@@ -162,8 +167,9 @@ async function roundTrip(task: RoundTripTask): Promise<LoadResult> {
                   const requestId = String(next++);
                   pending.set(requestId, { kind: 'end', interactionId: request.interactionId, offeredAt: request.offeredAt });
                   ws.send(JSON.stringify({ type: 'end', interactionId: request.interactionId, requestId }));
-                } else if (request.offeredAt >= from && now <= until) {
-                  completed++;
+                } else {
+                  completedTotal++;
+                  if (request.offeredAt >= from && now <= until) completed++;
                 }
                 break;
               }
@@ -179,14 +185,14 @@ async function roundTrip(task: RoundTripTask): Promise<LoadResult> {
   await new Promise((resolve) => setTimeout(resolve, until - performance.now()));
   stopping = true;
   await Promise.all(sockets.map((ws) => new Promise<void>((resolve) => (ws.once('close', () => resolve()), ws.close()))));
-  return summarise(latencies, completed, errors, task.durationMs);
+  return summarise(latencies, completed, completedTotal, errors, task.durationMs);
 }
 
-if (parentPort) {
-  const task = workerData as LoadTask;
+// Tasks arrive one at a time from the bench; each answer carries its result or error.
+parentPort?.on('message', (task: LoadTask) => {
   const run = task.task === 'enqueue' ? enqueue(task) : roundTrip(task);
   run.then(
     (result) => parentPort!.postMessage({ ok: true, result }),
     (err: unknown) => parentPort!.postMessage({ ok: false, error: String((err as Error)?.stack ?? err) }),
   );
-}
+});

@@ -3,6 +3,7 @@
 // the transport differs. HTTP enqueue requests/s from keep-alive connections, and WS offer→accept
 // round trip (offer received at the client → accept acknowledged), load from a worker thread.
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { SYSTEM } from '../src/server/auth/principal.js';
 import { startServer, type RunningServer } from '../src/server/index.js';
@@ -16,34 +17,70 @@ const AGENTS = 32;
 const CONNECTIONS = 64;
 const WARMUP_MS = 1_000;
 const DURATION_MS = 4_000;
-const CEILING_MS = 3_000;
+const CEILING_MS = 2_000;
 const ROUNDS = 2;
 
 type Transport = 'uWS' | 'baseline';
 
+interface Measured extends LoadResult {
+  /** Event-loop utilisation of the server's thread during the task (0–1). */
+  serverThreadBusy: number;
+  /** Server thread busy time per completed request or cycle, µs. */
+  serverMicrosPerOp: number;
+}
+
 interface TransportRun {
   transport: Transport;
   round: number;
-  enqueue: LoadResult;
-  roundTrip: LoadResult;
+  enqueue: Measured;
+  roundTrip: Measured;
 }
 
 const LOAD_MODULE = new URL('./server-load.ts', import.meta.url).href;
 
 const print = (line: object) => console.log(JSON.stringify(line));
 
-function load(task: LoadTask): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
+/** The load generator: one worker thread for the whole bench, so each phase starts warm. */
+class LoadWorker {
+  private readonly worker: Worker;
+
+  constructor() {
     // tsx's loader hooks are per thread: the worker registers them before loading the TypeScript file.
     const entry = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(LOAD_MODULE)}); })`;
-    const worker = new Worker(entry, { eval: true, workerData: task });
-    worker.once('message', (answer: { ok: true; result: LoadResult } | { ok: false; error: string }) => {
-      if (answer.ok) resolve(answer.result);
-      else reject(new Error(answer.error));
-      void worker.terminate();
+    this.worker = new Worker(entry, { eval: true });
+  }
+
+  /**
+   * Runs a task and adds how busy this (the server's) thread was meanwhile: its event-loop busy
+   * time per completed operation is the server's cost of one, whoever limited the rate.
+   */
+  async run(task: LoadTask): Promise<Measured> {
+    const before = performance.eventLoopUtilization();
+    const result = await this.send(task);
+    const busy = performance.eventLoopUtilization(before);
+    return {
+      ...result,
+      serverThreadBusy: Math.round(busy.utilization * 100) / 100,
+      serverMicrosPerOp: result.completedTotal === 0 ? NaN : Math.round((busy.active * 1000) / result.completedTotal),
+    };
+  }
+
+  private send(task: LoadTask): Promise<LoadResult> {
+    return new Promise((resolve, reject) => {
+      const failed = (err: unknown) => reject(err);
+      this.worker.once('error', failed);
+      this.worker.once('message', (answer: { ok: true; result: LoadResult } | { ok: false; error: string }) => {
+        this.worker.off('error', failed);
+        if (answer.ok) resolve(answer.result);
+        else reject(new Error(answer.error));
+      });
+      this.worker.postMessage(task);
     });
-    worker.once('error', reject);
-  });
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
 }
 
 const waiting = (server: RunningServer) => server.services.context.engine.queues(new Set([GROUP])).reduce((sum, q) => sum + q.waiting, 0);
@@ -60,7 +97,7 @@ async function fillBacklog(server: RunningServer, target: number): Promise<numbe
 }
 
 /** One transport, fresh server and database: enqueue phase (sessions pile up), then agents drain them. */
-async function measure(transport: Transport, round: number): Promise<TransportRun> {
+async function measure(load: LoadWorker, transport: Transport, round: number): Promise<TransportRun> {
   const server: RunningServer = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -77,12 +114,12 @@ async function measure(transport: Transport, round: number): Promise<TransportRu
     // Offline until their sockets connect: the enqueue phase only queues, the round-trip phase drains that backlog.
     for (const id of agentIds) await configuration.putAgent(SYSTEM, id, { name: id, groups: [{ groupId: GROUP, proficiency: 3 }], capacity: { chat: 1 } });
     const port = baseline?.port ?? server.port;
-    const enqueue = await load({ task: 'enqueue', port, token: TOKEN, groupId: GROUP, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
+    const enqueue = await load.run({ task: 'enqueue', port, token: TOKEN, groupId: GROUP, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
     print({ bench: 'server', transport, round, phase: 'enqueue', connections: CONNECTIONS, requestsPerSecond: enqueue.perSecond, ...enqueue });
     // Work for the agents: the sessions the enqueue phase queued, topped up (in-process, unmeasured)
     // so the agents do not run out; accept and end cost less than an enqueue.
     const backlogBefore = await fillBacklog(server, Math.max(1_000, Math.ceil((enqueue.perSecond * 3 * (WARMUP_MS + DURATION_MS)) / 1000)));
-    const roundTrip = await load({ task: 'roundtrip', port, token: TOKEN, agentIds, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
+    const roundTrip = await load.run({ task: 'roundtrip', port, token: TOKEN, agentIds, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
     // The agents drain the enqueue phase's backlog; none left would mean they ran out of work, not of speed.
     const backlogLeft = waiting(server);
     print({ bench: 'server', transport, round, phase: 'offer→accept', agents: AGENTS, cyclesPerSecond: roundTrip.perSecond, ...roundTrip, backlogBefore, backlogLeft });
@@ -94,18 +131,18 @@ async function measure(transport: Transport, round: number): Promise<TransportRu
 }
 
 /** The same client against each transport answering a fixed 201 at once: the transports' own ceiling. */
-async function transportCeiling(): Promise<{ uWS: LoadResult; baseline: LoadResult }> {
-  const out: Partial<Record<Transport, LoadResult>> = {};
+async function transportCeiling(load: LoadWorker): Promise<{ uWS: Measured; baseline: Measured }> {
+  const out: Partial<Record<Transport, Measured>> = {};
   for (const [transport, start] of [['uWS', startUwsCeiling], ['baseline', startNodeCeiling]] as const) {
     const server = await start();
     try {
-      out[transport] = await load({ task: 'enqueue', port: server.port, token: TOKEN, groupId: GROUP, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: CEILING_MS });
+      out[transport] = await load.run({ task: 'enqueue', port: server.port, token: TOKEN, groupId: GROUP, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: CEILING_MS });
     } finally {
       await server.close();
     }
     print({ bench: 'server', transport, phase: 'transport only (fixed answer, no routing, no log)', requestsPerSecond: out[transport]!.perSecond, ...out[transport] });
   }
-  return out as { uWS: LoadResult; baseline: LoadResult };
+  return out as { uWS: Measured; baseline: Measured };
 }
 
 /** Best of the rounds (the least disturbed by whatever else the machine ran). */
@@ -125,12 +162,18 @@ export async function runServerBench(): Promise<Record<string, unknown>> {
   };
   print({ bench: 'server', machine });
   const runs: TransportRun[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    // Alternate the order so that neither transport always runs on the warmer (or busier) machine.
-    const order: Transport[] = round % 2 === 1 ? ['uWS', 'baseline'] : ['baseline', 'uWS'];
-    for (const transport of order) runs.push(await measure(transport, round));
+  const load = new LoadWorker();
+  let ceiling;
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Alternate the order so that neither transport always runs on the warmer (or busier) machine.
+      const order: Transport[] = round % 2 === 1 ? ['uWS', 'baseline'] : ['baseline', 'uWS'];
+      for (const transport of order) runs.push(await measure(load, transport, round));
+    }
+    ceiling = await transportCeiling(load);
+  } finally {
+    await load.close();
   }
-  const ceiling = await transportCeiling();
   const uws = best(runs.filter((r) => r.transport === 'uWS'));
   const base = best(runs.filter((r) => r.transport === 'baseline'));
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -140,8 +183,12 @@ export async function runServerBench(): Promise<Record<string, unknown>> {
     roundTripP50: ratio(base.roundTrip.p50Ms, uws.roundTrip.p50Ms),
     roundTripP99: ratio(base.roundTrip.p99Ms, uws.roundTrip.p99Ms),
     transportOnly: ratio(ceiling.uWS.perSecond, ceiling.baseline.perSecond),
+    // Server-thread time per operation, baseline ÷ uWS: the transports' cost whoever limited the rate.
+    enqueueServerCost: ratio(base.enqueue.serverMicrosPerOp, uws.enqueue.serverMicrosPerOp),
+    offerCycleServerCost: ratio(base.roundTrip.serverMicrosPerOp, uws.roundTrip.serverMicrosPerOp),
+    transportOnlyServerCost: ratio(ceiling.baseline.serverMicrosPerOp, ceiling.uWS.serverMicrosPerOp),
   };
-  print({ bench: 'server', ratios, meaning: 'uWS ÷ baseline for throughput; baseline ÷ uWS for latency (above 1: uWS better)' });
+  print({ bench: 'server', ratios, meaning: 'uWS ÷ baseline for throughput; baseline ÷ uWS for latency and server cost (above 1: uWS better)' });
   return {
     bench: 'server',
     enqueuePerSecond: uws.enqueue.perSecond,
@@ -150,6 +197,8 @@ export async function runServerBench(): Promise<Record<string, unknown>> {
     roundTripP50Ms: uws.roundTrip.p50Ms,
     roundTripP99Ms: uws.roundTrip.p99Ms,
     offerCyclesPerSecond: uws.roundTrip.perSecond,
+    serverMicrosPerEnqueue: uws.enqueue.serverMicrosPerOp,
+    serverMicrosPerOfferCycle: uws.roundTrip.serverMicrosPerOp,
     ratioVsBaseline: ratios.enqueue,
     baseline: {
       transport: 'node:http + ws',
@@ -159,9 +208,17 @@ export async function runServerBench(): Promise<Record<string, unknown>> {
       roundTripP50Ms: base.roundTrip.p50Ms,
       roundTripP99Ms: base.roundTrip.p99Ms,
       offerCyclesPerSecond: base.roundTrip.perSecond,
+      serverMicrosPerEnqueue: base.enqueue.serverMicrosPerOp,
+      serverMicrosPerOfferCycle: base.roundTrip.serverMicrosPerOp,
     },
     ratios,
-    transportOnly: { uWSPerSecond: ceiling.uWS.perSecond, baselinePerSecond: ceiling.baseline.perSecond, ratio: ratios.transportOnly },
+    transportOnly: {
+      uWSPerSecond: ceiling.uWS.perSecond,
+      baselinePerSecond: ceiling.baseline.perSecond,
+      ratio: ratios.transportOnly,
+      uWSServerMicrosPerRequest: ceiling.uWS.serverMicrosPerOp,
+      baselineServerMicrosPerRequest: ceiling.baseline.serverMicrosPerOp,
+    },
     target: { ratioVsBaseline: 2, met: ratios.enqueue >= 2 },
     persistence: 'PGlite in memory, same for both (events durable before each answer)',
     load: { connections: CONNECTIONS, agents: AGENTS, warmupMs: WARMUP_MS, durationMs: DURATION_MS, rounds: ROUNDS, pick: 'best round per transport' },

@@ -44,8 +44,10 @@ interface LoggedSession {
 /**
  * Replays the routing log the way an auditor would, without the routing core: every offer must
  * go to a member of the session's group, to a session nobody else holds, within the agent's
- * capacity for the channel; each release must match a hold. Scenario sessions never transfer,
- * overflow or get abandoned, so those events are violations here.
+ * capacity for the channel; each release must match a hold; and where the strategy had a choice,
+ * the offer must go to a free eligible agent with the fewest sessions today (the equal strategy,
+ * the only one the scenario configures). Scenario sessions never transfer, overflow or get
+ * abandoned, so those events are violations here.
  */
 export function auditLog(events: Iterable<RoutingEvent>, options: AuditOptions = {}): LogAudit {
   const missCooldownMs = options.missCooldownMs ?? 30_000;

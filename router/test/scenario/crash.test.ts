@@ -3,6 +3,7 @@
 // and resume from the snapshot, the rest of the sessions arrive, and the scenario completes with
 // nothing lost and nothing assigned twice.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventLog, openDatabase, type OpenDatabaseOptions } from '@atende/db';
@@ -84,37 +85,39 @@ describe.each([
     let crash: Promise<void> | undefined;
     let ackedBeforeKill = new Map<string, Acknowledged>();
     let heldAtKill = 0;
+    let createsInFlightAtKill = 0;
     const afterRestart: string[] = [];
 
     try {
       server.start();
       await api.waitHealthy();
-      const run = await runScenario(
-        { base: () => base },
-        {
-          seed: 20261124,
-          settleTimeoutMs: 60_000,
-          onAcknowledged: (count, { creator, seen }) => {
-            // About half created, and agents in the middle of sessions: now.
-            if (crash || count < SESSION_COUNT / 2 || seen.activeHolder.size === 0) return;
+      const run = await runScenario(base, {
+        seed: 20261124,
+        settleTimeoutMs: 60_000,
+        onAcknowledged: (count, { creator, seen }) => {
+          // About half created, and agents in the middle of sessions: now.
+          if (crash || count < SESSION_COUNT / 2 || seen.activeHolder.size === 0) return;
+          crash = (async () => {
+            // Preferably with a create on the wire: durable or not, its retry must find or make it once.
+            for (let i = 0; i < 1_000 && creator.inFlight === 0; i++) await sleep(1);
+            createsInFlightAtKill = creator.inFlight;
             ackedBeforeKill = new Map(creator.acknowledged);
             heldAtKill = seen.activeHolder.size;
-            crash = (async () => {
-              await server.kill();
-              server.start();
-              await api.waitHealthy();
-              // Straight after the restart, before the agents resume: every acknowledged session is there, with its times.
-              for (const [id, ack] of ackedBeforeKill) {
-                const answer = await api.request('GET', `/api/interactions/${id}`);
-                if (answer.status !== 200) afterRestart.push(`${id}: ${answer.status}`);
-                else if (answer.body.createdAt !== ack.createdAt || answer.body.waitingSince !== ack.waitingSince) {
-                  afterRestart.push(`${id}: created ${answer.body.createdAt} waiting since ${answer.body.waitingSince}, acknowledged ${ack.createdAt}`);
-                }
+            await server.kill();
+            server.start();
+            await api.waitHealthy();
+            // As soon as the restarted server answers: every acknowledged session is there, with its times.
+            for (const [id, ack] of ackedBeforeKill) {
+              const answer = await api.request('GET', `/api/interactions/${id}`);
+              if (answer.status !== 200) afterRestart.push(`${id}: ${answer.status}`);
+              else if (answer.body.createdAt !== ack.createdAt || answer.body.waitingSince !== ack.waitingSince) {
+                afterRestart.push(`${id}: created ${answer.body.createdAt} waiting since ${answer.body.waitingSince}, acknowledged ${ack.createdAt}`);
               }
-            })();
-          },
+            }
+          })();
+          crash.catch(() => undefined); // awaited (and rethrown) once the scenario is over
         },
-      );
+      });
       await crash;
       expect(server.starts).toBe(2);
       expect(heldAtKill).toBeGreaterThan(0);
@@ -135,6 +138,7 @@ describe.each([
           durationMs: run.durationMs,
           acknowledgedBeforeKill: ackedBeforeKill.size,
           activeAtKill: heldAtKill,
+          createsInFlightAtKill,
           createRetries: run.creator.retries,
           // Creates cut by the kill that had been durable: the retry was answered 200 with the original.
           answeredExisting: [...run.creator.acknowledged.values()].filter((a) => a.status === 200).length,

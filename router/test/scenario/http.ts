@@ -61,8 +61,6 @@ export interface Acknowledged {
   status: 200 | 201;
   createdAt: string;
   waitingSince: string;
-  /** Time of the acknowledgement at the client. */
-  at: number;
 }
 
 export interface CreatorOptions {
@@ -80,6 +78,8 @@ export class SessionCreator {
   readonly acknowledged = new Map<string, Acknowledged>();
   /** Creates that failed at the network level and were retried. */
   retries = 0;
+  /** Creates sent and not answered yet. */
+  inFlight = 0;
   private outage: Promise<void> | undefined;
 
   constructor(
@@ -89,38 +89,39 @@ export class SessionCreator {
 
   async run(plan: readonly PlannedSession[]): Promise<void> {
     const pending: Promise<void>[] = [];
+    let failure: unknown;
     let next = Date.now();
     for (const session of plan) {
+      if (failure !== undefined) break;
       if (this.outage) await this.outage;
       // Late (a stalled event loop, an outage): carry on from now rather than catch up in a burst.
       next = Math.max(next + this.options.intervalMs, Date.now());
       const wait = next - Date.now();
       if (wait > 0) await sleep(wait);
-      pending.push(this.create(session));
+      pending.push(this.create(session).catch((err: unknown) => void (failure ??= err)));
     }
     await Promise.all(pending);
+    if (failure !== undefined) throw failure;
   }
 
   private async create(session: PlannedSession): Promise<void> {
     for (;;) {
       if (this.outage) await this.outage;
       let answer: Answer;
+      this.inFlight++;
       try {
         answer = await this.api.request('POST', '/api/interactions', session);
       } catch {
+        this.inFlight--;
         this.retries++;
         this.outage ??= this.api.waitHealthy().finally(() => (this.outage = undefined));
         continue;
       }
-      if (answer.status === 503) {
-        // A server shutting down answers 503 before it dies; the restarted one will take it.
-        await sleep(100);
-        continue;
-      }
+      this.inFlight--;
       if (answer.status !== 201 && answer.status !== 200) {
         throw new Error(`create ${session.id}: ${answer.status} ${JSON.stringify(answer.body)}`);
       }
-      this.acknowledged.set(session.id, { status: answer.status, createdAt: answer.body.createdAt, waitingSince: answer.body.waitingSince, at: Date.now() });
+      this.acknowledged.set(session.id, { status: answer.status, createdAt: answer.body.createdAt, waitingSince: answer.body.waitingSince });
       this.options.onAcknowledged?.(this.acknowledged.size);
       return;
     }

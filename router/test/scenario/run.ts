@@ -17,11 +17,6 @@ export const CREATE_INTERVAL_MS = 50;
 /** Offers expire after this (config); think times stay far below it, so only a lost agent misses one. */
 export const OFFER_TIMEOUT_SECONDS = 2;
 
-export interface ScenarioTarget {
-  /** Base HTTP URL; read at every reconnect, so a restarted server may move. */
-  base(): string;
-}
-
 export interface ScenarioRun {
   plan: PlannedSession[];
   creator: SessionCreator;
@@ -39,12 +34,13 @@ export interface ScenarioOptions {
   settleTimeoutMs?: number;
 }
 
-export async function runScenario(target: ScenarioTarget, options: ScenarioOptions): Promise<ScenarioRun> {
-  const api = new ApiClient(target.base(), ADMIN_TOKEN);
+/** Runs the scenario against the server at `base` (http://host:port; a restarted one keeps the port). */
+export async function runScenario(base: string, options: ScenarioOptions): Promise<ScenarioRun> {
+  const api = new ApiClient(base, ADMIN_TOKEN);
   const plan = planSessions(options.seed);
   await configureAgency(api);
   const seen = new Observations();
-  const wsUrl = (agentId: string) => `${target.base().replace(/^http/, 'ws')}/ws/agent?agentId=${agentId}&token=${ADMIN_TOKEN}`;
+  const wsUrl = (agentId: string) => `${base.replace(/^http/, 'ws')}/ws/agent?agentId=${agentId}&token=${ADMIN_TOKEN}`;
   const agents = AGENTS.map((spec, i) => new SimulatedAgent(spec, () => wsUrl(spec.id), BEHAVIOUR, seen, options.seed * 100 + i));
   await Promise.all(agents.map((a) => a.start()));
   const sampler = new AgentViewSampler(api);

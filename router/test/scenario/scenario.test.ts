@@ -30,7 +30,7 @@ describe('the agency scenario', () => {
     try {
       const day = () => new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(new Date());
       const firstDay = day();
-      const run = await runScenario({ base: () => t.base }, { seed: SEED });
+      const run = await runScenario(t.base, { seed: SEED });
       const events: RoutingEvent[] = [];
       for await (const stored of t.server.services.context.eventLog.read()) {
         const entry = readLogEntry(stored);
