@@ -1,5 +1,6 @@
 -- Routing script, part 6: one call = one command. ARGV: op, now, next local midnight, options,
--- hours, checks, command, stream length (0: no stream), annotations. Replies are strings only.
+-- hours, checks, command, stream length (0: no stream), annotations. Replies are strings only;
+-- OK replies end with the stream entry id of the command's events ('' when none was added).
 
 NOW = tonumber(ARGV[2])
 NEXTDAY = tonumber(ARGV[3])
@@ -31,9 +32,10 @@ local parts = {}
 for i, e in ipairs(R.out) do parts[i] = C.object(e) end
 local events = '[' .. table.concat(parts, ',') .. ']'
 local streamLength = tonumber(ARGV[8])
+local entryId = ''
 if #parts > 0 and streamLength > 0 then
-  redis.call('XADD', K.events, 'MAXLEN', '~', streamLength, '*', 'events', events, 'annotations', ARGV[9], 'next', nextAt)
+  entryId = redis.call('XADD', K.events, 'MAXLEN', '~', streamLength, '*', 'events', events, 'annotations', ARGV[9], 'next', nextAt)
 end
 local closed = ''
 if R.closed then closed = C.object({ groupId = R.closed.groupId, nextOpenAt = R.closed.nextOpenAt }) end
-return { 'OK', nextAt, closed, events, C.json(R.hoursUsed) }
+return { 'OK', nextAt, closed, events, C.json(R.hoursUsed), entryId }
