@@ -1,5 +1,5 @@
 // Server configuration: one zod schema with the embedded defaults, filled from the environment
-// (PORT, ATENDE_DATA_DIR, DATABASE_URL, ATENDE_ADMIN_TOKEN, ATENDE_SECRET, LOG_LEVEL) and argv.
+// (PORT, ATENDE_DATA_DIR, DATABASE_URL, REDIS_URL, REDIS_CLUSTER_NODES, ATENDE_TENANT, ATENDE_ADMIN_TOKEN, ATENDE_SECRET, LOG_LEVEL) and argv.
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -10,6 +10,12 @@ export const serverConfigSchema = z.object({
   /** PGlite directory when no databaseUrl; 'memory://' keeps it in memory. */
   dataDir: z.string().min(1).default('./.atende'),
   databaseUrl: z.string().min(1).optional(),
+  /** Selects the Redis engine (many router nodes share one tenant's routing state). */
+  redisUrl: z.string().min(1).optional(),
+  /** host:port of Redis Cluster masters: the Redis engine in cluster mode. */
+  redisClusterNodes: z.array(z.string().regex(/^[^:\s]+:\d+$/, 'host:porta')).min(1).optional(),
+  /** The agency whose routing state this node serves (the Redis hash tag {atende:<tenant>}). */
+  tenant: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letras, dígitos, _ . -').default('default'),
   /** Generated (and printed by main) when absent. */
   adminToken: z.string().min(16).optional(),
   /** Token signing secret; generated once and kept in the database when absent. */
@@ -50,6 +56,9 @@ const envSchema = z.object({
   HOST: optionalText,
   ATENDE_DATA_DIR: optionalText,
   DATABASE_URL: optionalText,
+  REDIS_URL: optionalText,
+  REDIS_CLUSTER_NODES: optionalText,
+  ATENDE_TENANT: optionalText,
   ATENDE_ADMIN_TOKEN: optionalText,
   ATENDE_SECRET: optionalText,
   LOG_LEVEL: optionalText,
@@ -72,6 +81,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, argv: readonly string[]): 
     host: e.HOST,
     dataDir: e.ATENDE_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(',').map((n) => n.trim()).filter((n) => n !== ''),
+    tenant: e.ATENDE_TENANT,
     adminToken: e.ATENDE_ADMIN_TOKEN,
     secret: e.ATENDE_SECRET,
     logLevel: e.LOG_LEVEL,

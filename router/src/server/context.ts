@@ -1,7 +1,7 @@
 // What the server's parts share, built once by startServer and passed explicitly.
 import type { Database, EventLog } from '@atende/db';
 import type { Logger } from 'pino';
-import type { MemoryEngine } from '../store/memory/index.js';
+import type { RoutingEngine } from '../store/engine.js';
 import type { Authenticator } from './auth/principal.js';
 import type { ServerConfig } from './config.js';
 import type { Projector } from './durability/projector.js';
@@ -15,7 +15,7 @@ export interface ServerContext {
   clock: () => number;
   db: Database;
   eventLog: EventLog;
-  engine: MemoryEngine;
+  engine: RoutingEngine;
   reader: StateReader;
   commands: CommandBus;
   projector: Projector;

@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { EventLog, openDatabase } from '@atende/db';
 import { pino, type Logger } from 'pino';
 import uWS, { type us_listen_socket } from 'uWebSockets.js';
-import { MemoryEngine } from '../store/memory/index.js';
 import { accountRoutes } from './api/accounts.js';
 import { configurationRoutes } from './api/configuration.js';
 import { interactionRoutes } from './api/interactions.js';
@@ -15,14 +14,13 @@ import type { ChannelModule, ChannelServices } from './channels.js';
 import { TokenSigner } from './auth/tokens.js';
 import { serverConfigSchema, type ServerConfig, type ServerConfigInput } from './config.js';
 import type { ServerContext } from './context.js';
-import { journalRows } from './durability/journal.js';
 import { Projector } from './durability/projector.js';
-import { recover, saveCheckpoint } from './durability/recovery.js';
 import { HttpRoutes } from './http/app.js';
 import { serveConsole } from './http/console-static.js';
 import { Metrics } from './observability/metrics.js';
 import { CommandBus } from './routing/commands.js';
 import { Configuration } from './routing/configuration.js';
+import { createEngine } from './routing/engines.js';
 import { Sessions } from './routing/sessions.js';
 import { StateReader } from './routing/state-reader.js';
 import { AgentSockets } from './sockets/agent.js';
@@ -86,10 +84,9 @@ async function wire(
   opened: Awaited<ReturnType<typeof openDatabase>>,
 ): Promise<RunningServer> {
   const { db } = opened;
-  const eventLog = new EventLog(db);
+  const eventLog = new EventLog(db, { tenant: config.tenant });
   const secret = await signingSecret(db, config.secret);
   const adminToken = config.adminToken ?? randomBytes(24).toString('base64url');
-  const recovered = await recover(db, eventLog, log);
 
   let healthy = true;
   const onFatal =
@@ -98,19 +95,42 @@ async function wire(
       healthy = false;
       log.fatal({ err }, 'routing events could not be made durable; restart to recover from the log');
     });
-  // From here to listen nothing awaits: the engine's first timer may fire, and every listener must already be there.
   // Ticks fire inside the engine; once the command bus exists, their failures go through it.
   const tickFailure = { handle: onFatal };
-  const engine = new MemoryEngine({
-    router: config.router,
-    replay: recovered.events,
-    clock,
-    persist: (events, annotations) => eventLog.append(journalRows(events, annotations)),
-    onError: (err) => tickFailure.handle(err),
-  });
+  const setup = await createEngine({ config, db, eventLog, log, clock, onTickError: (err) => tickFailure.handle(err) });
+  try {
+    return await listen(config, hooks, log, clock, opened, { eventLog, secret, adminToken, setup, onFatal, tickFailure, isHealthy: () => healthy });
+  } catch (err) {
+    await setup.engine.close().catch(() => undefined);
+    await setup.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+interface Wiring {
+  eventLog: EventLog;
+  secret: string;
+  adminToken: string;
+  setup: Awaited<ReturnType<typeof createEngine>>;
+  onFatal: (err: unknown) => void;
+  tickFailure: { handle: (err: unknown) => void };
+  isHealthy: () => boolean;
+}
+
+async function listen(
+  config: ServerConfig,
+  hooks: ServerHooks,
+  log: Logger,
+  clock: () => number,
+  opened: Awaited<ReturnType<typeof openDatabase>>,
+  { eventLog, secret, adminToken, setup, onFatal, tickFailure, isHealthy }: Wiring,
+): Promise<RunningServer> {
+  const { db } = opened;
+  // From here to the engine's start nothing awaits: every listener must be there before events flow.
+  const engine = setup.engine;
   const reader = new StateReader(engine.router);
-  const projector = new Projector(db, log, recovered.rows.values());
-  recovered.rows.clear();
+  const projector = new Projector(db, log, setup.rows.values());
+  setup.rows.clear();
   const metrics = new Metrics({ sessionsByState: () => reader.sessionsByState(), projectionPending: () => projector.pending });
   const commands = new CommandBus(engine, metrics, onFatal);
   tickFailure.handle = (err) => commands.fail(err);
@@ -138,7 +158,8 @@ async function wire(
   });
   supervisionRoutes(http, auth, context, () => {
     if (closing) return { ok: false, status: 'stopping' };
-    if (!healthy || commands.broken) return { ok: false, status: 'failed' };
+    if (!isHealthy() || commands.broken) return { ok: false, status: 'failed' };
+    if (!setup.available()) return { ok: false, status: 'unavailable' };
     return { ok: true, status: 'ok' };
   });
   accountRoutes(http, auth, accounts);
@@ -155,8 +176,9 @@ async function wire(
     groups: () => reader.groupConfigs(),
     agentName: (agentId) => reader.agentConfig(agentId)?.name,
     subscribe: (listener) => engine.subscribe((events) => listener(events)),
-    notifyAgent: (agentId, message) => agentSockets.notify(agentId, message),
+    notifyAgent: setup.agentBus ? (agentId, message) => setup.agentBus!.publish(agentId, message) : (agentId, message) => agentSockets.notify(agentId, message),
   };
+  setup.agentBus?.onMessage((agentId, message) => agentSockets.notify(agentId, message));
   const channels = hooks.channels ?? [];
   // Every module registers its routes and listeners now, synchronously; their async start is awaited below.
   const mounting = channels.map((module) => {
@@ -168,6 +190,7 @@ async function wire(
   });
   serveConsole(app); // the built console (GET of its files and routes); other paths yield to the fallback
   http.fallback();
+  await setup.start();
   await Promise.all(mounting);
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
@@ -183,13 +206,14 @@ async function wire(
   const checkpointTimer = setInterval(() => {
     if (checkpointing || closing) return;
     checkpointing = true;
-    saveCheckpoint(db, eventLog, drained)
+    setup
+      .saveCheckpoint(drained)
       .catch((err: unknown) => log.warn({ err }, 'projection checkpoint failed'))
       .finally(() => (checkpointing = false));
   }, config.checkpointIntervalMs);
   checkpointTimer.unref();
 
-  log.info({ port, database: opened.kind, replayed: recovered.events.length }, 'atende listening');
+  log.info({ port, database: opened.kind, engine: setup.kind, replayed: setup.replayed }, 'atende listening');
   return {
     port,
     url: `http://127.0.0.1:${port}`,
@@ -207,9 +231,10 @@ async function wire(
           await module.close?.().catch((err: unknown) => log.warn({ err, channel: module.name }, 'channel did not close cleanly'));
         }
         await engine.close();
+        await setup.close();
         await eventLog.flush();
         await projector.close();
-        if (healthy && !commands.broken) await saveCheckpoint(db, eventLog, drained).catch((err: unknown) => log.warn({ err }, 'final checkpoint failed'));
+        if (isHealthy() && !commands.broken) await setup.saveCheckpoint(drained).catch((err: unknown) => log.warn({ err }, 'final checkpoint failed'));
         await opened.close();
         log.info('atende stopped');
       })();

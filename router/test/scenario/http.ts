@@ -9,10 +9,15 @@ export interface Answer {
 }
 
 export class ApiClient {
+  /** `base` may be a function: each request goes where it points then (a live node of several). */
   constructor(
-    readonly base: string,
+    private readonly target: string | (() => string),
     private readonly token: string,
   ) {}
+
+  get base(): string {
+    return typeof this.target === 'string' ? this.target : this.target();
+  }
 
   async request(method: string, path: string, body?: unknown): Promise<Answer> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };

@@ -32,16 +32,21 @@ export interface ScenarioOptions {
   onAcknowledged?: (count: number, run: { creator: SessionCreator; seen: Observations }) => void;
   /** Longest wait for the last sessions to end once every create was acknowledged. */
   settleTimeoutMs?: number;
+  /** Several nodes: where agent `index` (re)connects and where each API call goes, at that moment. */
+  nodes?: { agentBase(index: number): string; apiBase(): string };
 }
 
 /** Runs the scenario against the server at `base` (http://host:port; a restarted one keeps the port). */
 export async function runScenario(base: string, options: ScenarioOptions): Promise<ScenarioRun> {
-  const api = new ApiClient(base, ADMIN_TOKEN);
+  const nodes = options.nodes;
+  const api = new ApiClient(nodes ? () => nodes.apiBase() : base, ADMIN_TOKEN);
   const plan = planSessions(options.seed);
   await configureAgency(api);
   const seen = new Observations();
-  const wsUrl = (agentId: string) => `${base.replace(/^http/, 'ws')}/ws/agent?agentId=${agentId}&token=${ADMIN_TOKEN}`;
-  const agents = AGENTS.map((spec, i) => new SimulatedAgent(spec, () => wsUrl(spec.id), BEHAVIOUR, seen, options.seed * 100 + i));
+  const wsUrl = (agentId: string, at: string) => `${at.replace(/^http/, 'ws')}/ws/agent?agentId=${agentId}&token=${ADMIN_TOKEN}`;
+  const agents = AGENTS.map(
+    (spec, i) => new SimulatedAgent(spec, () => wsUrl(spec.id, nodes ? nodes.agentBase(i) : base), BEHAVIOUR, seen, options.seed * 100 + i),
+  );
   await Promise.all(agents.map((a) => a.start()));
   const sampler = new AgentViewSampler(api);
   sampler.start();

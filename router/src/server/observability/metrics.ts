@@ -16,6 +16,7 @@ export class Metrics {
   readonly boardDropped: Counter;
   readonly events: Counter<'type'>;
   readonly httpResponses: Counter<'method' | 'status'>;
+  readonly unavailable: Counter;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -68,6 +69,11 @@ export class Metrics {
       name: 'atende_routing_events_total',
       help: 'Routing events made durable, by type',
       labelNames: ['type'],
+      registers,
+    });
+    this.unavailable = new Counter({
+      name: 'atende_commands_unavailable_total',
+      help: 'Commands refused with 503 because the routing store (Redis) could not be reached',
       registers,
     });
     this.httpResponses = new Counter({

@@ -1,9 +1,9 @@
 // The one path every command takes (REST, WebSocket, demo): decide, make durable, acknowledge.
-// A refusal becomes an ApiError; a failed persist means memory is ahead of the log, which is fatal.
+// A refusal becomes an ApiError; a failed persist means memory is ahead of the log, which is fatal;
+// an unreachable store (Redis) applied nothing: 503 and the process goes on.
 import { performance } from 'node:perf_hooks';
 import type { Command, Outcome } from '../../core/index.js';
-import type { MemoryEngine } from '../../store/memory/index.js';
-import type { Annotation } from '../../store/engine.js';
+import { EngineUnavailableError, type Annotation, type RoutingEngine } from '../../store/engine.js';
 import { ApiError, fromRoutingError } from '../http/errors.js';
 import type { Metrics } from '../observability/metrics.js';
 
@@ -13,7 +13,7 @@ export class CommandBus {
   private failed: unknown;
 
   constructor(
-    private readonly engine: MemoryEngine,
+    private readonly engine: RoutingEngine,
     private readonly metrics: Metrics,
     private readonly onFatal: (err: unknown) => void,
   ) {}
@@ -34,6 +34,10 @@ export class CommandBus {
       outcome = await pending;
     } catch (err) {
       if (err instanceof Error && err.message === 'engine closed') throw unavailable();
+      if (err instanceof EngineUnavailableError) {
+        this.metrics.unavailable.inc();
+        throw unavailable();
+      }
       this.fail(err);
       throw unavailable();
     }

@@ -66,6 +66,11 @@ export class RedisEngine {
 
   /** One command at the caller's time, decided atomically in Redis: the core's Router.decide. */
   async decide(command: Command, now: number, annotations: readonly Annotation[] = []): Promise<Outcome> {
+    return (await this.decideEntry(command, now, annotations)).outcome;
+  }
+
+  /** decide, and the id of the stream entry holding the command's events ('' when none was added). */
+  async decideEntry(command: Command, now: number, annotations: readonly Annotation[] = []): Promise<{ outcome: Outcome; entryId: string }> {
     const sc = toScriptCommand(command, now);
     const payload = JSON.stringify(sc.payload);
     const steps = JSON.stringify(sc.checks?.steps ?? []);
@@ -90,15 +95,15 @@ export class RedisEngine {
           this.hours.commit(JSON.parse(reply[4]!) as string[], fresh);
           const outcome: Outcome = { ok: true, events: JSON.parse(reply[3]!) as RoutingEvent[], nextDeadline: deadline(reply[1]!) };
           if (reply[2]) outcome.closed = JSON.parse(reply[2]) as NonNullable<Extract<Outcome, { ok: true }>['closed']>;
-          return outcome;
+          return { outcome, entryId: reply[5] ?? '' };
         }
         case 'ERR':
           this.hours.commit(JSON.parse(reply[3]!) as string[], fresh);
-          return { ok: false, error: JSON.parse(reply[2]!) as RoutingErrorInfo, events: [], nextDeadline: deadline(reply[1]!) };
+          return { outcome: { ok: false, error: JSON.parse(reply[2]!) as RoutingErrorInfo, events: [], nextDeadline: deadline(reply[1]!) }, entryId: '' };
         case 'CHECK': {
           const step = Number(reply[2]) - 1;
           const error = sc.checks!.errorAt(step, reply[3] === '' ? 0 : Number(reply[3]));
-          return { ok: false, error, events: [], nextDeadline: deadline(reply[1]!) };
+          return { outcome: { ok: false, error, events: [], nextDeadline: deadline(reply[1]!) }, entryId: '' };
         }
         case 'HOURS':
           // Nothing was written: learn the group's hours (new or reconfigured) and decide again.

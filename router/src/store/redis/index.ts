@@ -3,3 +3,5 @@ export { RedisEngine, tenantKey, type RedisEngineOptions } from './engine.js';
 export { RoutingScript, routingScriptSource, type RedisClient } from './script.js';
 export { StateReader } from './views.js';
 export { readStream, waitForEntries, eventId, streamKey, type StreamEntry } from './stream.js';
+export { ReplicatedRedisEngine, isConnectionError, type ReplicatedEngineOptions } from './replicated.js';
+export { compareEntryIds, previousEntryId, decodeEntry } from './stream.js';

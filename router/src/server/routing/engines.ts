@@ -1,0 +1,156 @@
+// Builds the routing engine the configuration selects: the embedded memory engine (the log in
+// Postgres/PGlite is the truth, replayed at start), or the Redis engine (Redis holds the live
+// state shared by every node; a consumer group copies its event stream to Postgres).
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Database, EventLog } from '@atende/db';
+import { Cluster, Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RoutingEngine } from '../../store/engine.js';
+import { MemoryEngine } from '../../store/memory/index.js';
+import { ReplicatedRedisEngine, type RedisClient } from '../../store/redis/index.js';
+import type { ServerConfig } from '../config.js';
+import { journalRows } from '../durability/journal.js';
+import type { ProjectedRow } from '../durability/projection.js';
+import { recover, saveCheckpoint } from '../durability/recovery.js';
+import { StreamPersister, recoverFromStream, saveStreamCheckpoint } from '../durability/stream.js';
+
+export interface AgentMessageBus {
+  publish(agentId: string, message: object): void;
+  /** Messages published by any node (this one included). */
+  onMessage(handler: (agentId: string, message: object) => void): void;
+}
+
+export interface EngineSetup {
+  kind: 'memory' | 'redis';
+  engine: RoutingEngine;
+  /** Projection rows recovered at start (the projector takes them; cleared after). */
+  rows: Map<string, ProjectedRow>;
+  replayed: number;
+  /** After every listener subscribed: the Redis engine catches up and starts its consumers. */
+  start(): Promise<void>;
+  saveCheckpoint(drained: () => Promise<void>): Promise<void>;
+  /** Cross-node delivery of agent socket messages (Redis mode); local delivery when absent. */
+  agentBus?: AgentMessageBus;
+  /** False while the store is unreachable. */
+  available(): boolean;
+  /** After the engine closed: stops consumers and closes connections. */
+  close(): Promise<void>;
+}
+
+export interface EngineDeps {
+  config: ServerConfig;
+  db: Database;
+  eventLog: EventLog;
+  log: Logger;
+  clock: () => number;
+  onTickError: (err: unknown) => void;
+}
+
+export async function createEngine(deps: EngineDeps): Promise<EngineSetup> {
+  if (deps.config.redisUrl === undefined && deps.config.redisClusterNodes === undefined) return memoryEngine(deps);
+  return redisEngine(deps);
+}
+
+async function memoryEngine({ config, db, eventLog, log, clock, onTickError }: EngineDeps): Promise<EngineSetup> {
+  const recovered = await recover(db, eventLog, log);
+  const engine = new MemoryEngine({
+    router: config.router,
+    replay: recovered.events,
+    clock,
+    persist: (events, annotations) => eventLog.append(journalRows(events, annotations)),
+    onError: onTickError,
+  });
+  return {
+    kind: 'memory',
+    engine,
+    rows: recovered.rows,
+    replayed: recovered.events.length,
+    start: () => Promise.resolve(),
+    saveCheckpoint: (drained) => saveCheckpoint(db, eventLog, drained).then(() => undefined),
+    available: () => true,
+    close: () => Promise.resolve(),
+  };
+}
+
+/** One connection per role: blocking reads and pub/sub each need their own. */
+function connect(config: ServerConfig, name: string): RedisClient {
+  // Fail commands fast while Redis is away (503) instead of queueing them without bound.
+  const common = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: `atende-${name}`, lazyConnect: true } as const;
+  if (config.redisClusterNodes) {
+    const nodes = config.redisClusterNodes.map((n) => {
+      const [host, port] = n.split(':');
+      return { host: host!, port: Number(port) };
+    });
+    return new Cluster(nodes, { enableOfflineQueue: false, redisOptions: common, lazyConnect: true });
+  }
+  return new Redis(config.redisUrl!, common);
+}
+
+async function redisEngine({ config, db, eventLog, log, clock, onTickError }: EngineDeps): Promise<EngineSetup> {
+  const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const client = connect(config, 'commands');
+  const reader = connect(config, 'stream');
+  const persisterClient = connect(config, 'persist');
+  const publisher = connect(config, 'publish');
+  const subscriber = connect(config, 'subscribe');
+  const clients = [client, reader, persisterClient, publisher, subscriber];
+  for (const c of clients) c.on('error', (err: unknown) => log.debug({ err }, 'redis connection'));
+  const quit = () => Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect()))).then(() => undefined);
+  try {
+    await Promise.all(clients.map((c) => c.connect()));
+    const key = `{atende:${config.tenant}}`;
+    const recovered = await recoverFromStream(db, eventLog, client, key, log);
+    const engine = await ReplicatedRedisEngine.open({
+      client,
+      reader,
+      tenant: config.tenant,
+      router: config.router,
+      clock,
+      history: recovered.events,
+      afterEntryId: recovered.afterEntryId,
+      onError: onTickError,
+    });
+    const persister = new StreamPersister({ client: persisterClient, key, eventLog, consumer: nodeId, log, clock });
+    const channel = `${key}:agent-messages`;
+    const handlers: ((agentId: string, message: object) => void)[] = [];
+    subscriber.on('message', (ch: string, text: string) => {
+      if (ch !== channel) return;
+      try {
+        const { agentId, message } = JSON.parse(text) as { agentId: string; message: object };
+        for (const h of handlers) h(agentId, message);
+      } catch (err) {
+        log.warn({ err }, 'bad agent message on the bus');
+      }
+    });
+    await subscriber.subscribe(channel);
+    log.info({ node: nodeId, tenant: config.tenant, cluster: config.redisClusterNodes !== undefined }, 'routing on Redis');
+    return {
+      kind: 'redis',
+      engine,
+      rows: recovered.rows,
+      replayed: recovered.events.length,
+      async start() {
+        await engine.start();
+        await persister.start();
+      },
+      saveCheckpoint: (drained) => saveStreamCheckpoint(db, engine.position, drained),
+      agentBus: {
+        publish(agentId, message) {
+          publisher.publish(channel, JSON.stringify({ agentId, message })).catch((err: unknown) => log.warn({ err, agentId }, 'agent message not published'));
+        },
+        onMessage(handler) {
+          handlers.push(handler);
+        },
+      },
+      available: () => engine.available && client.status === 'ready',
+      async close() {
+        await persister.close();
+        await quit();
+      },
+    };
+  } catch (err) {
+    await quit();
+    throw err;
+  }
+}
