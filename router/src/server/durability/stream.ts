@@ -221,7 +221,7 @@ export class StreamPersister {
     const keepFrom = `${Math.max(0, (this.options.clock ?? Date.now)() - (this.options.keepMs ?? 60_000))}-0`;
     if (compareEntryIds(keepFrom, safe) < 0) safe = keepFrom;
     if (compareEntryIds(safe, '0-1') <= 0) return;
-    await client.xtrim(stream, 'MINID', '~', safe);
+    await client.xtrim(stream, 'MINID', safe);
   }
 }
 
