@@ -11,6 +11,8 @@ import fc from 'fast-check';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantKey } from '../../../src/store/redis/index.js';
+import { configureBasics, setAvailable, startTestServer } from '../../server/helpers.js';
+import { TestSocket } from '../../server/socket-client.js';
 import { differential, newStats, report } from './differential.js';
 import { spawnRedis } from './redis-server.js';
 import { actionArb, worldArb } from './world.js';
@@ -100,4 +102,40 @@ describe('the Redis engine on Redis Cluster', () => {
     report('cluster', stats, started);
     expect(stats.commands).toBeGreaterThan(500);
   });
+});
+
+describe('router servers on Redis Cluster (REDIS_CLUSTER_NODES)', () => {
+  it('serves two agencies whose state lives on different masters, each routing its own sessions', async () => {
+    const { tenants, masters } = await tenantsOnTwoMasters('server');
+    expect(masters[0]).not.toBe(masters[1]);
+    const nodes = servers.map((s) => `127.0.0.1:${s.port}`);
+    const started = await Promise.all(tenants.map((tenant) => startTestServer({ redisClusterNodes: nodes, tenant })));
+    try {
+      for (const [i, t] of started.entries()) {
+        await configureBasics(t);
+        const socket = await TestSocket.open(`${t.ws}/ws/agent?agentId=ana`, { authorization: 'Bearer test-admin-token-0123456789abcdef' });
+        await socket.nextOfType('snapshot');
+        await setAvailable(t, 'ana');
+        const created = await t.api('POST', '/api/interactions', { body: { id: `c-${i}`, channel: 'chat', groupId: 'itcd-n1' } });
+        expect(created.body).toMatchObject({ id: `c-${i}`, state: 'offered', agentId: 'ana' });
+        expect(await socket.nextOfType('offer')).toMatchObject({ interaction: { id: `c-${i}` } });
+        expect((await socket.request({ type: 'accept', interactionId: `c-${i}` })).interaction.state).toBe('active');
+        await socket.close();
+      }
+      // Each agency sees only its own session: the tenants share nothing but the cluster.
+      expect((await started[0]!.api('GET', '/api/interactions/c-1')).status).toBe(404);
+      expect((await started[1]!.api('GET', '/api/interactions/c-0')).status).toBe(404);
+      // Each tenant's keys sit on its own master.
+      for (const [i, tenant] of tenants.entries()) {
+        const owner = new Redis({ port: masters[i]!, host: '127.0.0.1' });
+        try {
+          expect(await owner.exists(`${tenantKey(tenant)}:events`)).toBe(1);
+        } finally {
+          owner.disconnect();
+        }
+      }
+    } finally {
+      await Promise.all(started.map((t) => t.close()));
+    }
+  }, 60_000);
 });
