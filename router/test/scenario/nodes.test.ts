@@ -2,6 +2,9 @@
 // agents spread over the nodes, sessions created through any node; one node is killed with -9
 // mid-run and never comes back. Every session still ends, none is assigned twice, the dead node's
 // agents reconnect to the others and go on, and Postgres ends up with every decision once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventLog, openDatabase } from '@atende/db';
 import { startPostgres, type TestPostgres } from '@atende/db/testing';
@@ -24,16 +27,19 @@ beforeAll(() => ensureBuilt());
 describe('three router nodes on Redis', () => {
   let redis: Awaited<ReturnType<typeof spawnRedis>>;
   let pg: TestPostgres;
+  let redisDir: string | undefined;
   const nodes: { server: ServerProcess; base: string; alive: boolean }[] = [];
 
   beforeAll(async () => {
-    redis = await spawnRedis(['--appendonly', 'yes', '--appendfsync', 'everysec']);
+    redisDir = mkdtempSync(join(tmpdir(), 'atende-nodes-redis-'));
+    redis = await spawnRedis(['--appendonly', 'yes', '--appendfsync', 'everysec'], redisDir);
     pg = await startPostgres();
   }, 120_000);
 
   afterAll(async () => {
     for (const n of nodes) await n.server.stop();
     await redis?.stop();
+    if (redisDir) rmSync(redisDir, { recursive: true, force: true });
     await pg?.stop();
   });
 
@@ -54,10 +60,6 @@ describe('three router nodes on Redis', () => {
       delete env.REDIS_CLUSTER_NODES;
       nodes.push({ server: new ServerProcess(env), base: `http://127.0.0.1:${port}`, alive: true });
     }
-    for (const n of nodes) {
-      n.server.start();
-      await new ApiClient(n.base, ADMIN_TOKEN).waitHealthy();
-    }
     const alive = () => nodes.filter((n) => n.alive);
     let calls = 0;
     const victim = nodes[1]!;
@@ -65,6 +67,10 @@ describe('three router nodes on Redis', () => {
     let killed: Promise<void> | undefined;
 
     try {
+      for (const n of nodes) {
+        n.server.start();
+        await new ApiClient(n.base, ADMIN_TOKEN).waitHealthy();
+      }
       const run = await runScenario(nodes[0]!.base, {
         seed: 20261125,
         settleTimeoutMs: 90_000,
