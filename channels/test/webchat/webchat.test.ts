@@ -80,6 +80,8 @@ describe('webchat', () => {
     expect((await fromServer(socket, (m) => m.author === 'system')).text).toContain('fila de atendimento');
     const offer = await agent.nextOfType('offer');
     expect(offer.interaction).toMatchObject({ channel: 'chat', groupId: 'ipva-pagamento-n1', contactId: expect.any(String), data: { conversationId, citizenName: 'Maria Souza' } });
+    // The console's contact panel reads data.contact: what the citizen gave when identifying.
+    expect(offer.interaction.data.contact).toEqual({ name: 'Maria Souza', email: 'cidadao@example.com', cpf: '52998224725' });
     const id = offer.interaction.id as string;
     await agent.request({ type: 'accept', interactionId: id });
     expect((await fromServer(socket, (m) => m.author === 'system')).text).toBe('Você está sendo atendido(a) por Atendente 1.');
