@@ -94,7 +94,8 @@ export class Handoff {
       await this.hub.send(back, 'bot', { type: 'text', text: texts.handoffFailed });
       return false;
     }
-    await this.hub.send(queued, 'system', { type: 'text', text: announcement });
+    // The console marks where the bot transcript ends and the human service begins with this message.
+    await this.hub.send(queued, 'system', { type: 'text', text: announcement }, { marks: { handoff: true } });
     return true;
   }
 

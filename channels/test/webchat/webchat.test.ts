@@ -90,6 +90,13 @@ describe('webchat', () => {
     const texts = history.body.items.map((m: any) => `${m.author}:${m.text}`);
     expect(texts.filter((x: string) => x === 'citizen:quero parcelar o ipva atrasado')).toHaveLength(1);
     expect(texts.some((x: string) => x.startsWith('bot:'))).toBe(true);
+    // One message marks the handoff: the bot transcript is what comes before it.
+    const marks = history.body.items.filter((m: any) => m.content?.handoff === true);
+    expect(marks).toHaveLength(1);
+    expect(marks[0]).toMatchObject({ author: 'system', text: expect.stringContaining('fila de atendimento') });
+    const before = history.body.items.slice(0, history.body.items.indexOf(marks[0]));
+    expect(before.map((m: any) => m.author)).not.toContain('agent');
+    expect(before.some((m: any) => m.author === 'bot') && before.some((m: any) => m.author === 'citizen')).toBe(true);
     expect(history.body.conversation).toMatchObject({ channel: 'chat', citizen: { name: 'Maria Souza' } });
 
     // Typing both ways.

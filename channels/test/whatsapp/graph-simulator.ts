@@ -250,7 +250,7 @@ export class GraphSimulator {
 
   private async upload(req: IncomingMessage, res: ServerResponse, phoneNumberId: string, raw: Buffer): Promise<void> {
     if (phoneNumberId !== this.options.phoneNumberId) return this.error(res, 400, 100, `Object with ID '${phoneNumberId}' does not exist`);
-    const form = await new Request(this.url, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: raw }).formData();
+    const form = await new Request(this.url, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(raw) }).formData();
     const file = form.get('file');
     if (form.get('messaging_product') !== 'whatsapp' || !(file instanceof Blob)) return this.error(res, 400, 100, 'messaging_product and file are required');
     const id = String(2_000_000_000_000_000 + this.uploads.size);
