@@ -135,6 +135,20 @@ describe('chat between a citizen and an agent', () => {
     await agent.getByTestId('transcricao-bot').getByText(BOT_ANSWER).waitFor();
     await agent.getByTestId('atendimento-humano').getByText('Obrigada! Era isso.').waitFor();
     await agent.locator('li[data-author="agent"] [data-status="read"]').first().waitFor();
+
+    // Ending: in wrap-up the thread stays on screen, read-only; the citizen is told.
+    await agent.getByRole('button', { name: /Encerrar/ }).first().click();
+    if ((await agent.getByLabel('Tema').inputValue()) === '') {
+      await agent.getByLabel('Tema').fill('IPVA');
+      await agent.getByLabel('Categoria').fill('Pagamento');
+    }
+    await agent.getByLabel('Desfecho').selectOption('Resolvido');
+    await agent.getByRole('button', { name: 'Encerrar atendimento' }).click();
+    await agent.getByTestId('pos-atendimento').waitFor();
+    await agent.getByText('O atendimento não está mais ativo: a conversa fica disponível só para leitura.').waitFor();
+    await agent.getByTestId('atendimento-humano').getByText('Obrigada! Era isso.').waitFor();
+    expect(await agent.getByLabel('Mensagem para o cidadão').count()).toBe(0);
+    await citizen.getByText('Atendimento encerrado', { exact: false }).first().waitFor();
     expect(errors).toEqual([]);
     await citizen.close();
     await agent.close();
