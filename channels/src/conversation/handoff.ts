@@ -1,7 +1,7 @@
 // Bot → human (transbordo): enqueue the thread's session in its group with the bot transcript, or,
 // outside business hours, say when service opens and keep a left message until then. Follows the
 // router's events about those sessions (agent joined, transferred, ended) and tells the citizen.
-import { attachTranscript, detachTranscript, getConversation, listConversations, newId, type Conversation } from '@atende/db';
+import { attachTranscript, detachTranscript, getContact, getConversation, listConversations, newId, type Conversation, type Database } from '@atende/db';
 import type { GroupConfig, RoutingEvent } from '@atende/router';
 import { ApiError } from '@atende/router/server';
 import { availability, describeOpening } from './hours.js';
@@ -79,7 +79,7 @@ export class Handoff {
         groupId: group.id,
         waitingSince: waitingSince.toISOString(),
         ...(thread.contactId ? { contactId: thread.contactId } : {}),
-        data: citizenData(thread),
+        data: await citizenData(services.db, thread),
       });
     } catch (err) {
       this.hub.interactions.delete(interactionId);
@@ -94,7 +94,8 @@ export class Handoff {
       await this.hub.send(back, 'bot', { type: 'text', text: texts.handoffFailed });
       return false;
     }
-    await this.hub.send(queued, 'system', { type: 'text', text: announcement });
+    // The console marks where the bot transcript ends and the human service begins with this message.
+    await this.hub.send(queued, 'system', { type: 'text', text: announcement }, { marks: { handoff: true } });
     return true;
   }
 
@@ -164,10 +165,22 @@ export class Handoff {
   }
 }
 
-/** What the agent sees of the citizen on the session: the name and, on WhatsApp, the masked number. */
-function citizenData(thread: Conversation): Record<string, unknown> {
+/**
+ * What the agent sees of the citizen on the session: the name, the contact the webchat citizen gave
+ * (name, e-mail, CPF) for the console's contact panel and, on WhatsApp, only the masked number.
+ */
+async function citizenData(db: Database, thread: Conversation): Promise<Record<string, unknown>> {
   const data: Record<string, unknown> = { conversationId: thread.id, citizenName: thread.displayName ?? undefined };
-  if (thread.channel === 'whatsapp') data.phone = maskPhone(thread.citizenKey);
+  const contact: Record<string, string> = {};
+  if (thread.displayName) contact.name = thread.displayName;
+  if (thread.channel === 'whatsapp') {
+    data.phone = contact.phone = maskPhone(thread.citizenKey);
+  } else if (thread.contactId) {
+    const known = await getContact(db, thread.contactId);
+    if (known?.email) contact.email = known.email;
+    if (known?.cpf) contact.cpf = known.cpf;
+  }
+  if (Object.keys(contact).length > 0) data.contact = contact;
   return data;
 }
 

@@ -237,7 +237,8 @@ export class ConversationHub implements ChannelModule {
     conversation: Conversation,
     author: Exclude<MessageAuthor, 'citizen'>,
     content: OutboundContent,
-    options: { agentId?: string; attachmentIds?: readonly string[] } = {},
+    /** `marks`: flags kept in the message's content (e.g. `handoff`, the first message of the human part). */
+    options: { agentId?: string; attachmentIds?: readonly string[]; marks?: Record<string, unknown> } = {},
   ): Promise<MessageWithAttachments> {
     const db = this.services.db;
     const withSession = conversation.state === 'queued' || conversation.state === 'active';
@@ -249,7 +250,7 @@ export class ConversationHub implements ChannelModule {
       agentId: options.agentId ?? null,
       kind: content.type === 'text' ? (author === 'system' ? 'system' : 'text') : content.type === 'buttons' || content.type === 'list' ? 'interactive' : content.type,
       text: outboundText(content),
-      content: content.type === 'text' || content.type === 'media' ? {} : { ...content },
+      content: { ...(content.type === 'text' || content.type === 'media' ? {} : content), ...options.marks },
       status: 'pending',
       createdAt: new Date(this.now()),
     });

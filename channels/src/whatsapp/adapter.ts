@@ -3,7 +3,7 @@
 // through (text, interactive, templates, media; the 24-hour customer-service window; read receipts).
 // https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ensureConversation, updateConversation, updateMessage, type Conversation, type Message, type MessageWithAttachments } from '@atende/db';
+import { ensureConversation, listMessages, updateConversation, updateMessage, type Conversation, type Message, type MessageWithAttachments } from '@atende/db';
 import { ApiError, type ApiRequest, type ApiResponse, type ChannelModule, type ChannelRoutes, type ChannelServices } from '@atende/router/server';
 import {
   AttachmentError,
@@ -17,7 +17,7 @@ import {
   type OutboundContent,
 } from '../conversation/index.js';
 import { GraphClient, GraphError, type GraphConfig } from './client.js';
-import { mediaKind, OUTSIDE_WINDOW_CODE, parseNotification, toGraphMediaMessage, toGraphMessage, toReadReceipt } from './mapper.js';
+import { mediaKind, OUTSIDE_WINDOW_CODE, parseNotification, toGraphMediaMessage, toGraphMessage, toReadReceipt, toTypingIndicator } from './mapper.js';
 
 export interface WhatsAppConfig {
   verifyToken?: string;
@@ -34,6 +34,8 @@ const WINDOW_MS = 24 * 3600_000;
 const WEBHOOK_BODY_LIMIT = 3 * 1024 * 1024;
 // Statuses that arrive before the send's answer gave us the wamid are kept this long.
 const EARLY_STATUS_TTL_MS = 5 * 60_000;
+// Meta's typing indicator lasts 25 s: the agent's typing (sent every few seconds) refreshes it at most this often.
+const TYPING_REFRESH_MS = 20_000;
 
 export const OUTSIDE_WINDOW_MESSAGE =
   'Fora da janela de 24 horas do WhatsApp: o cidadão não envia mensagem há mais de 24 horas, e só é permitido enviar um modelo (template) aprovado para retomar o contato.';
@@ -59,6 +61,8 @@ export class WhatsAppChannel implements ChannelModule, ChannelTransport {
   private readonly client?: GraphClient;
   private services?: ChannelServices;
   private readonly earlyStatuses = new Map<string, { at: number; apply: () => Promise<unknown> }[]>();
+  /** When a typing indicator last went to each conversation (Meta shows it for 25 s or until our next message). */
+  private readonly typingShownAt = new Map<string, number>();
 
   constructor(
     private readonly hub: ConversationHub,
@@ -160,6 +164,8 @@ export class WhatsAppChannel implements ChannelModule, ChannelTransport {
   async deliver(conversation: Conversation, message: MessageWithAttachments, content: OutboundContent): Promise<DeliveryResult> {
     const client = this.requireClient();
     const to = conversation.citizenKey;
+    // Our message dismisses Meta's typing indicator: the agent's next keystrokes show it again.
+    this.typingShownAt.delete(conversation.id);
     try {
       if (content.type !== 'media' && message.attachments.length === 0) return { externalId: await client.sendMessage(toGraphMessage(to, content)), status: 'sent' };
       // Files: one media message each (Meta has no album), the text as the first caption when it can carry one.
@@ -202,6 +208,30 @@ export class WhatsAppChannel implements ChannelModule, ChannelTransport {
       await updateMessage(this.services!.db, message.id, { content: { ...content, mediaError: { code: err.code, message: err.message } } });
       await this.hub.send(conversation, 'system', { type: 'text', text: `Não foi possível receber seu arquivo: ${err.message}` });
     }
+  }
+
+  /** The agent types: the citizen sees "digitando…" on the newest message they sent (refreshed every 20 s at most). */
+  agentTyping(conversation: Conversation): void {
+    if (!this.client) return;
+    const now = this.hub.now();
+    const shown = this.typingShownAt.get(conversation.id);
+    if (shown !== undefined && now - shown < TYPING_REFRESH_MS) return;
+    this.typingShownAt.set(conversation.id, now);
+    void this.showTyping(conversation).catch((err: unknown) => {
+      this.typingShownAt.delete(conversation.id);
+      this.services?.log.warn({ err }, 'WhatsApp typing indicator failed');
+    });
+  }
+
+  private async showTyping(conversation: Conversation): Promise<void> {
+    const scope = conversation.interactionId ? { interactionId: conversation.interactionId } : { conversationId: conversation.id };
+    const messages = await listMessages(this.services!.db, scope, { limit: 5000 });
+    const newest = messages.findLast((m) => m.direction === 'in' && m.externalId);
+    if (newest) await this.client!.post(toTypingIndicator(newest.externalId!));
+  }
+
+  closed(conversation: Conversation): void {
+    this.typingShownAt.delete(conversation.id);
   }
 
   async agentRead(_conversation: Conversation, messages: readonly Message[]): Promise<void> {

@@ -264,6 +264,14 @@ export function toReadReceipt(messageId: string): GraphMessage {
   return { messaging_product: 'whatsapp', status: 'read', message_id: messageId };
 }
 
+/**
+ * The agent is typing: Meta shows "digitando…" to the citizen (it also marks the message, and the
+ * ones before it, read) until the next message or for 25 seconds.
+ */
+export function toTypingIndicator(messageId: string): GraphMessage {
+  return { ...toReadReceipt(messageId), typing_indicator: { type: 'text' } };
+}
+
 // ------------------------------------------------------------------ Graph answers
 
 export const sendResponseSchema = z.object({

@@ -80,6 +80,8 @@ describe('webchat', () => {
     expect((await fromServer(socket, (m) => m.author === 'system')).text).toContain('fila de atendimento');
     const offer = await agent.nextOfType('offer');
     expect(offer.interaction).toMatchObject({ channel: 'chat', groupId: 'ipva-pagamento-n1', contactId: expect.any(String), data: { conversationId, citizenName: 'Maria Souza' } });
+    // The console's contact panel reads data.contact: what the citizen gave when identifying.
+    expect(offer.interaction.data.contact).toEqual({ name: 'Maria Souza', email: 'cidadao@example.com', cpf: '52998224725' });
     const id = offer.interaction.id as string;
     await agent.request({ type: 'accept', interactionId: id });
     expect((await fromServer(socket, (m) => m.author === 'system')).text).toBe('Você está sendo atendido(a) por Atendente 1.');
@@ -88,6 +90,13 @@ describe('webchat', () => {
     const texts = history.body.items.map((m: any) => `${m.author}:${m.text}`);
     expect(texts.filter((x: string) => x === 'citizen:quero parcelar o ipva atrasado')).toHaveLength(1);
     expect(texts.some((x: string) => x.startsWith('bot:'))).toBe(true);
+    // One message marks the handoff: the bot transcript is what comes before it.
+    const marks = history.body.items.filter((m: any) => m.content?.handoff === true);
+    expect(marks).toHaveLength(1);
+    expect(marks[0]).toMatchObject({ author: 'system', text: expect.stringContaining('fila de atendimento') });
+    const before = history.body.items.slice(0, history.body.items.indexOf(marks[0]));
+    expect(before.map((m: any) => m.author)).not.toContain('agent');
+    expect(before.some((m: any) => m.author === 'bot') && before.some((m: any) => m.author === 'citizen')).toBe(true);
     expect(history.body.conversation).toMatchObject({ channel: 'chat', citizen: { name: 'Maria Souza' } });
 
     // Typing both ways.

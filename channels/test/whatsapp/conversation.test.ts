@@ -42,6 +42,9 @@ describe('WhatsApp conversation through routing', () => {
     await citizen(t.sim.replyPayload(waId, { id: 'falar-com-atendente', title: 'Falar com atendente' }).payload);
     const offer = await agent.nextOfType('offer');
     expect(offer.interaction).toMatchObject({ channel: 'whatsapp', groupId: 'ipva-pagamento-n1', data: { phone: '+55 11 9****-1234', citizenName: 'Maria Souza' } });
+    // The contact panel gets the masked number only: the full one never reaches the console.
+    expect(offer.interaction.data.contact).toEqual({ name: 'Maria Souza', phone: '+55 11 9****-1234' });
+    expect(JSON.stringify(offer.interaction)).not.toContain(waId);
     expect(JSON.stringify(offer)).not.toContain('987651234');
     const id = offer.interaction.id as string;
     expect((await agent.request({ type: 'accept', interactionId: id })).type).toBe('ack');
@@ -73,6 +76,16 @@ describe('WhatsApp conversation through routing', () => {
     const read = await t.api('POST', `/api/interactions/${id}/read`, { body: {} });
     expect(read.body.read).toBeGreaterThanOrEqual(1);
     expect(t.sim.reads).toContain(answer.messageId);
+
+    // The agent types: Meta shows "digitando…" on the citizen's newest message, refreshed at most every 20 s.
+    expect((await t.api('POST', `/api/interactions/${id}/typing`)).status).toBe(204);
+    await eventually(() => t.sim.typing.includes(answer.messageId), 5_000, 'typing indicator');
+    expect((await t.api('POST', `/api/interactions/${id}/typing`)).status).toBe(204);
+    // Sending dismisses the indicator (Meta does so too): the next keystrokes show it again.
+    expect((await t.api('POST', `/api/interactions/${id}/messages`, { body: { text: 'Só um instante.' } })).status).toBe(201);
+    expect((await t.api('POST', `/api/interactions/${id}/typing`)).status).toBe(204);
+    await eventually(() => t.sim.typing.length >= 2, 5_000, 'second typing indicator');
+    expect(t.sim.typing).toEqual([answer.messageId, answer.messageId]);
 
     // Status webhooks update the agent's message and reach the console.
     await citizen(t.sim.statusPayload(sent.at(-1)!.id, 'read', waId));

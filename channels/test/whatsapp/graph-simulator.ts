@@ -39,6 +39,8 @@ interface StoredMedia {
 export class GraphSimulator {
   readonly sent: SentMessage[] = [];
   readonly reads: string[] = [];
+  /** Message ids a typing indicator was shown on (read receipts with typing_indicator). */
+  readonly typing: string[] = [];
   readonly uploads = new Map<string, StoredMedia>();
   /** Requests refused, with the error code answered (tests look for 131047 and friends). */
   readonly refusals: { code: number; body: any }[] = [];
@@ -214,6 +216,10 @@ export class GraphSimulator {
     if (body?.messaging_product !== 'whatsapp') return this.error(res, 400, 100, 'The parameter messaging_product is required.');
     if (body.status === 'read') {
       if (typeof body.message_id !== 'string') return this.error(res, 400, 100, 'The parameter message_id is required.');
+      if (body.typing_indicator !== undefined) {
+        if (body.typing_indicator?.type !== 'text') return this.error(res, 400, 100, 'Invalid parameter typing_indicator.type');
+        this.typing.push(body.message_id);
+      }
       this.reads.push(body.message_id);
       return this.json(res, 200, { success: true });
     }
@@ -244,7 +250,7 @@ export class GraphSimulator {
 
   private async upload(req: IncomingMessage, res: ServerResponse, phoneNumberId: string, raw: Buffer): Promise<void> {
     if (phoneNumberId !== this.options.phoneNumberId) return this.error(res, 400, 100, `Object with ID '${phoneNumberId}' does not exist`);
-    const form = await new Request(this.url, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: raw }).formData();
+    const form = await new Request(this.url, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(raw) }).formData();
     const file = form.get('file');
     if (form.get('messaging_product') !== 'whatsapp' || !(file instanceof Blob)) return this.error(res, 400, 100, 'messaging_product and file are required');
     const id = String(2_000_000_000_000_000 + this.uploads.size);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startServer, type RunningServer, type ServerConfigInput } from '@atende/router/server';
+import { startServer, type RunningServer, type ServerConfigInput, type ServerHooks } from '@atende/router/server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
@@ -28,10 +28,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(config: ServerConfigInput = {}): Promise<Harness> {
+/** `hooks.channels`: the channel modules to mount (the chat test mounts webchat and WhatsApp). */
+export async function startHarness(config: ServerConfigInput = {}, hooks: ServerHooks = {}): Promise<Harness> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  const server = await startServer({
+  const defaults: ServerConfigInput = {
     port: 0,
     host: '127.0.0.1',
     dataDir: 'memory://',
@@ -39,8 +40,8 @@ export async function startHarness(config: ServerConfigInput = {}): Promise<Harn
     adminToken: ADMIN_TOKEN,
     checkpointIntervalMs: 3_600_000,
     router: { offerTimeoutSeconds: 60 },
-    ...config,
-  });
+  };
+  const server = await startServer({ ...defaults, ...config }, hooks);
   const base = `http://127.0.0.1:${server.port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const contexts: BrowserContext[] = [];

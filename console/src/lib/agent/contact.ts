@@ -3,6 +3,8 @@
 import type { Contact, Interaction } from '../api/types';
 
 const FIELDS = ['name', 'cpf', 'phone', 'email'] as const;
+/** What the chat and WhatsApp channels keep in a session's data for themselves, not for the agent. */
+const CHANNEL_KEYS = new Set(['conversationId', 'citizenName']);
 
 export function contactOf(interaction: Pick<Interaction, 'contact' | 'data'>): Contact {
   if (interaction.contact && FIELDS.some((f) => interaction.contact?.[f])) return interaction.contact;
@@ -14,6 +16,8 @@ export function contactOf(interaction: Pick<Interaction, 'contact' | 'data'>): C
     const value = source[field];
     if (typeof value === 'string' && value.trim() !== '') contact[field] = value;
   }
+  // The channels name the citizen in data.citizenName (the name given in the chat or WhatsApp profile).
+  if (!contact.name && typeof data.citizenName === 'string' && data.citizenName.trim() !== '') contact.name = data.citizenName;
   return contact;
 }
 
@@ -28,6 +32,6 @@ export function formatCpf(cpf: string): string {
 export function extraData(interaction: Pick<Interaction, 'data'>): [string, string][] {
   const data = interaction.data ?? {};
   return Object.entries(data)
-    .filter(([key, value]) => key !== 'contact' && !FIELDS.includes(key as (typeof FIELDS)[number]) && value !== null && value !== undefined && typeof value !== 'object')
+    .filter(([key, value]) => key !== 'contact' && !CHANNEL_KEYS.has(key) && !FIELDS.includes(key as (typeof FIELDS)[number]) && value !== null && value !== undefined && typeof value !== 'object')
     .map(([key, value]) => [key, String(value)]);
 }

@@ -64,18 +64,37 @@ export class ApiClient {
 
   async request<T>(method: string, path: string, body?: unknown, token = this.options.token()): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
+    const response = await this.send(method, path, headers, body === undefined ? undefined : JSON.stringify(body), token);
+    return (await this.read(response, token)) as T;
+  }
+
+  /** Sends a file as the raw body (POST …/attachments): its name travels URI-encoded in X-File-Name. */
+  async upload<T>(path: string, file: Blob, fileName: string): Promise<T> {
+    const token = this.options.token();
+    const headers = { accept: 'application/json', 'content-type': file.type || 'application/octet-stream', 'x-file-name': encodeURIComponent(fileName) };
+    return (await this.read(await this.send('POST', path, headers, file, token), token)) as T;
+  }
+
+  /** Downloads a protected file (attachments need the bearer token, so no plain <img src>). */
+  async blob(path: string): Promise<Blob> {
+    const token = this.options.token();
+    const response = await this.send('GET', path, {}, undefined, token);
+    if (!response.ok) await this.read(response, token);
+    return response.blob();
+  }
+
+  private async send(method: string, path: string, headers: Record<string, string>, body: BodyInit | undefined, token: string | undefined): Promise<Response> {
+    if (token) headers.authorization = `Bearer ${token}`;
     try {
-      response = await (this.options.fetch ?? fetch)(`${this.options.base ?? ''}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      return await (this.options.fetch ?? fetch)(`${this.options.base ?? ''}${path}`, { method, headers, body });
     } catch {
       throw new ApiFailure(0, 'network_error', 'Sem conexão com o servidor. Verifique a rede e tente novamente.');
     }
+  }
+
+  /** The JSON answer, or the ApiFailure of an error answer. */
+  private async read(response: Response, token: string | undefined): Promise<unknown> {
     const text = await response.text();
     let parsed: unknown = undefined;
     if (text !== '') {
@@ -91,6 +110,6 @@ export class ApiClient {
       if (response.status === 401 && token) this.options.onUnauthorized?.();
       throw new ApiFailure(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `Erro ${response.status} do servidor.`, error?.details ?? {});
     }
-    return parsed as T;
+    return parsed;
   }
 }

@@ -1,8 +1,9 @@
-// The one place channel views are wired in. The chat and WhatsApp views arrive with the channels
-// issue: import the component here and add it to the table (e.g. `chat: ChatView`).
+// The one place channel views are wired in: webchat and WhatsApp sessions get the chat view (the
+// thread with its composer); every other channel the default one.
+import ChatView from './chat/ChatView.svelte';
 import DefaultChannelView from './DefaultChannelView.svelte';
 import { createChannelViews } from './registry';
 
-export const channelViews = createChannelViews(DefaultChannelView, {});
+export const channelViews = createChannelViews(DefaultChannelView, { chat: ChatView, whatsapp: ChatView });
 
 export type { ChannelEvent, ChannelView, ChannelViewProps } from './registry';

@@ -11,6 +11,11 @@ describe('contactOf', () => {
     expect(contactOf({ data: { name: 'Ana', email: 'ana@example.org', phone: '' } })).toEqual({ name: 'Ana', email: 'ana@example.org' });
     expect(contactOf({})).toEqual({});
   });
+
+  it('takes the name the chat and WhatsApp channels keep in data.citizenName when nothing else names the citizen', () => {
+    expect(contactOf({ data: { citizenName: 'Maria Souza', phone: '+55 11 9****-1234' } })).toEqual({ name: 'Maria Souza', phone: '+55 11 9****-1234' });
+    expect(contactOf({ data: { citizenName: 'Perfil', contact: { name: 'Maria' } } })).toEqual({ name: 'Maria' });
+  });
 });
 
 describe('formatCpf', () => {
@@ -26,5 +31,9 @@ describe('extraData', () => {
       ['assunto', 'Segunda via'],
       ['protocolo', '42'],
     ]);
+  });
+
+  it('leaves out what the channels keep for themselves (conversation id, citizen name)', () => {
+    expect(extraData({ data: { conversationId: '01J', citizenName: 'Maria', phone: '+55 11 9****-1234', tema: 'IPVA' } })).toEqual([['tema', 'IPVA']]);
   });
 });
