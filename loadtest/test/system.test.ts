@@ -1,10 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goFlags, parseK6Version } from '../src/k6/install.js';
-import { EngineUnavailable, redisEngineCheck } from '../src/run.js';
+import { goMemoryEnv } from '../src/k6/run.js';
+import { EngineUnavailable, redisEngineCheck, serverEnv } from '../src/run.js';
 import { serverReadsRedisUrl } from '../src/system/atende.js';
+import { startRedis } from '../src/system/redis.js';
 import { cpuUse, parseMachineStat, parseProcStat, parseSchedstat, readProcStat, readRunQueueWaitNs } from '../src/system/cpu.js';
 
 describe('cpu', () => {
@@ -48,6 +51,13 @@ describe('k6 install', () => {
   });
 });
 
+describe('k6 memory settings', () => {
+  it('collects half as often with a soft heap cap at half the memory limit, unless the caller chose', () => {
+    expect(goMemoryEnv({}, 8 * 2 ** 30)).toEqual({ GOGC: '200', GOMEMLIMIT: '4096MiB' });
+    expect(goMemoryEnv({ GOGC: '100', GOMEMLIMIT: '1GiB' }, 8 * 2 ** 30)).toEqual({ GOGC: '100', GOMEMLIMIT: '1GiB' });
+  });
+});
+
 describe('engine', () => {
   it('refuses --engine redis while the server does not read REDIS_URL', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lt-'));
@@ -59,5 +69,24 @@ describe('engine', () => {
     expect(() => redisEngineCheck('memory', config)).not.toThrow();
     writeFileSync(config, 'export const envSchema = { REDIS_URL: optionalText };');
     expect(() => redisEngineCheck('redis', config)).not.toThrow();
+  });
+});
+
+describe('redis engine plumbing', () => {
+  it('hands the server REDIS_URL only for the Redis engine, and DATABASE_URL only with Postgres', () => {
+    expect(serverEnv('redis', 'redis://127.0.0.1:7000', undefined)).toEqual({ REDIS_URL: 'redis://127.0.0.1:7000', DATABASE_URL: '' });
+    expect(serverEnv('memory', 'redis://127.0.0.1:7000', 'postgres://x/db')).toEqual({ REDIS_URL: '', DATABASE_URL: 'postgres://x/db' });
+    expect(() => serverEnv('redis', undefined, undefined)).toThrow('needs a REDIS_URL');
+  });
+
+  it('starts a throwaway redis-server that answers, and stops it', async () => {
+    const redis = await startRedis();
+    try {
+      expect(redis.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+      expect(spawnSync('redis-cli', ['-u', redis.url, 'ping'], { encoding: 'utf8' }).stdout.trim()).toBe('PONG');
+    } finally {
+      await redis.stop();
+    }
+    expect(spawnSync('redis-cli', ['-u', redis.url, 'ping'], { encoding: 'utf8' }).stdout.trim()).not.toBe('PONG');
   });
 });
