@@ -7,6 +7,9 @@ import { headers } from '../lib/api.js';
 import { citizenRetries, sessionsCreated, sessionsNotCreated } from '../lib/metrics.js';
 import { baseUrl, groupId, profile, stepAt } from '../lib/profile.js';
 
+/** k6's error code for a request that got no answer within its timeout (60 s). */
+const REQUEST_TIMEOUT = 1050;
+
 export function citizens(agency) {
   const t0 = Date.now();
   const step = stepAt(profile.arrival, t0 - exec.scenario.startTime);
@@ -25,9 +28,10 @@ export function citizens(agency) {
     responseType: 'none',
   };
   let res = http.post(`${baseUrl}/api/interactions`, JSON.stringify(body), params);
-  if (res.status === 0) {
+  if (res.status === 0 && res.error_code !== REQUEST_TIMEOUT) {
     // A transport failure (the server closed an idle keep-alive connection as k6 reused it):
-    // create is idempotent on the id, so one retry is safe — what a real client would do.
+    // create is idempotent on the id, so one retry is safe — what a real client would do. Not
+    // after a timeout: the server is then behind, and the first POST may still be in its queue.
     citizenRetries.add(1);
     res = http.post(`${baseUrl}/api/interactions`, JSON.stringify(body), params);
   }

@@ -8,7 +8,7 @@ import { goMemoryEnv } from '../src/k6/run.js';
 import { EngineUnavailable, redisEngineCheck, serverEnv } from '../src/run.js';
 import { serverReadsRedisUrl } from '../src/system/atende.js';
 import { startRedis } from '../src/system/redis.js';
-import { cpuUse, parseMachineStat, parseProcStat, parseSchedstat, readProcStat, readRunQueueWaitNs } from '../src/system/cpu.js';
+import { CpuSampler, cpuUse, parseMachineStat, parseProcStat, parseSchedstat, readProcStat, readRunQueueWaitNs } from '../src/system/cpu.js';
 
 describe('cpu', () => {
   it('reads utime+stime and cutime+cstime even when the command name has spaces and parentheses', () => {
@@ -24,6 +24,31 @@ describe('cpu', () => {
   it('turns ticks over wall time into cores and a share of the machine', () => {
     expect(cpuUse(3_000, 60_000, 100, 2, 15e9)).toEqual({ cpuSeconds: 30, wallSeconds: 60, cores: 0.5, share: 0.25, runQueueWait: 0.25 });
     expect(cpuUse(0, 0, 100, 2).cores).toBe(0);
+  });
+});
+
+describe('CpuSampler', () => {
+  it('sums the increases between readings, so a thread that ended or an unreaped process does not erase the run', () => {
+    const readings = [
+      { ticks: 10, waitNs: 1_000 },
+      { ticks: 30, waitNs: 5_000 },
+      { ticks: 25, waitNs: 2_000 }, // a thread ended (its wait went with it), or the process is a zombie
+      { ticks: 40, waitNs: 4_000 },
+    ];
+    let i = 0;
+    const sampler = new CpuSampler(() => readings[i], 60_000);
+    for (i = 1; i < readings.length; i++) sampler.sample();
+    sampler.stop();
+    expect(sampler.ticks).toBe(20 + 15);
+    expect(sampler.runQueueWaitNs).toBe(4_000 + 2_000);
+  });
+
+  it('reads nothing once stopped', () => {
+    let ticks = 0;
+    const sampler = new CpuSampler(() => ({ ticks: (ticks += 5), waitNs: 0 }), 60_000);
+    sampler.stop();
+    sampler.sample();
+    expect(sampler.ticks).toBe(5);
   });
 });
 
