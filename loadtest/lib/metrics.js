@@ -12,13 +12,15 @@ export const endRtt = new Trend('end_rtt', true);
 export const boardLag = new Trend('board_update_lag', true);
 
 /**
- * A socket message read off the network (event.timestamp) → handled by the VU's JS: the load
- * generator's own backlog. Large values mean k6, not the server, was behind.
+ * An agent socket message read off the network (event.timestamp) → handled by the VU's JS: the
+ * load generator's own backlog. Large values mean k6, not the server, was behind.
  */
 export const k6EventLag = new Trend('k6_event_lag', true);
 
 export const sessionsCreated = new Counter('sessions_created');
 export const sessionsNotCreated = new Counter('sessions_not_created');
+/** Citizens' POSTs sent again after a transport failure (same id: create is idempotent). */
+export const citizenRetries = new Counter('citizen_retries');
 export const offersReceived = new Counter('offers_received');
 export const offersRevoked = new Counter('offers_revoked');
 export const sessionsHandled = new Counter('sessions_handled');
@@ -26,8 +28,6 @@ export const agentErrors = new Counter('agent_errors');
 export const agentDisconnects = new Counter('agent_disconnects');
 export const boardUpdates = new Counter('board_updates');
 export const boardDrops = new Counter('board_drops');
-/** Boards this generator closed itself because it fell behind reading them (bounds k6's memory). */
-export const boardBacklogCloses = new Counter('board_backlog_closes');
 
 // Teardown's audit of every session through the API.
 export const sessionsKnown = new Counter('sessions_known');

@@ -22,7 +22,7 @@ export function optionsFor(profile) {
     scenarios.supervisors = {
       executor: 'per-vu-iterations',
       exec: 'supervisors',
-      vus: Math.ceil(profile.boards / profile.boardsPerVu),
+      vus: profile.boards,
       iterations: 1,
       maxDuration: stay,
       gracefulStop: '30s',

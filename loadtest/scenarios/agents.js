@@ -23,6 +23,8 @@ const FINISH_GRACE_MS = 15_000;
 const RECONNECT_MS = 1_000;
 
 let overloadedOffers = 0;
+/** Set when this VU ends the test: its sockets then close on purpose. */
+let aborting = false;
 
 export function agents(agency) {
   const vu = exec.scenario.iterationInTest;
@@ -66,10 +68,10 @@ class Agent {
       this.receive(JSON.parse(event.data), event.timestamp);
     };
     ws.onerror = (event) => {
-      if (!this.left) console.warn(`agent ${this.id}: socket error ${event.error}`);
+      if (!this.left && !aborting) console.warn(`agent ${this.id}: socket error ${event.error}`);
     };
     ws.onclose = (event) => {
-      if (this.left) return;
+      if (this.left || aborting) return;
       agentDisconnects.add(1);
       check(event.code, { 'agent: socket stays open until the agent leaves': () => false });
       if (Date.now() < this.deadline) this.later(() => this.connect(), RECONNECT_MS);
@@ -205,6 +207,7 @@ class Agent {
   watchOverload(latency) {
     if (!profile.overload || latency < profile.overload.latencyMs) return;
     if (++overloadedOffers === profile.overload.offers) {
+      aborting = true;
       exec.test.abort(`overloaded: ${overloadedOffers} offers later than ${profile.overload.latencyMs} ms seen by one VU`);
     }
   }

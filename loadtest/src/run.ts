@@ -42,6 +42,16 @@ export function redisEngineCheck(engine: Engine, configModule = serverConfigModu
   }
 }
 
+/**
+ * What selects the server's engine and database: REDIS_URL only for the Redis engine (emptied for
+ * the memory engine, so a REDIS_URL in the caller's environment does not leak in), DATABASE_URL
+ * only with --db postgres (empty: embedded PGlite).
+ */
+export function serverEnv(engine: Engine, redisUrl: string | undefined, databaseUrl: string | undefined): { REDIS_URL: string; DATABASE_URL: string } {
+  if (engine === 'redis' && !redisUrl) throw new Error('the Redis engine needs a REDIS_URL (given, or of the redis-server the runner started)');
+  return { REDIS_URL: engine === 'redis' ? redisUrl! : '', DATABASE_URL: databaseUrl ?? '' };
+}
+
 export async function runProfile(request: RunRequest): Promise<RunOutput> {
   const profile = withOverrides(PROFILES[request.profile], process.env.LOADTEST_OVERRIDES);
   redisEngineCheck(request.engine);
@@ -78,7 +88,7 @@ export async function runProfile(request: RunRequest): Promise<RunOutput> {
       logFile: path.join(dir, 'server.log'),
       keepData: request.keepData,
       ...(request.port !== undefined ? { port: request.port } : {}),
-      env: { REDIS_URL: request.engine === 'redis' ? redisUrl! : '', DATABASE_URL: database?.url ?? '' },
+      env: serverEnv(request.engine, redisUrl, database?.url),
     });
     log(`server healthy at ${atende.url} (pid ${atende.pid}); running k6 with the ${profile.name} profile`);
     run = await runK6({

@@ -47,9 +47,9 @@ describe('k6 side', () => {
 
   it('builds the three scenarios and gates offer latency, checks and lost sessions', () => {
     const options = optionsFor(PROFILES.standard);
-    expect(options.scenarios.agents).toMatchObject({ executor: 'per-vu-iterations', vus: 80, iterations: 1 });
-    expect(options.scenarios.supervisors).toMatchObject({ vus: 50 });
-    expect(options.scenarios.citizens).toMatchObject({ executor: 'constant-arrival-rate', rate: 200, duration: '300s', startTime: '15s' });
+    expect(options.scenarios.agents).toMatchObject({ executor: 'per-vu-iterations', vus: 40, iterations: 1 });
+    expect(options.scenarios.supervisors).toMatchObject({ vus: 100 });
+    expect(options.scenarios.citizens).toMatchObject({ executor: 'constant-arrival-rate', rate: 200, duration: '300s', startTime: '15s', preAllocatedVUs: 200 });
     expect(options.thresholds).toMatchObject({ offer_latency: ['p(95)<50', 'p(99)<100'], checks: ['rate==1'], sessions_lost: ['count==0'] });
   });
 

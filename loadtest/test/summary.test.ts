@@ -38,7 +38,6 @@ describe('buildSummary', () => {
       serverCpuShare: 0.21,
       serverCpuMsPerSession: 124.75,
       k6EventLagP99Ms: 3.1,
-      boardBacklogCloses: 0,
       thresholdsPassed: true,
     });
     expect(s.achievedRatePerSecond).toBeCloseTo(101 / 30, 1);
@@ -100,7 +99,7 @@ describe('stress summary', () => {
     arrival.ratesPerSecond.forEach((rate, i) => {
       const p99 = p99s[i];
       extra[`sessions_created{step:${rate}}`] = { count: p99 === undefined ? 0 : rate * arrival.holdSeconds, thresholds: { 'count>=0': false } };
-      if (p99 !== undefined) extra[`offer_latency{step:${rate}}`] = { 'p(95)': p99 / 2, 'p(99)': p99, thresholds: { 'p(99)<100': p99 >= 100 } };
+      if (p99 !== undefined) extra[`offer_latency{step:${rate}}`] = { 'p(95)': p99 / 2, 'p(99)': p99, count: 100, thresholds: { 'p(99)<100': p99 >= 100 } };
     });
     const base = smokeExport(extra);
     delete base.metrics.offer_latency!.thresholds;
@@ -113,13 +112,13 @@ describe('stress summary', () => {
     expect(s.kneeRatePerSecond).toBe(250);
     expect(s.steps![0]).toMatchObject({ ratePerSecond: 50, sessions: 1000, achievedRatePerSecond: 50 });
     expect(s.thresholdsPassed).toBe(true);
-    expect(markdownSummary(s)).toContain('**Knee: 250 sessions/s** (p99 45 ms); at 300/s p99 was 140 ms');
+    expect(markdownSummary(s)).toContain('**Knee: 250 sessions/s** (p99 45 ms); from 300/s on p99 stayed past 100 ms (140 ms there).');
   });
 
   it('says when the ramp never reached the knee', () => {
     const s = buildSummary(input(stressExport(arrival.ratesPerSecond.map(() => 10)), 99, stress));
     expect(s.knee).toMatchObject({ reached: false, ratePerSecond: 400 });
-    expect(markdownSummary(s)).toContain('the knee lies beyond the ramp');
+    expect(markdownSummary(s)).toContain('the knee lies beyond the measured steps');
   });
 
   it('does not accept the overload guard\'s abort (108) outside stress', () => {

@@ -1,11 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goFlags, parseK6Version } from '../src/k6/install.js';
-import { EngineUnavailable, redisEngineCheck } from '../src/run.js';
+import { goMemoryEnv } from '../src/k6/run.js';
+import { EngineUnavailable, redisEngineCheck, serverEnv } from '../src/run.js';
 import { serverReadsRedisUrl } from '../src/system/atende.js';
-import { cpuUse, parseMachineStat, parseProcStat, parseSchedstat, readProcStat, readRunQueueWaitNs } from '../src/system/cpu.js';
+import { startRedis } from '../src/system/redis.js';
+import { CpuSampler, cpuUse, parseMachineStat, parseProcStat, parseSchedstat, readProcStat, readRunQueueWaitNs } from '../src/system/cpu.js';
 
 describe('cpu', () => {
   it('reads utime+stime and cutime+cstime even when the command name has spaces and parentheses', () => {
@@ -21,6 +24,31 @@ describe('cpu', () => {
   it('turns ticks over wall time into cores and a share of the machine', () => {
     expect(cpuUse(3_000, 60_000, 100, 2, 15e9)).toEqual({ cpuSeconds: 30, wallSeconds: 60, cores: 0.5, share: 0.25, runQueueWait: 0.25 });
     expect(cpuUse(0, 0, 100, 2).cores).toBe(0);
+  });
+});
+
+describe('CpuSampler', () => {
+  it('sums the increases between readings, so a thread that ended or an unreaped process does not erase the run', () => {
+    const readings = [
+      { ticks: 10, waitNs: 1_000 },
+      { ticks: 30, waitNs: 5_000 },
+      { ticks: 25, waitNs: 2_000 }, // a thread ended (its wait went with it), or the process is a zombie
+      { ticks: 40, waitNs: 4_000 },
+    ];
+    let i = 0;
+    const sampler = new CpuSampler(() => readings[i], 60_000);
+    for (i = 1; i < readings.length; i++) sampler.sample();
+    sampler.stop();
+    expect(sampler.ticks).toBe(20 + 15);
+    expect(sampler.runQueueWaitNs).toBe(4_000 + 2_000);
+  });
+
+  it('reads nothing once stopped', () => {
+    let ticks = 0;
+    const sampler = new CpuSampler(() => ({ ticks: (ticks += 5), waitNs: 0 }), 60_000);
+    sampler.stop();
+    sampler.sample();
+    expect(sampler.ticks).toBe(5);
   });
 });
 
@@ -48,6 +76,13 @@ describe('k6 install', () => {
   });
 });
 
+describe('k6 memory settings', () => {
+  it('collects half as often with a soft heap cap at half the memory limit, unless the caller chose', () => {
+    expect(goMemoryEnv({}, 8 * 2 ** 30)).toEqual({ GOGC: '200', GOMEMLIMIT: '4096MiB' });
+    expect(goMemoryEnv({ GOGC: '100', GOMEMLIMIT: '1GiB' }, 8 * 2 ** 30)).toEqual({ GOGC: '100', GOMEMLIMIT: '1GiB' });
+  });
+});
+
 describe('engine', () => {
   it('refuses --engine redis while the server does not read REDIS_URL', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lt-'));
@@ -59,5 +94,24 @@ describe('engine', () => {
     expect(() => redisEngineCheck('memory', config)).not.toThrow();
     writeFileSync(config, 'export const envSchema = { REDIS_URL: optionalText };');
     expect(() => redisEngineCheck('redis', config)).not.toThrow();
+  });
+});
+
+describe('redis engine plumbing', () => {
+  it('hands the server REDIS_URL only for the Redis engine, and DATABASE_URL only with Postgres', () => {
+    expect(serverEnv('redis', 'redis://127.0.0.1:7000', undefined)).toEqual({ REDIS_URL: 'redis://127.0.0.1:7000', DATABASE_URL: '' });
+    expect(serverEnv('memory', 'redis://127.0.0.1:7000', 'postgres://x/db')).toEqual({ REDIS_URL: '', DATABASE_URL: 'postgres://x/db' });
+    expect(() => serverEnv('redis', undefined, undefined)).toThrow('needs a REDIS_URL');
+  });
+
+  it('starts a throwaway redis-server that answers, and stops it', async () => {
+    const redis = await startRedis();
+    try {
+      expect(redis.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+      expect(spawnSync('redis-cli', ['-u', redis.url, 'ping'], { encoding: 'utf8' }).stdout.trim()).toBe('PONG');
+    } finally {
+      await redis.stop();
+    }
+    expect(spawnSync('redis-cli', ['-u', redis.url, 'ping'], { encoding: 'utf8' }).stdout.trim()).not.toBe('PONG');
   });
 });

@@ -32,6 +32,7 @@ export interface RunSummary {
   durationSeconds: number;
   sessions: number;
   sessionsNotCreated: number;
+  citizenRetries: number;
   targetRatePerSecond: number | null;
   achievedRatePerSecond: number;
   droppedIterations: number;
@@ -57,7 +58,6 @@ export interface RunSummary {
   boardLagP99Ms: number | null;
   boardUpdates: number;
   boardDrops: number;
-  boardBacklogCloses: number;
   /** k6's own backlog: socket frame read → handled by the VU (the generator keeping up, or not). */
   k6EventLagP95Ms: number | null;
   k6EventLagP99Ms: number | null;
@@ -140,6 +140,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     durationSeconds: k6.cpu.wallSeconds,
     sessions,
     sessionsNotCreated: count('sessions_not_created'),
+    citizenRetries: count('citizen_retries'),
     targetRatePerSecond: profile.arrival.kind === 'constant' ? profile.arrival.ratePerSecond : null,
     achievedRatePerSecond: round(arrival > 0 ? sessions / arrival : 0) ?? 0,
     droppedIterations: count('dropped_iterations'),
@@ -165,7 +166,6 @@ export function buildSummary(input: SummaryInput): RunSummary {
     boardLagP99Ms: trend('board_update_lag', 'p(99)'),
     boardUpdates: count('board_updates'),
     boardDrops: count('board_drops'),
-    boardBacklogCloses: count('board_backlog_closes'),
     k6EventLagP95Ms: trend('k6_event_lag', 'p(95)'),
     k6EventLagP99Ms: trend('k6_event_lag', 'p(99)'),
     agentDisconnects: count('agent_disconnects'),

@@ -28,9 +28,12 @@ export function acceptedK6Exit(profile: Profile, exitCode: number): boolean {
   return exitCode === K6_ABORTED_BY_SCRIPT && profile.overload !== undefined;
 }
 
-/** Thresholds k6 evaluated that only feed the report (per-step sub-metrics for the knee). */
+/**
+ * Thresholds k6 evaluated only so it would compute a sub-metric for the report: the per-step
+ * ones of stress (the knee) and the always-true `…>=0` ones.
+ */
 export function isObservation(threshold: K6Threshold): boolean {
-  return /\{step:[^}]+\}$/.test(threshold.metric);
+  return /\{step:[^}]+\}$/.test(threshold.metric) || /^\w+(\([\d.]+\))?>=0$/.test(threshold.condition);
 }
 
 const upTo = (actual: number | null, limit: number, strict: boolean) => actual !== null && (strict ? actual < limit : actual <= limit);

@@ -107,8 +107,14 @@ export function processTreeReader(rootPid: number): CpuReader {
 
 /** Samples a live process (or tree) so its CPU is known even after it exits (its last sample stands). */
 export class CpuSampler {
-  private first: { ticks: number; waitNs: number } | undefined;
   private last: { ticks: number; waitNs: number } | undefined;
+  /**
+   * Sums of the increases between samples. A reading that goes down is not counted against the
+   * total: a thread that ended takes its schedstat with it, and a process that exited but was not
+   * yet reaped (a zombie) reads as almost nothing — the difference of the first and last readings
+   * would lose everything in between.
+   */
+  private used = { ticks: 0, waitNs: 0 };
   private timer: NodeJS.Timeout | undefined;
   readonly startedAt = Date.now();
   private stoppedAt: number | undefined;
@@ -122,9 +128,13 @@ export class CpuSampler {
   }
 
   sample(): void {
+    if (this.stoppedAt !== undefined) return;
     const now = this.read();
     if (!now) return;
-    this.first ??= now;
+    if (this.last) {
+      this.used.ticks += Math.max(0, now.ticks - this.last.ticks);
+      this.used.waitNs += Math.max(0, now.waitNs - this.last.waitNs);
+    }
     this.last = now;
   }
 
@@ -138,12 +148,12 @@ export class CpuSampler {
 
   /** Ticks used since the first sample (0 when none). */
   get ticks(): number {
-    return this.first === undefined || this.last === undefined ? 0 : this.last.ticks - this.first.ticks;
+    return this.used.ticks;
   }
 
   /** Nanoseconds its threads were runnable but waiting for a CPU (the machine was busy with others). */
   get runQueueWaitNs(): number {
-    return this.first === undefined || this.last === undefined ? 0 : this.last.waitNs - this.first.waitNs;
+    return this.used.waitNs;
   }
 
   get wallMs(): number {

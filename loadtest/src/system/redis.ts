@@ -16,9 +16,15 @@ export async function startRedis(): Promise<RunningRedis> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50; i++) {
-    if (spawnSync('redis-cli', ['-u', url, 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG') break;
-    await new Promise((r) => setTimeout(r, 100));
+  let ready = false;
+  for (let i = 0; i < 50 && !ready; i++) {
+    ready = spawnSync('redis-cli', ['-u', url, 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG';
+    if (!ready) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!ready) {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`redis-server on port ${port} did not answer PING within 5 s`);
   }
   return {
     url,
