@@ -44,6 +44,9 @@ interface Assets {
   style: string;
 }
 
+/** Node bus topic of messages to citizens' sockets. */
+const BUS_TOPIC = 'webchat';
+
 export class WebchatChannel implements ChannelModule, ChannelTransport {
   readonly name = 'webchat';
   readonly channel = 'chat' as const;
@@ -63,6 +66,11 @@ export class WebchatChannel implements ChannelModule, ChannelTransport {
     };
     this.sockets = new ChatSockets({ onMessage: (connection, text) => this.receive(connection, text), bufferLimitBytes: services.config.agentBufferLimitBytes });
     this.sockets.register(routes.app);
+    // The citizen's sockets may be held by another router node: every node delivers to its own.
+    services.onBroadcast(BUS_TOPIC, (m) => {
+      const { conversationId, message } = m as { conversationId: string; message: object };
+      this.sockets?.send(conversationId, message);
+    });
     const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
     const asset = (text: string, contentType: string, extra: Record<string, string> = {}) => () => ({ status: 200, text, contentType, headers: { ...headers, ...extra } });
     routes.http
@@ -75,6 +83,11 @@ export class WebchatChannel implements ChannelModule, ChannelTransport {
 
   async close(): Promise<void> {
     this.sockets?.closeAll();
+  }
+
+  /** To every socket of the conversation, on whichever node they are. */
+  private toCitizen(conversationId: string, message: object): void {
+    this.services!.broadcast(BUS_TOPIC, { conversationId, message });
   }
 
   // ------------------------------------------------------------------ socket
@@ -118,7 +131,7 @@ export class WebchatChannel implements ChannelModule, ChannelTransport {
         const [full] = await withAttachments(db, [stored]);
         connection.send({ type: 'ack', requestId: message.requestId ?? null, clientId: message.clientId ?? null, message: this.json(full!) });
         if (created) {
-          this.sockets!.send(conversation.id, { type: 'message', message: this.json(full!) });
+          this.toCitizen(conversation.id, { type: 'message', message: this.json(full!) });
           this.hub.schedule(conversation.id, stored.id);
         }
         return;
@@ -211,26 +224,26 @@ export class WebchatChannel implements ChannelModule, ChannelTransport {
   // ------------------------------------------------------------------ transport
 
   async deliver(conversation: Conversation, message: MessageWithAttachments): Promise<DeliveryResult> {
-    this.sockets!.send(conversation.id, { type: 'message', message: this.json(message) });
+    this.toCitizen(conversation.id, { type: 'message', message: this.json(message) });
     return { status: 'sent' };
   }
 
   agentTyping(conversation: Conversation): void {
-    this.sockets!.send(conversation.id, { type: 'typing', from: 'agent' });
+    this.toCitizen(conversation.id, { type: 'typing', from: 'agent' });
   }
 
   async agentRead(conversation: Conversation, messages: readonly Message[]): Promise<void> {
-    this.sockets!.send(conversation.id, { type: 'read', messageIds: messages.map((m) => m.id) });
+    this.toCitizen(conversation.id, { type: 'read', messageIds: messages.map((m) => m.id) });
   }
 
   statusChanged(conversation: Conversation, message: Message): void {
     if (message.author === 'agent' || message.author === 'bot' || message.author === 'system') {
-      this.sockets!.send(conversation.id, { type: 'status', messageId: message.id, status: message.status });
+      this.toCitizen(conversation.id, { type: 'status', messageId: message.id, status: message.status });
     }
   }
 
   closed(conversation: Conversation, reason: 'inactivity' | 'ended'): void {
-    this.sockets!.send(conversation.id, { type: 'closed', reason });
+    this.toCitizen(conversation.id, { type: 'closed', reason });
   }
 }
 

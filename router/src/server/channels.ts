@@ -33,8 +33,15 @@ export interface ChannelServices {
   agentName(agentId: string): string | undefined;
   /** Routing events after they are durable, in order; returns the unsubscribe. */
   subscribe(listener: (events: readonly RoutingEvent[]) => void): () => void;
-  /** Pushes a message to the agent's open /ws/agent sockets (no-op when none). */
+  /** Pushes a message to the agent's open /ws/agent sockets, on whichever node they are (no-op when none). */
   notifyAgent(agentId: string, message: object): void;
+  /**
+   * Hands a message to this topic's handlers on every router node, this one included (Redis
+   * pub/sub between nodes, a direct call on a single node): how a channel reaches a citizen's
+   * socket held by another node. Handlers must not assume they run on the node that published.
+   */
+  broadcast(topic: string, message: object): void;
+  onBroadcast(topic: string, handler: (message: object) => void): void;
 }
 
 export interface ChannelModule {

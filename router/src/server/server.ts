@@ -176,9 +176,14 @@ async function listen(
     groups: () => reader.groupConfigs(),
     agentName: (agentId) => reader.agentConfig(agentId)?.name,
     subscribe: (listener) => engine.subscribe((events) => listener(events)),
-    notifyAgent: setup.agentBus ? (agentId, message) => setup.agentBus!.publish(agentId, message) : (agentId, message) => agentSockets.notify(agentId, message),
+    notifyAgent: (agentId, message) => setup.bus.publish('agent', { agentId, message }),
+    broadcast: (topic, message) => setup.bus.publish(`channel:${topic}`, message),
+    onBroadcast: (topic, handler) => setup.bus.on(`channel:${topic}`, handler),
   };
-  setup.agentBus?.onMessage((agentId, message) => agentSockets.notify(agentId, message));
+  setup.bus.on('agent', (m) => {
+    const { agentId, message } = m as { agentId: string; message: object };
+    agentSockets.notify(agentId, message);
+  });
   const channels = hooks.channels ?? [];
   // Every module registers its routes and listeners now, synchronously; their async start is awaited below.
   const mounting = channels.map((module) => {

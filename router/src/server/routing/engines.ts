@@ -15,10 +15,31 @@ import type { ProjectedRow } from '../durability/projection.js';
 import { recover, saveCheckpoint } from '../durability/recovery.js';
 import { StreamPersister, recoverFromStream, saveStreamCheckpoint } from '../durability/stream.js';
 
-export interface AgentMessageBus {
-  publish(agentId: string, message: object): void;
-  /** Messages published by any node (this one included). */
-  onMessage(handler: (agentId: string, message: object) => void): void;
+/** Messages to every node of the tenant (this one included), by topic. */
+export interface NodeBus {
+  publish(topic: string, message: object): void;
+  on(topic: string, handler: (message: object) => void): void;
+}
+
+/** The single-node bus: a direct call, in publication order. */
+export class LocalBus implements NodeBus {
+  private readonly handlers = new Map<string, ((message: object) => void)[]>();
+
+  constructor(private readonly onError: (err: unknown) => void) {}
+
+  publish(topic: string, message: object): void {
+    for (const handler of this.handlers.get(topic) ?? []) {
+      try {
+        handler(message);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+
+  on(topic: string, handler: (message: object) => void): void {
+    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler]);
+  }
 }
 
 export interface EngineSetup {
@@ -30,8 +51,8 @@ export interface EngineSetup {
   /** After every listener subscribed: the Redis engine catches up and starts its consumers. */
   start(): Promise<void>;
   saveCheckpoint(drained: () => Promise<void>): Promise<void>;
-  /** Cross-node delivery of agent socket messages (Redis mode); local delivery when absent. */
-  agentBus?: AgentMessageBus;
+  /** Messages between nodes (agent sockets, channels' citizen sockets). */
+  bus: NodeBus;
   /** False while the store is unreachable. */
   available(): boolean;
   /** After the engine closed: stops consumers and closes connections. */
@@ -68,6 +89,7 @@ async function memoryEngine({ config, db, eventLog, log, clock, onTickError }: E
     replayed: recovered.events.length,
     start: () => Promise.resolve(),
     saveCheckpoint: (drained) => saveCheckpoint(db, eventLog, drained).then(() => undefined),
+    bus: new LocalBus((err) => log.warn({ err }, 'bus handler failed')),
     available: () => true,
     close: () => Promise.resolve(),
   };
@@ -112,16 +134,19 @@ async function redisEngine({ config, db, eventLog, log, clock, onTickError }: En
       onError: onTickError,
     });
     const persister = new StreamPersister({ client: persisterClient, key, eventLog, consumer: nodeId, log, clock });
-    const channel = `${key}:agent-messages`;
-    const handlers: ((agentId: string, message: object) => void)[] = [];
+    const channel = `${key}:bus`;
+    // Delivered to this node's handlers by the subscription too, so order is Redis's for everyone.
+    const local = new LocalBus((err) => log.warn({ err }, 'bus handler failed'));
     subscriber.on('message', (ch: string, text: string) => {
       if (ch !== channel) return;
+      let parsed: { topic: string; message: object };
       try {
-        const { agentId, message } = JSON.parse(text) as { agentId: string; message: object };
-        for (const h of handlers) h(agentId, message);
+        parsed = JSON.parse(text) as { topic: string; message: object };
       } catch (err) {
-        log.warn({ err }, 'bad agent message on the bus');
+        log.warn({ err }, 'bad message on the node bus');
+        return;
       }
+      local.publish(parsed.topic, parsed.message);
     });
     await subscriber.subscribe(channel);
     log.info({ node: nodeId, tenant: config.tenant, cluster: config.redisClusterNodes !== undefined }, 'routing on Redis');
@@ -135,13 +160,11 @@ async function redisEngine({ config, db, eventLog, log, clock, onTickError }: En
         await persister.start();
       },
       saveCheckpoint: (drained) => saveStreamCheckpoint(db, engine.position, drained),
-      agentBus: {
-        publish(agentId, message) {
-          publisher.publish(channel, JSON.stringify({ agentId, message })).catch((err: unknown) => log.warn({ err, agentId }, 'agent message not published'));
+      bus: {
+        publish(topic, message) {
+          publisher.publish(channel, JSON.stringify({ topic, message })).catch((err: unknown) => log.warn({ err, topic }, 'bus message not published'));
         },
-        onMessage(handler) {
-          handlers.push(handler);
-        },
+        on: (topic, handler) => local.on(topic, handler),
       },
       available: () => engine.available && client.status === 'ready',
       async close() {
