@@ -6,6 +6,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { SYSTEM } from '../src/server/auth/principal.js';
+import { startPostgres, type TestPostgres } from '@atende/db/testing';
 import { startServer, type RunningServer } from '../src/server/index.js';
 import { startBaseline } from './server-baseline.js';
 import { startNodeCeiling, startUwsCeiling } from './server-ceiling.js';
@@ -21,6 +22,12 @@ const CEILING_MS = 2_000;
 const ROUNDS = 2;
 
 type Transport = 'uWS' | 'baseline';
+/**
+ * Where events are made durable: PGlite (the embedded default) runs the database in the server's
+ * own thread, so its cost per request dwarfs the transport's; Postgres (production) runs it in
+ * its own processes, and the server's thread does transport, routing and the driver's encoding.
+ */
+type Storage = 'pglite' | 'postgres';
 
 interface Measured extends LoadResult {
   /** Event-loop utilisation of the server's thread during the task (0–1). */
@@ -97,11 +104,13 @@ async function fillBacklog(server: RunningServer, target: number): Promise<numbe
 }
 
 /** One transport, fresh server and database: enqueue phase (sessions pile up), then agents drain them. */
-async function measure(load: LoadWorker, transport: Transport, round: number): Promise<TransportRun> {
+async function measure(load: LoadWorker, transport: Transport, round: number, storage: Storage): Promise<TransportRun> {
+  // A fresh database per run: a throwaway Postgres (or a fresh database on DATABASE_URL), or PGlite in memory.
+  const pg: TestPostgres | undefined = storage === 'postgres' ? await startPostgres() : undefined;
   const server: RunningServer = await startServer({
     port: 0,
     host: '127.0.0.1',
-    dataDir: 'memory://',
+    ...(pg ? { databaseUrl: pg.url } : { dataDir: 'memory://' }),
     logLevel: 'silent',
     adminToken: TOKEN,
     checkpointIntervalMs: 3_600_000,
@@ -115,18 +124,19 @@ async function measure(load: LoadWorker, transport: Transport, round: number): P
     for (const id of agentIds) await configuration.putAgent(SYSTEM, id, { name: id, groups: [{ groupId: GROUP, proficiency: 3 }], capacity: { chat: 1 } });
     const port = baseline?.port ?? server.port;
     const enqueue = await load.run({ task: 'enqueue', port, token: TOKEN, groupId: GROUP, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
-    print({ bench: 'server', transport, round, phase: 'enqueue', connections: CONNECTIONS, requestsPerSecond: enqueue.perSecond, ...enqueue });
+    print({ bench: 'server', storage, transport, round, phase: 'enqueue', connections: CONNECTIONS, requestsPerSecond: enqueue.perSecond, ...enqueue });
     // Work for the agents: the sessions the enqueue phase queued, topped up (in-process, unmeasured)
     // so the agents do not run out; accept and end cost less than an enqueue.
     const backlogBefore = await fillBacklog(server, Math.max(1_000, Math.ceil((enqueue.perSecond * 3 * (WARMUP_MS + DURATION_MS)) / 1000)));
     const roundTrip = await load.run({ task: 'roundtrip', port, token: TOKEN, agentIds, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
     // The agents drain the enqueue phase's backlog; none left would mean they ran out of work, not of speed.
     const backlogLeft = waiting(server);
-    print({ bench: 'server', transport, round, phase: 'offer→accept', agents: AGENTS, cyclesPerSecond: roundTrip.perSecond, ...roundTrip, backlogBefore, backlogLeft });
+    print({ bench: 'server', storage, transport, round, phase: 'offer→accept', agents: AGENTS, cyclesPerSecond: roundTrip.perSecond, ...roundTrip, backlogBefore, backlogLeft });
     return { transport, round, enqueue, roundTrip };
   } finally {
     await baseline?.close();
     await server.close();
+    await pg?.stop();
   }
 }
 
@@ -152,75 +162,107 @@ function best(runs: TransportRun[]) {
   return { enqueue, roundTrip };
 }
 
+interface StorageFigures {
+  uws: ReturnType<typeof best>;
+  base: ReturnType<typeof best>;
+  ratios: Record<string, number>;
+}
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+function compare(runs: TransportRun[]): StorageFigures {
+  const uws = best(runs.filter((r) => r.transport === 'uWS'));
+  const base = best(runs.filter((r) => r.transport === 'baseline'));
+  return {
+    uws,
+    base,
+    ratios: {
+      enqueue: ratio(uws.enqueue.perSecond, base.enqueue.perSecond),
+      offerCycles: ratio(uws.roundTrip.perSecond, base.roundTrip.perSecond),
+      roundTripP50: ratio(base.roundTrip.p50Ms, uws.roundTrip.p50Ms),
+      roundTripP99: ratio(base.roundTrip.p99Ms, uws.roundTrip.p99Ms),
+      // Server-thread time per operation, baseline ÷ uWS: the transports' cost whoever limited the rate.
+      enqueueServerCost: ratio(base.enqueue.serverMicrosPerOp, uws.enqueue.serverMicrosPerOp),
+      offerCycleServerCost: ratio(base.roundTrip.serverMicrosPerOp, uws.roundTrip.serverMicrosPerOp),
+    },
+  };
+}
+
+function figures(f: StorageFigures) {
+  return {
+    enqueuePerSecond: f.uws.enqueue.perSecond,
+    enqueueP50Ms: f.uws.enqueue.p50Ms,
+    enqueueP99Ms: f.uws.enqueue.p99Ms,
+    roundTripP50Ms: f.uws.roundTrip.p50Ms,
+    roundTripP99Ms: f.uws.roundTrip.p99Ms,
+    offerCyclesPerSecond: f.uws.roundTrip.perSecond,
+    serverMicrosPerEnqueue: f.uws.enqueue.serverMicrosPerOp,
+    serverMicrosPerOfferCycle: f.uws.roundTrip.serverMicrosPerOp,
+    ratioVsBaseline: f.ratios.enqueue,
+    baseline: {
+      transport: 'node:http + ws',
+      enqueuePerSecond: f.base.enqueue.perSecond,
+      enqueueP50Ms: f.base.enqueue.p50Ms,
+      enqueueP99Ms: f.base.enqueue.p99Ms,
+      roundTripP50Ms: f.base.roundTrip.p50Ms,
+      roundTripP99Ms: f.base.roundTrip.p99Ms,
+      offerCyclesPerSecond: f.base.roundTrip.perSecond,
+      serverMicrosPerEnqueue: f.base.enqueue.serverMicrosPerOp,
+      serverMicrosPerOfferCycle: f.base.roundTrip.serverMicrosPerOp,
+    },
+    ratios: f.ratios,
+  };
+}
+
 export async function runServerBench(): Promise<Record<string, unknown>> {
   const machine = {
     cores: availableParallelism(),
     cpu: cpus()[0]?.model,
     loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
     shared: true,
-    note: 'server (main thread, PGlite in the same thread) and load generator (worker thread) share this machine with other work: figures are noisy and bounded by the 2nd core the client needs',
+    note: 'server (main thread; PGlite in the same thread, or Postgres in its own processes) and load generator (worker thread) share this machine with other work: figures are noisy and bounded by the 2nd core the client needs',
   };
   print({ bench: 'server', machine });
-  const runs: TransportRun[] = [];
+  const only = process.env.ATENDE_BENCH_STORAGE;
+  const storages: Storage[] = only === 'pglite' || only === 'postgres' ? [only] : ['postgres', 'pglite'];
+  const runs = new Map<Storage, TransportRun[]>(storages.map((s) => [s, []]));
   const load = new LoadWorker();
   let ceiling;
   try {
-    for (let round = 1; round <= ROUNDS; round++) {
-      // Alternate the order so that neither transport always runs on the warmer (or busier) machine.
-      const order: Transport[] = round % 2 === 1 ? ['uWS', 'baseline'] : ['baseline', 'uWS'];
-      for (const transport of order) runs.push(await measure(load, transport, round));
+    for (const storage of storages) {
+      for (let round = 1; round <= ROUNDS; round++) {
+        // Alternate the order so that neither transport always runs on the warmer (or busier) machine.
+        const order: Transport[] = round % 2 === 1 ? ['uWS', 'baseline'] : ['baseline', 'uWS'];
+        for (const transport of order) runs.get(storage)!.push(await measure(load, transport, round, storage));
+      }
     }
     ceiling = await transportCeiling(load);
   } finally {
     await load.close();
   }
-  const uws = best(runs.filter((r) => r.transport === 'uWS'));
-  const base = best(runs.filter((r) => r.transport === 'baseline'));
-  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-  const ratios = {
-    enqueue: ratio(uws.enqueue.perSecond, base.enqueue.perSecond),
-    offerCycles: ratio(uws.roundTrip.perSecond, base.roundTrip.perSecond),
-    roundTripP50: ratio(base.roundTrip.p50Ms, uws.roundTrip.p50Ms),
-    roundTripP99: ratio(base.roundTrip.p99Ms, uws.roundTrip.p99Ms),
-    transportOnly: ratio(ceiling.uWS.perSecond, ceiling.baseline.perSecond),
-    // Server-thread time per operation, baseline ÷ uWS: the transports' cost whoever limited the rate.
-    enqueueServerCost: ratio(base.enqueue.serverMicrosPerOp, uws.enqueue.serverMicrosPerOp),
-    offerCycleServerCost: ratio(base.roundTrip.serverMicrosPerOp, uws.roundTrip.serverMicrosPerOp),
-    transportOnlyServerCost: ratio(ceiling.baseline.serverMicrosPerOp, ceiling.uWS.serverMicrosPerOp),
+  const by = new Map(storages.map((s) => [s, compare(runs.get(s)!)]));
+  for (const [storage, f] of by) {
+    print({ bench: 'server', storage, ratios: f.ratios, meaning: 'uWS ÷ baseline for throughput; baseline ÷ uWS for latency and server cost (above 1: uWS better)' });
+  }
+  const transportOnly = {
+    uWSPerSecond: ceiling.uWS.perSecond,
+    baselinePerSecond: ceiling.baseline.perSecond,
+    ratio: ratio(ceiling.uWS.perSecond, ceiling.baseline.perSecond),
+    serverCostRatio: ratio(ceiling.baseline.serverMicrosPerOp, ceiling.uWS.serverMicrosPerOp),
+    uWSServerMicrosPerRequest: ceiling.uWS.serverMicrosPerOp,
+    baselineServerMicrosPerRequest: ceiling.baseline.serverMicrosPerOp,
   };
-  print({ bench: 'server', ratios, meaning: 'uWS ÷ baseline for throughput; baseline ÷ uWS for latency and server cost (above 1: uWS better)' });
+  // The headline is the production storage (Postgres) when it ran; the embedded one follows.
+  const headline = by.get(storages[0]!)!;
+  const headlineFigures = figures(headline);
   return {
     bench: 'server',
-    enqueuePerSecond: uws.enqueue.perSecond,
-    enqueueP50Ms: uws.enqueue.p50Ms,
-    enqueueP99Ms: uws.enqueue.p99Ms,
-    roundTripP50Ms: uws.roundTrip.p50Ms,
-    roundTripP99Ms: uws.roundTrip.p99Ms,
-    offerCyclesPerSecond: uws.roundTrip.perSecond,
-    serverMicrosPerEnqueue: uws.enqueue.serverMicrosPerOp,
-    serverMicrosPerOfferCycle: uws.roundTrip.serverMicrosPerOp,
-    ratioVsBaseline: ratios.enqueue,
-    baseline: {
-      transport: 'node:http + ws',
-      enqueuePerSecond: base.enqueue.perSecond,
-      enqueueP50Ms: base.enqueue.p50Ms,
-      enqueueP99Ms: base.enqueue.p99Ms,
-      roundTripP50Ms: base.roundTrip.p50Ms,
-      roundTripP99Ms: base.roundTrip.p99Ms,
-      offerCyclesPerSecond: base.roundTrip.perSecond,
-      serverMicrosPerEnqueue: base.enqueue.serverMicrosPerOp,
-      serverMicrosPerOfferCycle: base.roundTrip.serverMicrosPerOp,
-    },
-    ratios,
-    transportOnly: {
-      uWSPerSecond: ceiling.uWS.perSecond,
-      baselinePerSecond: ceiling.baseline.perSecond,
-      ratio: ratios.transportOnly,
-      uWSServerMicrosPerRequest: ceiling.uWS.serverMicrosPerOp,
-      baselineServerMicrosPerRequest: ceiling.baseline.serverMicrosPerOp,
-    },
-    target: { ratioVsBaseline: 2, met: ratios.enqueue >= 2 },
-    persistence: 'PGlite in memory, same for both (events durable before each answer)',
+    storage: storages[0],
+    ...headlineFigures,
+    ...(by.has('pglite') && storages[0] !== 'pglite' ? { embedded: { storage: 'pglite', ...figures(by.get('pglite')!) } } : {}),
+    transportOnly,
+    target: { ratioVsBaseline: 2, met: headline.ratios.enqueue! >= 2 },
+    persistence: 'events durable before each answer, same storage for both transports; postgres: a throwaway server (or DATABASE_URL) per run; pglite: in memory, in the server thread',
     load: { connections: CONNECTIONS, agents: AGENTS, warmupMs: WARMUP_MS, durationMs: DURATION_MS, rounds: ROUNDS, pick: 'best round per transport' },
     machine: { cores: machine.cores, shared: true, loadAverage1m: machine.loadAverage1m },
   };
