@@ -1,5 +1,8 @@
 // WS /ws/board: a snapshot of queues and agents, then updates per topic coalesced to at most one
 // per boardIntervalMs (4/s by default). A subscriber that reads too slowly is dropped, never buffered.
+// The `queues` topic sends every row (they are few); the `agents` topic sends only the agents that
+// changed since the previous `agents` update, and the ids of agents that are gone: at 2,000 agents
+// the whole list is ~400 KB, and 100 boards at 4/s made it the server's largest cost.
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import { canRead } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
@@ -22,6 +25,13 @@ export class BoardSockets {
   private readonly topics = new Map<Topic, TopicState>(TOPICS.map((t) => [t, { timer: undefined, lastSent: 0 }]));
   private readonly unsubscribe: () => void;
   private readonly refresh: NodeJS.Timeout;
+  /**
+   * Each agent's JSON as of the last `agents` update: the next update carries the agents whose
+   * JSON differs and the ids missing now. A board opened in between got a newer snapshot, so a
+   * delta may repeat a change it already has; entries are whole agents, so applying one again
+   * is harmless.
+   */
+  private sentAgents = new Map<string, string>();
 
   constructor(private readonly ctx: ServerContext) {
     this.unsubscribe = ctx.engine.subscribe(() => {
@@ -45,10 +55,15 @@ export class BoardSockets {
           return { closed: false };
         }),
       open: (ws) => {
+        const first = this.sockets.size === 0;
         this.sockets.add(ws);
         this.ctx.metrics.wsConnections.inc({ socket: 'board' });
-        const now = this.ctx.clock();
-        sendOrDrop(ws, JSON.stringify({ type: 'snapshot', at: new Date(now).toISOString(), queues: this.queues(), agents: this.agents() }), this.limit);
+        const at = JSON.stringify(new Date(this.ctx.clock()).toISOString());
+        const agents = this.agentTexts();
+        // Nobody else is watching: deltas can start from what this board has.
+        if (first) this.sentAgents = agents;
+        const text = `{"type":"snapshot","at":${at},"queues":${JSON.stringify(this.queues())},"agents":[${[...agents.values()].join(',')}]}`;
+        sendOrDrop(ws, text, this.limit);
       },
       // The board is read-only: client frames are ignored.
       message: () => undefined,
@@ -88,7 +103,8 @@ export class BoardSockets {
   private publish(topic: Topic): void {
     if (this.sockets.size === 0) return;
     const at = new Date(this.ctx.clock()).toISOString();
-    const text = JSON.stringify(topic === 'queues' ? { type: 'queues', at, queues: this.queues() } : { type: 'agents', at, agents: this.agents() });
+    const text = topic === 'queues' ? JSON.stringify({ type: 'queues', at, queues: this.queues() }) : this.agentsDelta(at);
+    if (text === undefined) return;
     for (const ws of this.sockets) {
       const state = ws.getUserData();
       if (state.closed) continue;
@@ -102,7 +118,22 @@ export class BoardSockets {
     return this.ctx.engine.queues();
   }
 
-  private agents() {
-    return this.ctx.engine.agents().map(agentJson);
+  /** Each agent's JSON text by id, in the engine's order. */
+  private agentTexts(): Map<string, string> {
+    const texts = new Map<string, string>();
+    for (const view of this.ctx.engine.agents()) texts.set(view.id, JSON.stringify(agentJson(view)));
+    return texts;
+  }
+
+  /** The agents that changed since the last update and the ids of those gone; undefined when none. */
+  private agentsDelta(at: string): string | undefined {
+    const now = this.agentTexts();
+    const changed: string[] = [];
+    for (const [id, text] of now) if (this.sentAgents.get(id) !== text) changed.push(text);
+    const removed: string[] = [];
+    for (const id of this.sentAgents.keys()) if (!now.has(id)) removed.push(id);
+    this.sentAgents = now;
+    if (changed.length === 0 && removed.length === 0) return undefined;
+    return `{"type":"agents","at":${JSON.stringify(at)},"agents":[${changed.join(',')}],"removed":${JSON.stringify(removed)}}`;
   }
 }
