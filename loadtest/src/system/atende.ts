@@ -13,7 +13,7 @@ export interface AtendeOptions {
   offerTimeoutSeconds: number;
   /** Server stdout/stderr go here. */
   logFile: string;
-  /** Extra environment: DATABASE_URL (empty: embedded PGlite), REDIS_URL (once the server reads it). */
+  /** Extra environment: DATABASE_URL (empty: embedded PGlite), REDIS_URL (the Redis engine). */
   env?: Record<string, string>;
   keepData?: boolean;
   healthTimeoutMs?: number;

@@ -80,6 +80,28 @@ describe('the board socket', () => {
   });
 });
 
+describe('agents updates after events that name no agent', () => {
+  it('still carry the agent whose offer a citizen abandoned', async () => {
+    const t = await startTestServer({ boardIntervalMs: 20 });
+    try {
+      await configureBasics(t);
+      await t.api('PUT', '/api/agents/bruno/state', { body: { state: 'available' } });
+      const board = await TestSocket.open(`${t.ws}/ws/board?token=${ADMIN}`);
+      await board.nextOfType('snapshot');
+      expect((await t.api('POST', '/api/interactions', { body: { id: 'desiste', channel: 'chat', groupId: 'ipva-n1' } })).status).toBe(201);
+      const offered = await board.next((m) => m.type === 'agents' && m.agents.some((a: { id: string; offers: string[] }) => a.id === 'bruno' && a.offers.includes('desiste')));
+      expect(offered.agents.map((a: { id: string }) => a.id)).toEqual(['bruno']);
+      // interaction.abandoned names the session only; bruno's offer is gone all the same.
+      expect((await t.api('POST', '/api/interactions/desiste/abandon')).status).toBe(200);
+      const abandoned = await board.next((m) => m.type === 'agents' && m.agents.some((a: { id: string; offers: string[] }) => a.id === 'bruno' && a.offers.length === 0));
+      expect(abandoned.agents.map((a: { id: string }) => a.id)).toEqual(['bruno']);
+      await board.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('a slow board subscriber', () => {
   it('is dropped once its unsent backlog passes the limit, and the others keep receiving', async () => {
     const t = await startTestServer({ boardIntervalMs: 5, boardBufferLimitBytes: 512 * 1024 });

@@ -4,6 +4,7 @@
 // changed since the previous `agents` update, and the ids of agents that are gone: at 2,000 agents
 // the whole list is ~400 KB, and 100 boards at 4/s made it the server's largest cost.
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
+import type { RoutingEvent } from '../../core/index.js';
 import { canRead } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { forbidden } from '../http/errors.js';
@@ -14,6 +15,29 @@ type Topic = 'queues' | 'agents';
 const TOPICS: readonly Topic[] = ['queues', 'agents'];
 /** Waiting times grow without events: refresh the queues topic this often while anyone waits. */
 const WAIT_REFRESH_MS = 1_000;
+/**
+ * Events that change no agent but the ones they name (agentId, or the configured agent). Any other
+ * event (an abandoned offer, a transfer, …) has every agent compared again at the next update.
+ */
+const NAMED_AGENT_ONLY: ReadonlySet<RoutingEvent['type']> = new Set([
+  'agent.configured',
+  'agent.state_changed',
+  'agent.auto_paused',
+  'interaction.queued',
+  'interaction.offered',
+  'interaction.accepted',
+  'interaction.rejected',
+  'interaction.expired',
+  'interaction.revoked',
+  'interaction.ended',
+  'interaction.wrapped_up',
+  'interaction.cooldown_ended',
+]);
+/**
+ * Every agent is compared again at least this often: the day's counters reset on the first
+ * event after local midnight, whichever it is.
+ */
+const FULL_COMPARE_MS = 10_000;
 
 interface TopicState {
   timer: NodeJS.Timeout | undefined;
@@ -32,9 +56,14 @@ export class BoardSockets {
    * is harmless.
    */
   private sentAgents = new Map<string, string>();
+  /** Agents named by events since the last `agents` update; `all` when any agent may have changed. */
+  private dirtyAgents = new Set<string>();
+  private allAgentsDirty = true;
+  private fullCompareAt = 0;
 
   constructor(private readonly ctx: ServerContext) {
-    this.unsubscribe = ctx.engine.subscribe(() => {
+    this.unsubscribe = ctx.engine.subscribe((events) => {
+      for (const e of events) this.noteAgents(e);
       for (const topic of TOPICS) this.schedule(topic);
     });
     this.refresh = setInterval(() => {
@@ -61,7 +90,7 @@ export class BoardSockets {
         const at = JSON.stringify(new Date(this.ctx.clock()).toISOString());
         const agents = this.agentTexts();
         // Nobody else is watching: deltas can start from what this board has.
-        if (first) this.sentAgents = agents;
+        if (first) this.resetAgents(agents);
         const text = `{"type":"snapshot","at":${at},"queues":${JSON.stringify(this.queues())},"agents":[${[...agents.values()].join(',')}]}`;
         sendOrDrop(ws, text, this.limit);
       },
@@ -125,14 +154,43 @@ export class BoardSockets {
     return texts;
   }
 
+  private noteAgents(e: RoutingEvent): void {
+    if (this.allAgentsDirty) return;
+    if (!NAMED_AGENT_ONLY.has(e.type)) this.allAgentsDirty = true;
+    else if (e.type === 'agent.configured') this.dirtyAgents.add(e.agent.id);
+    else if ('agentId' in e) this.dirtyAgents.add(e.agentId);
+  }
+
+  private resetAgents(texts: Map<string, string>): void {
+    this.sentAgents = texts;
+    this.dirtyAgents.clear();
+    this.allAgentsDirty = false;
+    this.fullCompareAt = Date.now();
+  }
+
   /** The agents that changed since the last update and the ids of those gone; undefined when none. */
   private agentsDelta(at: string): string | undefined {
-    const now = this.agentTexts();
     const changed: string[] = [];
-    for (const [id, text] of now) if (this.sentAgents.get(id) !== text) changed.push(text);
     const removed: string[] = [];
-    for (const id of this.sentAgents.keys()) if (!now.has(id)) removed.push(id);
-    this.sentAgents = now;
+    if (this.allAgentsDirty || Date.now() - this.fullCompareAt >= FULL_COMPARE_MS) {
+      const now = this.agentTexts();
+      for (const [id, text] of now) if (this.sentAgents.get(id) !== text) changed.push(text);
+      for (const id of this.sentAgents.keys()) if (!now.has(id)) removed.push(id);
+      this.resetAgents(now);
+    } else {
+      // Only the agents events named: the others are as last sent.
+      for (const id of this.dirtyAgents) {
+        const view = this.ctx.engine.agent(id);
+        if (!view) {
+          if (this.sentAgents.delete(id)) removed.push(id);
+          continue;
+        }
+        const text = JSON.stringify(agentJson(view));
+        if (this.sentAgents.get(id) !== text) changed.push(text);
+        this.sentAgents.set(id, text);
+      }
+      this.dirtyAgents.clear();
+    }
     if (changed.length === 0 && removed.length === 0) return undefined;
     return `{"type":"agents","at":${JSON.stringify(at)},"agents":[${changed.join(',')}],"removed":${JSON.stringify(removed)}}`;
   }
