@@ -6,5 +6,5 @@ export { buildSummary, compactSummary, lostSessions, type RunSummary, type Summa
 export { evaluateThresholds, allGatesHeld, type ThresholdResult } from './summary/thresholds.js';
 export { findKnee, stepFigures, type Knee, type StepFigures } from './summary/knee.js';
 export { markdownSummary } from './summary/markdown.js';
-export { runProfile, EngineUnavailable, type RunRequest, type RunOutput } from './run.js';
+export { runProfile, type RunRequest, type RunOutput } from './run.js';
 export { ensureK6, K6_VERSION } from './k6/install.js';

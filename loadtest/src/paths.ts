@@ -9,4 +9,3 @@ export const resultsDir = path.join(loadtestDir, 'results');
 export const scenarioScript = path.join(loadtestDir, 'scenarios', 'agency.js');
 /** The server's entry; LOADTEST_SERVER_ENTRY points elsewhere (e.g. the whole system once the channels' main lands). */
 export const serverEntry = process.env.LOADTEST_SERVER_ENTRY || path.join(repoRoot, 'router', 'dist', 'server', 'main.js');
-export const serverConfigModule = path.join(repoRoot, 'router', 'dist', 'server', 'config.js');

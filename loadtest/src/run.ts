@@ -6,18 +6,14 @@ import path from 'node:path';
 import type { Db, Engine } from './cli/args.js';
 import { ensureK6 } from './k6/install.js';
 import { runK6, type K6RunResult } from './k6/run.js';
-import { binDir, resultsDir, scenarioScript, serverConfigModule, serverEntry } from './paths.js';
+import { binDir, resultsDir, scenarioScript, serverEntry } from './paths.js';
 import { PROFILES, withOverrides, type ProfileName } from './profiles.js';
 import { buildSummary, type RunSummary } from './summary/build.js';
 import { markdownSummary } from './summary/markdown.js';
-import { startAtende, serverReadsRedisUrl, type RunningAtende } from './system/atende.js';
+import { startAtende, type RunningAtende } from './system/atende.js';
 import { cpuUse } from './system/cpu.js';
 import { startDatabase, type RunningPostgres } from './system/postgres.js';
 import { startRedis, type RunningRedis } from './system/redis.js';
-
-export class EngineUnavailable extends Error {
-  override name = 'EngineUnavailable';
-}
 
 export interface RunRequest {
   profile: ProfileName;
@@ -34,16 +30,9 @@ export interface RunOutput {
 
 const log = (line: string) => console.error(`loadtest: ${line}`);
 
-export function redisEngineCheck(engine: Engine, configModule = serverConfigModule): void {
-  if (engine === 'redis' && !serverReadsRedisUrl(configModule)) {
-    throw new EngineUnavailable(
-      'Redis engine not available yet: the server does not read REDIS_URL (router/src/server/config.ts); run with --engine memory',
-    );
-  }
-}
-
 /**
- * What selects the server's engine and database: REDIS_URL only for the Redis engine (emptied for
+ * What selects the server's engine and database (router/src/server/routing/engines.ts): REDIS_URL
+ * only for the Redis engine (emptied for
  * the memory engine, so a REDIS_URL in the caller's environment does not leak in), DATABASE_URL
  * only with --db postgres (empty: embedded PGlite).
  */
@@ -54,7 +43,6 @@ export function serverEnv(engine: Engine, redisUrl: string | undefined, database
 
 export async function runProfile(request: RunRequest): Promise<RunOutput> {
   const profile = withOverrides(PROFILES[request.profile], process.env.LOADTEST_OVERRIDES);
-  redisEngineCheck(request.engine);
   const notes: string[] = [];
   if (profile !== PROFILES[request.profile]) notes.push(`profile overridden by LOADTEST_OVERRIDES=${process.env.LOADTEST_OVERRIDES}`);
   const k6Path = await ensureK6(binDir, log);

@@ -13,6 +13,9 @@ describe('parseArgs', () => {
 
   it('runs the server on a throwaway Postgres when asked', () => {
     expect(parseArgs(['standard', '--db', 'postgres'])).toMatchObject({ profile: 'standard', db: 'postgres', engine: 'memory' });
+    // The Redis engine's nodes share one Postgres: that is its default, PGlite only when asked.
+    expect(parseArgs(['standard', '--engine', 'redis'])).toMatchObject({ engine: 'redis', db: 'postgres' });
+    expect(parseArgs(['standard', '--engine', 'redis', '--db', 'pglite'])).toMatchObject({ engine: 'redis', db: 'pglite' });
   });
 
   it('reads a port and keeps the data directory when asked', () => {

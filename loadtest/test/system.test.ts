@@ -1,12 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goFlags, parseK6Version } from '../src/k6/install.js';
 import { goMemoryEnv } from '../src/k6/run.js';
-import { EngineUnavailable, redisEngineCheck, serverEnv } from '../src/run.js';
-import { serverReadsRedisUrl } from '../src/system/atende.js';
+import { serverEnv } from '../src/run.js';
 import { startRedis } from '../src/system/redis.js';
 import { CpuSampler, cpuUse, parseMachineStat, parseProcStat, parseSchedstat, readProcStat, readRunQueueWaitNs } from '../src/system/cpu.js';
 
@@ -80,20 +76,6 @@ describe('k6 memory settings', () => {
   it('collects half as often with a soft heap cap at half the memory limit, unless the caller chose', () => {
     expect(goMemoryEnv({}, 8 * 2 ** 30)).toEqual({ GOGC: '200', GOMEMLIMIT: '4096MiB' });
     expect(goMemoryEnv({ GOGC: '100', GOMEMLIMIT: '1GiB' }, 8 * 2 ** 30)).toEqual({ GOGC: '100', GOMEMLIMIT: '1GiB' });
-  });
-});
-
-describe('engine', () => {
-  it('refuses --engine redis while the server does not read REDIS_URL', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'lt-'));
-    const config = path.join(dir, 'config.js');
-    writeFileSync(config, 'export const envSchema = { DATABASE_URL: 1 };');
-    expect(serverReadsRedisUrl(config)).toBe(false);
-    expect(() => redisEngineCheck('redis', config)).toThrow(EngineUnavailable);
-    expect(() => redisEngineCheck('redis', config)).toThrow('Redis engine not available yet');
-    expect(() => redisEngineCheck('memory', config)).not.toThrow();
-    writeFileSync(config, 'export const envSchema = { REDIS_URL: optionalText };');
-    expect(() => redisEngineCheck('redis', config)).not.toThrow();
   });
 });
 

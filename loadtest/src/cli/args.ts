@@ -4,7 +4,10 @@ import { isProfileName, PROFILE_NAMES, type ProfileName } from '../profiles.js';
 
 export type Engine = 'memory' | 'redis';
 export const ENGINES: readonly Engine[] = ['memory', 'redis'];
-/** Where the server keeps its data: embedded PGlite (default) or a throwaway Postgres. */
+/**
+ * Where the server keeps its data: embedded PGlite or a throwaway Postgres. The default is PGlite
+ * for the memory engine and Postgres for the Redis engine, whose nodes share one Postgres.
+ */
 export type Db = 'pglite' | 'postgres';
 export const DBS: readonly Db[] = ['pglite', 'postgres'];
 
@@ -26,7 +29,7 @@ export const USAGE = [
 export function parseArgs(argv: readonly string[]): Invocation {
   const positional: string[] = [];
   let engine: Engine = 'memory';
-  let db: Db = 'pglite';
+  let db: Db | undefined;
   let port: number | undefined;
   let keepData = false;
   for (let i = 0; i < argv.length; i++) {
@@ -73,5 +76,5 @@ export function parseArgs(argv: readonly string[]): Invocation {
   const [name] = positional as [string];
   if (name === 'k6') return { command: 'install-k6' };
   if (!isProfileName(name)) throw new UsageError(`unknown profile "${name}" (profiles: ${PROFILE_NAMES.join(', ')})`);
-  return { command: 'run', profile: name, engine, db, keepData, ...(port !== undefined ? { port } : {}) };
+  return { command: 'run', profile: name, engine, db: db ?? (engine === 'redis' ? 'postgres' : 'pglite'), keepData, ...(port !== undefined ? { port } : {}) };
 }

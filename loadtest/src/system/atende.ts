@@ -2,7 +2,7 @@
 // throwaway data directory, a fixed admin token; healthy when GET /health answers 200.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ export interface AtendeOptions {
   offerTimeoutSeconds: number;
   /** Server stdout/stderr go here. */
   logFile: string;
-  /** Extra environment: DATABASE_URL (empty: embedded PGlite), REDIS_URL (once the server reads it). */
+  /** Extra environment: DATABASE_URL (empty: embedded PGlite), REDIS_URL (the Redis engine). */
   env?: Record<string, string>;
   keepData?: boolean;
   healthTimeoutMs?: number;
@@ -28,11 +28,6 @@ export interface RunningAtende {
   process: ChildProcess;
   /** SIGTERM, then SIGKILL after the grace time; removes the data directory unless kept. */
   stop(graceMs?: number): Promise<number | null>;
-}
-
-/** Whether the built server reads REDIS_URL (the Redis engine is wired into its configuration). */
-export function serverReadsRedisUrl(configModule: string): boolean {
-  return existsSync(configModule) && readFileSync(configModule, 'utf8').includes('REDIS_URL');
 }
 
 export async function freePort(): Promise<number> {

@@ -39,8 +39,38 @@ describe('the board socket', () => {
 
     await t.api('PUT', '/api/agents/ana/state', { body: { state: 'available' } });
     const agents = await board.next((m) => m.type === 'agents' && m.agents.some((a: { id: string; presence: string }) => a.id === 'ana' && a.presence === 'available'));
-    expect(agents.agents).toHaveLength(3);
+    // Only what changed travels: bruno and carla did not.
+    expect(agents.agents.map((a: { id: string }) => a.id)).toEqual(['ana']);
+    expect(agents.removed).toEqual([]);
     await board.close();
+  });
+
+  it('sends later agents updates with only the agents that changed, and a new board the whole list', async () => {
+    const first = await TestSocket.open(`${t.ws}/ws/board?token=${ADMIN}`);
+    await first.nextOfType('snapshot');
+    await t.api('PUT', '/api/agents/bruno/state', { body: { state: 'paused', reason: 'Almoço' } });
+    const paused = await first.next((m) => m.type === 'agents' && m.agents.some((a: { id: string; presence: string }) => a.id === 'bruno' && a.presence === 'paused'));
+    expect(paused.agents.map((a: { id: string }) => a.id)).toEqual(['bruno']);
+    expect(paused.agents[0]).toMatchObject({ id: 'bruno', presence: 'paused', reason: 'Almoço', name: expect.any(String), groups: expect.any(Array) });
+
+    // A board opened now starts from every agent, with bruno's pause in it.
+    const second = await TestSocket.open(`${t.ws}/ws/board?token=${ADMIN}`);
+    const snapshot = await second.nextOfType('snapshot');
+    expect(snapshot.agents.map((a: { id: string }) => a.id).sort()).toEqual(['ana', 'bruno', 'carla']);
+    expect(snapshot.agents.find((a: { id: string }) => a.id === 'bruno')).toMatchObject({ presence: 'paused', reason: 'Almoço' });
+
+    // Both boards then get carla alone; nobody gets bruno again.
+    await t.api('PUT', '/api/agents/carla/state', { body: { state: 'available' } });
+    for (const board of [first, second]) {
+      const update = await board.next((m) => m.type === 'agents' && m.agents.some((a: { id: string }) => a.id === 'carla'));
+      expect(update.agents.map((a: { id: string }) => a.id)).toEqual(['carla']);
+    }
+    // (next() takes the messages it matched: what is left are the other updates.)
+    const mentionsBruno = (board: TestSocket) => board.received.some((m) => m.type === 'agents' && m.agents.some((a: { id: string }) => a.id === 'bruno'));
+    expect(mentionsBruno(first)).toBe(false);
+    expect(mentionsBruno(second)).toBe(false);
+    await first.close();
+    await second.close();
   });
 
   it('accepts the admin token as a query parameter', async () => {
@@ -50,14 +80,39 @@ describe('the board socket', () => {
   });
 });
 
+describe('agents updates after events that name no agent', () => {
+  it('still carry the agent whose offer a citizen abandoned', async () => {
+    const t = await startTestServer({ boardIntervalMs: 20 });
+    try {
+      await configureBasics(t);
+      await t.api('PUT', '/api/agents/bruno/state', { body: { state: 'available' } });
+      const board = await TestSocket.open(`${t.ws}/ws/board?token=${ADMIN}`);
+      await board.nextOfType('snapshot');
+      expect((await t.api('POST', '/api/interactions', { body: { id: 'desiste', channel: 'chat', groupId: 'ipva-n1' } })).status).toBe(201);
+      const offered = await board.next((m) => m.type === 'agents' && m.agents.some((a: { id: string; offers: string[] }) => a.id === 'bruno' && a.offers.includes('desiste')));
+      expect(offered.agents.map((a: { id: string }) => a.id)).toEqual(['bruno']);
+      // interaction.abandoned names the session only; bruno's offer is gone all the same.
+      expect((await t.api('POST', '/api/interactions/desiste/abandon')).status).toBe(200);
+      const abandoned = await board.next((m) => m.type === 'agents' && m.agents.some((a: { id: string; offers: string[] }) => a.id === 'bruno' && a.offers.length === 0));
+      expect(abandoned.agents.map((a: { id: string }) => a.id)).toEqual(['bruno']);
+      await board.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('a slow board subscriber', () => {
   it('is dropped once its unsent backlog passes the limit, and the others keep receiving', async () => {
     const t = await startTestServer({ boardIntervalMs: 5, boardBufferLimitBytes: 512 * 1024 });
     try {
-      await t.api('PUT', '/api/groups/g', { body: { name: 'G', level: 1, slaSeconds: 60 } });
-      // Many agents make every "agents" update large, so a reader that stops reading falls behind fast.
-      for (let i = 0; i < 300; i++) {
-        await t.api('PUT', `/api/agents/a${i}`, { body: { name: `Agente ${i} ${'x'.repeat(100)}`, groups: [{ groupId: 'g', proficiency: 3 }], capacity: { chat: 1 } } });
+      // Agents in a hundred groups are large (~5 KB each), so even updates that carry only the
+      // agents that changed add up fast for a reader that stops reading.
+      const groups = Array.from({ length: 100 }, (_, g) => ({ groupId: `g${g}`, proficiency: 3 }));
+      for (const { groupId } of groups) await t.api('PUT', `/api/groups/${groupId}`, { body: { name: groupId, level: 1, slaSeconds: 60 } });
+      const agents = 40;
+      for (let i = 0; i < agents; i++) {
+        await t.api('PUT', `/api/agents/a${i}`, { body: { name: `Agente ${i} ${'x'.repeat(100)}`, groups, capacity: { chat: 1 } } });
       }
       const slow = await TestSocket.open(`${t.ws}/ws/board?token=${ADMIN}`);
       const healthy = await TestSocket.open(`${t.ws}/ws/board?token=${ADMIN}`);
@@ -67,7 +122,7 @@ describe('a slow board subscriber', () => {
       const dropped = async () => Number(/^atende_board_subscribers_dropped_total (\d+)$/m.exec((await t.api('GET', '/metrics', { token: null })).body)?.[1]);
       let i = 0;
       while ((await dropped()) === 0 && i < 2_000) {
-        await t.api('PUT', `/api/agents/a${i % 300}/state`, { body: { state: i % 2 === 0 ? 'available' : 'paused' } });
+        await t.api('PUT', `/api/agents/a${i % agents}/state`, { body: { state: Math.floor(i / agents) % 2 === 0 ? 'available' : 'paused' } });
         i++;
       }
       expect(await dropped()).toBe(1);

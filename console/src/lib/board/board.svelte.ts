@@ -5,13 +5,15 @@ import type { Agent, Fairness, Group, QueueRow, Unit } from '../api/types';
 import type { ApiClient } from '../api/client';
 import { LiveSocket, socketUrl, type SocketStatus } from '../connection/live-socket';
 import { clockSkew } from '../time/countdown';
+import { mergeAgents } from './agents';
 import { appendTick, HOUR_MS, rowKey, SLA_WINDOW_MS, type BoardTick } from './history';
 import { rowCounters } from './sla';
 
 type BoardMessage =
   | { type: 'snapshot'; at?: string; queues: QueueRow[]; agents?: Agent[] }
   | { type: 'queues'; at?: string; queues: QueueRow[] }
-  | { type: 'agents'; at?: string; agents: Agent[] };
+  /** Only the agents that changed since the previous update, and the ids of agents gone. */
+  | { type: 'agents'; at?: string; agents: Agent[]; removed?: string[] };
 
 /** Keep a little over an hour: the chart shows 60 minutes and the SLA window needs its baseline. */
 const KEEP_MS = HOUR_MS + SLA_WINDOW_MS;
@@ -97,7 +99,7 @@ export class BoardStore {
         this.setQueues(message.queues, at);
         break;
       case 'agents':
-        this.agents = message.agents;
+        this.agents = mergeAgents(this.agents, message.agents, message.removed ?? []);
         this.refreshFairness(false);
         break;
     }
