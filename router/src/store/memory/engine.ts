@@ -1,18 +1,9 @@
 // The embedded engine: the routing core in this process, one timer for its next deadline,
 // events persisted (when a sink is given) before a command is acknowledged.
 
-import {
-  Router,
-  agentView,
-  fairness,
-  interactionView,
-  queueFigures,
-  type Command,
-  type Outcome,
-  type RouterOptions,
-  type RoutingEvent,
-} from '../../core/index.js';
+import { Router, type Command, type Outcome, type RouterOptions, type RoutingEvent } from '../../core/index.js';
 import type { Annotation, EventListener, PersistEvents, RoutingEngine } from '../engine.js';
+import { RouterReads } from '../views.js';
 
 export interface MemoryEngineOptions {
   router?: Partial<RouterOptions>;
@@ -25,10 +16,8 @@ export interface MemoryEngineOptions {
   onError?: (err: unknown) => void;
 }
 
-export class MemoryEngine implements RoutingEngine {
-  readonly router: Router;
+export class MemoryEngine extends RouterReads implements RoutingEngine {
   private readonly listeners = new Set<EventListener>();
-  private readonly clock: () => number;
   private readonly persist: PersistEvents | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
@@ -37,9 +26,8 @@ export class MemoryEngine implements RoutingEngine {
   private tail: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: MemoryEngineOptions = {}) {
-    this.router = new Router(options.router);
+    super(new Router(options.router), options.clock ?? Date.now);
     for (const e of options.replay ?? []) this.router.apply(e);
-    this.clock = options.clock ?? Date.now;
     this.persist = options.persist;
     this.arm();
   }
@@ -76,28 +64,6 @@ export class MemoryEngine implements RoutingEngine {
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  interaction(id: string) {
-    const s = this.router.state.interactions.get(id);
-    return s ? interactionView(s) : undefined;
-  }
-
-  agent(id: string) {
-    const a = this.router.state.agents.get(id);
-    return a ? agentView(a) : undefined;
-  }
-
-  agents() {
-    return [...this.router.state.agents.values()].map(agentView);
-  }
-
-  queues(groupIds?: Set<string>) {
-    return queueFigures(this.router.state, this.clock(), groupIds);
-  }
-
-  fairness(groupId: string) {
-    return fairness(this.router.state, groupId);
   }
 
   async close(): Promise<void> {

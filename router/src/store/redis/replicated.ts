@@ -9,8 +9,9 @@
 // (nothing was applied, or the reply was lost and a retry is idempotent on ids); the stream reader
 // reconnects and continues from the last entry it applied.
 
-import { Router, agentView, fairness, interactionView, queueFigures, type Command, type Outcome, type RouterOptions, type RoutingEvent } from '../../core/index.js';
+import { Router, type Command, type Outcome, type RouterOptions, type RoutingEvent } from '../../core/index.js';
 import { EngineUnavailableError, type Annotation, type EventListener, type RoutingEngine } from '../engine.js';
+import { RouterReads } from '../views.js';
 import { RedisEngine, tenantKey } from './engine.js';
 import type { RedisClient, RoutingScript } from './script.js';
 import { compareEntryIds, waitForEntries, type StreamEntry } from './stream.js';
@@ -55,12 +56,9 @@ export function isConnectionError(err: unknown): boolean {
   return /Connection is closed|Stream isn't writeable|enableOfflineQueue|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|Failed to refresh slots cache/i.test(err.message);
 }
 
-export class ReplicatedRedisEngine implements RoutingEngine {
-  /** The replica: read-only for callers; only the stream reader applies events to it. */
-  readonly router: Router;
+export class ReplicatedRedisEngine extends RouterReads implements RoutingEngine {
   readonly key: string;
   private readonly listeners = new Set<EventListener>();
-  private readonly clock: () => number;
   private lastEntryId: string;
   private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -73,9 +71,9 @@ export class ReplicatedRedisEngine implements RoutingEngine {
     private readonly options: ReplicatedEngineOptions,
     private readonly decider: RedisEngine,
   ) {
+    // The replica: only the stream reader applies events to it.
+    super(new Router(options.router), options.clock ?? Date.now);
     this.key = tenantKey(options.tenant);
-    this.clock = options.clock ?? Date.now;
-    this.router = new Router(options.router);
     for (const e of options.history) this.router.apply(e);
     this.lastEntryId = options.afterEntryId;
   }
@@ -140,28 +138,6 @@ export class ReplicatedRedisEngine implements RoutingEngine {
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  interaction(id: string) {
-    const s = this.router.state.interactions.get(id);
-    return s ? interactionView(s) : undefined;
-  }
-
-  agent(id: string) {
-    const a = this.router.state.agents.get(id);
-    return a ? agentView(a) : undefined;
-  }
-
-  agents() {
-    return [...this.router.state.agents.values()].map(agentView);
-  }
-
-  queues(groupIds?: Set<string>) {
-    return queueFigures(this.router.state, this.clock(), groupIds);
-  }
-
-  fairness(groupId: string) {
-    return fairness(this.router.state, groupId);
   }
 
   async close(): Promise<void> {
