@@ -8,9 +8,8 @@
 import { getSetting, putSetting, upsertInteractions, type Database, type EventLog, type NewRoutingEvent, type StoredRoutingEvent } from '@atende/db';
 import type { Logger } from 'pino';
 import type { RoutingEvent } from '../../core/index.js';
-import type { Annotation } from '../../store/engine.js';
 import { compareEntryIds, decodeEntry, previousEntryId, streamKey, type RedisClient, type StreamEntry } from '../../store/redis/index.js';
-import { ANNOTATION_PREFIX, interactionIdOf, journalRows, readLogEntry } from './journal.js';
+import { ANNOTATION_PREFIX, journalRows, readLogEntry } from './journal.js';
 import { projectAnnotation, projectEvent, type ProjectedRow } from './projection.js';
 
 export const PERSIST_GROUP = 'persist';
@@ -229,6 +228,3 @@ function nextEntryId(id: string): string {
   const [ms = '0', seq = '0'] = id.split('-');
   return `${ms}-${BigInt(seq) + 1n}`;
 }
-
-export type { Annotation, StoredRoutingEvent };
-export { interactionIdOf };
