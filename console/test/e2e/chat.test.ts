@@ -86,7 +86,8 @@ describe('chat between a citizen and an agent', () => {
     await box.pressSequentially('Emiti a segunda via da guia para você.');
     expect(await box.inputValue()).toBe('Olá, Maria!\nEmiti a segunda via da guia para você.');
     await box.press('Enter');
-    expect(await box.inputValue()).toBe('');
+    // The draft clears once the server has stored the message (the POST answered).
+    await expect.poll(() => box.inputValue(), { timeout: 5_000 }).toBe('');
     await citizen.locator('.atende-msg--agent').getByText('Emiti a segunda via da guia para você.').waitFor();
     // The widget acknowledged and read it: the agent's message shows "Lida".
     const mine = human.locator('li[data-author="agent"]').last();
