@@ -2,7 +2,8 @@
 -- Lua's tostring and cjson.encode keep 14 digits, so every number this script writes goes through %.17g.
 
 local C, K, S, A, R = {}, {}, {}, {}, {}
--- Per call: the caller's clock, the next local midnight, the router options, the open state of groups.
+-- Per call: the caller's clock, the next local midnight, the router options, the open state of groups
+-- (the library is loaded once and its functions run many times: per-call state is reset by main).
 local NOW, NEXTDAY, OPT, HOURS
 local fmt, sub, byte = string.format, string.sub, string.byte
 
@@ -63,16 +64,20 @@ function C.before(a, b, n)
   return false
 end
 
--- Every key of the tenant starts with KEYS[1] = '{atende:<tenant>}', one Redis Cluster slot.
--- Variable ids come last, so no two (kind, channel, level, id) ever share a key.
-local P = KEYS[1]
-K.meta = P .. ':meta'
-K.groups = P .. ':groups'
-K.agents = P .. ':agents'
-K.live = P .. ':live'
-K.esc = P .. ':esc'
-K.deadlines = P .. ':dl'
-K.events = P .. ':events'
+-- Every key of the tenant starts with its prefix '{atende:<tenant>}' (the call's one key), one
+-- Redis Cluster slot. Variable ids come last, so no two (kind, channel, level, id) ever share a key.
+local P
+--- Set per call: the library stays loaded between calls, the tenant changes.
+function K.use(prefix)
+  P = prefix
+  K.meta = P .. ':meta'
+  K.groups = P .. ':groups'
+  K.agents = P .. ':agents'
+  K.live = P .. ':live'
+  K.esc = P .. ':esc'
+  K.deadlines = P .. ':dl'
+  K.events = P .. ':events'
+end
 function K.group(id) return P .. ':g:' .. id end
 function K.members(id) return P .. ':gm:' .. id end
 function K.agent(id) return P .. ':a:' .. id end

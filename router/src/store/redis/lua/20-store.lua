@@ -2,10 +2,17 @@
 -- Lua tables, then written back as only the hash fields that changed. Sorted sets are written directly.
 
 local num = C.num
-local cache = { g = {}, a = {}, s = {} }
--- record -> its fields as read, decoded (numbers, strings, lists); nil for a record created in this call.
--- Writing back compares typed values and formats only what changed.
-local snapshot = {}
+local cache, snapshot
+-- cache: records read in this call. snapshot: record -> its fields as read, decoded (numbers,
+-- strings, lists); nil for a record created in this call. Writing back compares typed values and
+-- formats only what changed.
+
+--- A new call: nothing read yet.
+function S.reset()
+  cache = { g = {}, a = {}, s = {} }
+  snapshot = {}
+  S.m = nil
+end
 
 local function hgetall(key)
   local flat = redis.call('HGETALL', key)

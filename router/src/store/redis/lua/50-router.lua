@@ -1,9 +1,15 @@
 -- Routing script, part 5: the commands and the matching (mirrors core/router.ts). Each command
 -- validates before its first event, so a routing error leaves nothing written.
 
-local OUT = {}
-R.out = OUT
-R.hoursUsed = {}
+local OUT
+
+--- A new call: no events, no hours used, no closed answer yet.
+function R.reset()
+  OUT = {}
+  R.out = OUT
+  R.hoursUsed = {}
+  R.closed = nil
+end
 
 local function fail(code, message, details)
   error({ routing = true, code = code, message = message, details = details }, 0)
