@@ -1,131 +1,342 @@
--- Routing script, part 2: tenant records (meta, groups, agents, sessions) read once per call into
--- Lua tables, then written back as only the hash fields that changed. Sorted sets are written directly.
+-- Routing script, part 2: tenant records (meta, groups, agents, sessions), Redis hashes read lazily
+-- into Lua tables and written back as only the hash fields whose value changed.
+--
+-- A record's scalar fields come in one HMGET when the record is first named (that also tells
+-- whether it exists); each list (JSON), per-channel vector (l0..l4) and per-key map (tg:<group>)
+-- is fetched the first time the code touches it. Unread fields are never decoded nor written.
+-- What was read is kept as a snapshot; flush compares and formats only what changed.
 
-local num = C.num
-local cache, snapshot
--- cache: records read in this call. snapshot: record -> its fields as read, decoded (numbers,
--- strings, lists); nil for a record created in this call. Writing back compares typed values and
--- formats only what changed.
+local num, fmt, sub = C.num, string.format, string.sub
+local cache
+-- record or sub-table -> { key, kind, snap = values as read, loaded = fields fetched (or written blind) }
+local info
 
 --- A new call: nothing read yet.
 function S.reset()
   cache = { g = {}, a = {}, s = {} }
-  snapshot = {}
+  info = {}
   S.m = nil
 end
 
-local function hgetall(key)
-  local flat = redis.call('HGETALL', key)
-  if #flat == 0 then return nil end
-  local m = {}
-  for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end
-  return m
-end
-
---- Decodes hash fields by kind: kindOf(field) is 's' (text), 'l' (JSON list) or 'n' (number).
-local function decode(m, kindOf)
-  local t = {}
-  for f, v in pairs(m) do
-    local k = kindOf(f)
-    if k == 'n' then
-      t[f] = tonumber(v)
-    elseif k == 'l' then
-      t[f] = cjson.decode(v)
-    else
-      t[f] = v
-    end
-  end
-  return t
-end
-
-local function copy(list)
+local function copy(t)
   local out = {}
-  for i, x in ipairs(list) do out[i] = type(x) == 'table' and copy(x) or x end
+  for k, x in pairs(t) do out[k] = type(x) == 'table' and copy(x) or x end
   return out
 end
 
+--- Deep equality of values as read and as they are now (lists, and tables like memberships).
 local function same(x, y)
   if x == y then return true end
   if type(x) ~= 'table' or type(y) ~= 'table' or #x ~= #y then return false end
-  for i = 1, #x do
-    if not same(x[i], y[i]) then return false end
+  for k, v in pairs(x) do
+    if not same(v, y[k]) then return false end
+  end
+  for k in pairs(y) do
+    if x[k] == nil then return false end
   end
   return true
 end
 
-local function put(m, f, v)
-  if v ~= nil then m[f] = v end
+-- Field names, built once when the library loads.
+local function perChannel(prefix)
+  local t = {}
+  for c = 0, 4 do t[c] = prefix .. c end
+  return t
+end
+
+-- ---------------------------------------------------------------- sub-tables
+-- A vector: five numeric hash fields (prefix .. channel), all fetched with one HMGET on first touch.
+-- A map: hash fields prefix .. key, fetched one key at a time (decode turns the text into a value).
+
+local function loadVector(t)
+  local i = info[t]
+  i.loaded = true
+  local values = redis.call('HMGET', i.key, unpack(i.names, 0, 4))
+  local snap = i.snap
+  for k = 0, 4 do
+    local v = values[k + 1]
+    if v then
+      v = tonumber(v)
+      rawset(t, k, v)
+      snap[k] = v
+    end
+  end
+end
+
+local vectorMeta = {
+  __index = function(t, c)
+    if info[t].loaded then return nil end
+    loadVector(t)
+    return rawget(t, c)
+  end,
+  __newindex = function(t, c, v)
+    if not info[t].loaded then loadVector(t) end
+    rawset(t, c, v)
+  end,
+}
+
+local function vector(key, names)
+  local t = setmetatable({}, vectorMeta)
+  info[t] = { key = key, names = names, snap = {} }
+  return t
+end
+
+local mapMeta = {
+  __index = function(t, k)
+    local i = info[t]
+    if i.loaded[k] then return nil end
+    i.loaded[k] = true
+    local text = redis.call('HGET', i.key, i.prefix .. k)
+    if not text then return nil end
+    local v = i.decode(text)
+    rawset(t, k, v)
+    i.snap[k] = type(v) == 'table' and copy(v) or v
+    return v
+  end,
+  __newindex = function(t, k, v)
+    -- Written without being read ('w'): when it becomes nil, the field goes whatever it held.
+    local loaded = info[t].loaded
+    if not loaded[k] then loaded[k] = 'w' end
+    rawset(t, k, v)
+  end,
+}
+
+local function map(key, prefix, decode)
+  local t = setmetatable({}, mapMeta)
+  info[t] = { key = key, prefix = prefix, decode = decode, snap = {}, loaded = {} }
+  return t
+end
+
+local function encode(v)
+  local t = type(v)
+  if t == 'number' then return num(v) end
+  if t == 'table' then return C.json(v) end
+  return v
+end
+
+--- Changed fields of a sub-table into set/gone (a vector's names, or a map's prefix).
+local function diffSub(t, set, gone)
+  local i = info[t]
+  local snap, names = i.snap, i.names
+  for k, v in pairs(t) do
+    if not same(v, snap[k]) then
+      set[#set + 1] = names and names[k] or i.prefix .. k
+      set[#set + 1] = encode(v)
+    end
+  end
+  if names then
+    for k in pairs(snap) do
+      if rawget(t, k) == nil then gone[#gone + 1] = names[k] end
+    end
+  else
+    for k, how in pairs(i.loaded) do
+      if rawget(t, k) == nil and (snap[k] ~= nil or how == 'w') then gone[#gone + 1] = i.prefix .. k end
+    end
+  end
+end
+
+--- A sub-table the code replaced by a plain table (a new day, a new configuration): the old
+--- one's fields go (a map's: every field with its prefix), the new one's are written.
+local function replaceSub(key, spec, t, set, gone, fresh)
+  if spec.prefix and not fresh then
+    local n = #spec.prefix
+    for _, f in ipairs(redis.call('HKEYS', key)) do
+      if sub(f, 1, n) == spec.prefix then gone[#gone + 1] = f end
+    end
+  end
+  for k, v in pairs(t) do
+    set[#set + 1] = spec.names and spec.names[k] or spec.prefix .. k
+    set[#set + 1] = encode(v)
+  end
+end
+
+local function write(key, set, gone)
+  -- A field both dropped (old map) and written (new map) is written: HDEL first.
+  if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
+  if #set > 0 then redis.call('HSET', key, unpack(set)) end
+end
+
+-- ---------------------------------------------------------------- records
+-- kind = { scalars = names in HMGET order, text = scalars kept as strings, lazy = field -> loader,
+--          lists = list fields (JSON), subs = sub-table field -> { vector names | map prefix },
+--          toJson / fromJson = a list's conversion (mem) }
+
+local function loadScalars(r, i)
+  local kind = i.kind
+  local values = redis.call('HMGET', i.key, unpack(kind.scalars))
+  local snap = i.snap
+  for n, f in ipairs(kind.scalars) do
+    local v = values[n]
+    if v then
+      if not kind.text[f] then v = tonumber(v) end
+      rawset(r, f, v)
+      snap[f] = v
+    end
+  end
+end
+
+local recordMeta = {
+  __index = function(r, f)
+    local i = info[r]
+    local load = i.kind.lazy[f]
+    if load == nil or i.loaded[f] then return nil end
+    i.loaded[f] = true
+    local v = load(r, i, f)
+    if v ~= nil then rawset(r, f, v) end
+    return v
+  end,
+  __newindex = function(r, f, v)
+    local i = info[r]
+    if i.kind.lazy[f] and not i.loaded[f] then i.loaded[f] = 'w' end
+    rawset(r, f, v)
+  end,
+}
+
+--- The record at key, or nil when it does not exist (its first scalar, the id, is absent).
+local function open(key, kind)
+  local r = setmetatable({}, recordMeta)
+  local i = { key = key, kind = kind, snap = {}, loaded = {} }
+  info[r] = i
+  loadScalars(r, i)
+  if rawget(r, kind.scalars[1]) == nil then return nil end
+  return r
+end
+
+local function listLoader(r, i, f)
+  local text = redis.call('HGET', i.key, f)
+  if not text then return nil end
+  local v = cjson.decode(text)
+  local from = i.kind.fromJson and i.kind.fromJson[f]
+  if from then v = from(v) end
+  i.snap[f] = copy(v)
+  return v
+end
+
+local function textLoader(r, i, f)
+  local v = redis.call('HGET', i.key, f)
+  if not v then return nil end
+  i.snap[f] = v
+  return v
+end
+
+local function vectorLoader(names)
+  return function(r, i) return vector(i.key, names) end
+end
+
+local function mapLoader(prefix, decode)
+  return function(r, i) return map(i.key, prefix, decode) end
+end
+
+--- Write back what changed since the record was read (all of it for a record created in this call).
+local function save(r)
+  local i = info[r]
+  local kind = i.kind
+  local set, gone = {}, {}
+  local snap = i.snap
+  if i.new then
+    for f, v in pairs(r) do
+      local spec = kind.subs[f]
+      if spec then
+        replaceSub(i.key, spec, v, set, gone, true)
+      else
+        local to = kind.toJson and kind.toJson[f]
+        set[#set + 1] = f
+        set[#set + 1] = encode(to and to(v) or v)
+      end
+    end
+    return write(i.key, set, gone)
+  end
+  for _, f in ipairs(kind.scalars) do
+    local v = rawget(r, f)
+    if v ~= snap[f] then
+      if v == nil then
+        gone[#gone + 1] = f
+      else
+        set[#set + 1] = f
+        set[#set + 1] = encode(v)
+      end
+    end
+  end
+  for f, how in pairs(i.loaded) do
+    local v = rawget(r, f)
+    local spec = kind.subs[f]
+    if spec then
+      -- Sub-tables are never dropped, only replaced.
+      if info[v] then
+        diffSub(v, set, gone)
+      else
+        replaceSub(i.key, spec, v, set, gone)
+      end
+    elseif v == nil then
+      if snap[f] ~= nil or how == 'w' then gone[#gone + 1] = f end
+    elseif not same(v, snap[f]) then
+      local to = kind.toJson and kind.toJson[f]
+      set[#set + 1] = f
+      set[#set + 1] = encode(to and to(v) or v)
+    end
+  end
+  write(i.key, set, gone)
+end
+
+--- A record created in this call: a plain table, written whole.
+local function create(key, kind, r)
+  info[r] = { key = key, kind = kind, new = true }
+  return r
+end
+
+local function set(list)
+  local t = {}
+  for _, x in ipairs(list) do t[x] = true end
+  return t
 end
 
 -- ---------------------------------------------------------------- meta
 
 local META_FIELDS = { 'seq', 'oseq', 'nday', 'ended', 'aband', 'acount', 'gcount', 'dseq' }
 
-local function numeric()
-  return 'n'
-end
-
 function S.meta()
   if S.m then return S.m end
-  local t = decode(hgetall(K.meta) or {}, numeric)
-  local r = {}
-  for _, f in ipairs(META_FIELDS) do r[f] = t[f] or 0 end
-  if t.nday == nil then r.nday = -math.huge end
-  snapshot[r] = t
+  local values = redis.call('HMGET', K.meta, unpack(META_FIELDS))
+  local r, snap = {}, {}
+  for n, f in ipairs(META_FIELDS) do
+    local v = values[n] and tonumber(values[n])
+    snap[f] = v
+    r[f] = v or 0
+  end
+  if snap.nday == nil then r.nday = -math.huge end
   S.m = r
+  S.mSnap = snap
   return r
 end
 
-local function metaTo(r)
-  local m = {}
+local function saveMeta()
+  local r, snap = S.m, S.mSnap
+  local set = {}
   for _, f in ipairs(META_FIELDS) do
-    if r[f] ~= -math.huge then m[f] = r[f] end
+    local v = r[f]
+    if v ~= snap[f] and v ~= -math.huge then
+      set[#set + 1] = f
+      set[#set + 1] = num(v)
+    end
   end
-  return m
+  if #set > 0 then redis.call('HSET', K.meta, unpack(set)) end
 end
 
 -- ---------------------------------------------------------------- groups
--- Stats per channel: { waiting, answered, answeredWithinSla, waitMsTotal, handled, handleMsTotal, abandoned }.
+-- qm[c]: bit `level` set when that queue is not empty; st[c]: stats per channel
+-- { waiting, answered, answeredWithinSla, waitMsTotal, handled, handleMsTotal, abandoned }.
 
-local GROUP_TEXT = { id = true, cfg = true, tema = true, cat = true, strat = true, ofG = true, esc = true }
-
-local function groupKind(f)
-  if GROUP_TEXT[f] then return 's' end
-  if string.sub(f, 1, 2) == 'st' then return 'l' end
-  return 'n'
-end
-
-local function groupFrom(t)
-  local g = {
-    id = t.id, idx = t.idx, cfg = t.cfg, tema = t.tema, cat = t.cat, lvl = t.lvl, sla = t.sla, strat = t.strat,
-    ofA = t.ofA, ofG = t.ofG, wrap = t.wrap, ring = t.ring, esc = t.esc, hh = t.hh, hv = t.hv, qm = {}, st = {},
-  }
-  for c = 0, 4 do
-    g.qm[c] = t['qm' .. c]
-    g.st[c] = copy(t['st' .. c])
-  end
-  return g
-end
-
-local function groupTo(g)
-  local m = {}
-  for _, f in ipairs({ 'id', 'idx', 'cfg', 'tema', 'cat', 'lvl', 'sla', 'strat', 'ofA', 'ofG', 'wrap', 'ring', 'esc', 'hh', 'hv' }) do
-    put(m, f, g[f])
-  end
-  for c = 0, 4 do
-    m['qm' .. c] = g.qm[c]
-    m['st' .. c] = g.st[c]
-  end
-  return m
-end
+local GROUP = {
+  scalars = { 'id', 'idx', 'tema', 'cat', 'lvl', 'sla', 'strat', 'ofA', 'ofG', 'wrap', 'ring', 'esc', 'hh', 'hv' },
+  text = set({ 'id', 'tema', 'cat', 'strat', 'ofG', 'esc' }),
+  subs = { qm = { names = perChannel('qm') }, st = { prefix = 'st' } },
+}
+GROUP.lazy = { cfg = textLoader, qm = vectorLoader(GROUP.subs.qm.names), st = mapLoader('st', cjson.decode) }
 
 function S.group(id)
   local g = cache.g[id]
   if g == nil then
-    local m = hgetall(K.group(id))
-    local t = m and decode(m, groupKind)
-    g = t and groupFrom(t) or false
-    if g then snapshot[g] = t end
+    g = open(K.group(id), GROUP) or false
     cache.g[id] = g
   end
   return g or nil
@@ -137,7 +348,7 @@ function S.newGroup(id, idx)
     g.qm[c] = 0
     g.st[c] = { 0, 0, 0, 0, 0, 0, 0 }
   end
-  cache.g[id] = g
+  cache.g[id] = create(K.group(id), GROUP, g)
   redis.call('RPUSH', K.groups, id)
   return g
 end
@@ -147,69 +358,64 @@ end
 -- filed under in heap (mem[m + 1].g, c, p); tg/lo: sessions today and latest offer seq per group;
 -- pn[c]: sessions waiting in the agent's personal queue of channel c.
 
-local AGENT_TEXT = { id = true, cfg = true, pres = true, reason = true }
-local AGENT_LIST = { offers = true, sess = true, mem = true }
-
-local function agentKind(f)
-  if AGENT_TEXT[f] then return 's' end
-  if AGENT_LIST[f] then return 'l' end
-  if string.sub(f, 1, 3) == 'sm:' then return 's' end
-  return 'n'
+local function memFromJson(list)
+  local out = {}
+  for n, x in ipairs(list) do out[n] = { g = x[1], p = x[2] } end
+  return out
 end
 
-local function agentFrom(t)
-  local a = {
-    id = t.id, cfg = t.cfg, ord = t.ord, pres = t.pres, reason = t.reason, since = t.since, idle = t.idle,
-    today = t.today, misses = t.misses, tl = t.tl, tc = t.tc, vx = t.vx, offers = copy(t.offers), sess = copy(t.sess),
-    load = {}, cap = {}, pn = {}, mem = {}, slots = {}, tg = {}, lo = {},
-  }
-  for c = 0, 4 do
-    a.load[c] = t['l' .. c]
-    a.cap[c] = t['c' .. c]
-    a.pn[c] = t['p' .. c]
-  end
-  for i, x in ipairs(t.mem) do a.mem[i] = { g = x[1], p = x[2] } end
-  for f, v in pairs(t) do
-    local prefix = string.sub(f, 1, 3)
-    if prefix == 'sm:' then
-      a.slots[tonumber(string.sub(f, 4))] = v
-    elseif prefix == 'tg:' then
-      a.tg[string.sub(f, 4)] = v
-    elseif prefix == 'lo:' then
-      a.lo[string.sub(f, 4)] = v
+local function memToJson(mem)
+  local out = {}
+  for n, x in ipairs(mem) do out[n] = { x.g, x.p } end
+  return out
+end
+
+local AGENT = {
+  scalars = { 'id', 'ord', 'pres', 'reason', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx' },
+  text = set({ 'id', 'pres', 'reason' }),
+  subs = {
+    load = { names = perChannel('l') },
+    cap = { names = perChannel('c') },
+    pn = { names = perChannel('p') },
+    slots = { prefix = 'sm:' },
+    tg = { prefix = 'tg:' },
+    lo = { prefix = 'lo:' },
+  },
+  fromJson = { mem = memFromJson },
+  toJson = { mem = memToJson },
+}
+
+--- All heap slots of the agent in one HMGET (refreshAgent reads every one of them).
+local function slotsLoader(r, i)
+  local t = map(i.key, 'sm:', tostring)
+  local slots = info[t]
+  local mem = r.mem
+  local n = #mem * 5
+  if n == 0 then return t end
+  local names = {}
+  for slot = 0, n - 1 do names[slot + 1] = 'sm:' .. slot end
+  local values = redis.call('HMGET', i.key, unpack(names))
+  for slot = 0, n - 1 do
+    local v = values[slot + 1]
+    slots.loaded[slot] = true
+    if v then
+      rawset(t, slot, v)
+      slots.snap[slot] = v
     end
   end
-  return a
+  return t
 end
 
-local function agentTo(a)
-  local m = {}
-  for _, f in ipairs({ 'id', 'cfg', 'ord', 'pres', 'reason', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx' }) do
-    put(m, f, a[f])
-  end
-  m.offers = a.offers
-  m.sess = a.sess
-  local mem = {}
-  for i, x in ipairs(a.mem) do mem[i] = { x.g, x.p } end
-  m.mem = mem
-  for c = 0, 4 do
-    m['l' .. c] = a.load[c]
-    m['c' .. c] = a.cap[c]
-    m['p' .. c] = a.pn[c]
-  end
-  for slot, member in pairs(a.slots) do m['sm:' .. slot] = member end
-  for gid, n in pairs(a.tg) do m['tg:' .. gid] = n end
-  for gid, n in pairs(a.lo) do m['lo:' .. gid] = n end
-  return m
-end
+AGENT.lazy = {
+  cfg = textLoader, offers = listLoader, sess = listLoader, mem = listLoader,
+  load = vectorLoader(AGENT.subs.load.names), cap = vectorLoader(AGENT.subs.cap.names), pn = vectorLoader(AGENT.subs.pn.names),
+  slots = slotsLoader, tg = mapLoader('tg:', tonumber), lo = mapLoader('lo:', tonumber),
+}
 
 function S.agent(id)
   local a = cache.a[id]
   if a == nil then
-    local m = hgetall(K.agent(id))
-    local t = m and decode(m, agentKind)
-    a = t and agentFrom(t) or false
-    if a then snapshot[a] = t end
+    a = open(K.agent(id), AGENT) or false
     cache.a[id] = a
   end
   return a or nil
@@ -225,7 +431,7 @@ function S.newAgent(id, ord, at)
     a.cap[c] = 0
     a.pn[c] = 0
   end
-  cache.a[id] = a
+  cache.a[id] = create(K.agent(id), AGENT, a)
   redis.call('RPUSH', K.agents, id)
   return a
 end
@@ -235,95 +441,53 @@ end
 -- { agentId, kind, until, cooledDown 0|1 }; pp/ph/po/pl: where it waits (personal queue's agent,
 -- home group, overflow group, level).
 
-local SESSION_TEXT = { 'id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po' }
-local SESSION_NUM = { 'ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl' }
-local SESSION_KIND = { misses = 'l' }
-for _, f in ipairs(SESSION_TEXT) do SESSION_KIND[f] = 's' end
-
-local function sessionKind(f)
-  return SESSION_KIND[f] or 'n'
-end
-
-local function sessionFrom(t)
-  local s = {}
-  for _, f in ipairs(SESSION_TEXT) do s[f] = t[f] end
-  for _, f in ipairs(SESSION_NUM) do s[f] = t[f] end
-  s.misses = copy(t.misses)
-  return s
-end
-
-local function sessionTo(s)
-  local m = {}
-  for _, f in ipairs(SESSION_TEXT) do put(m, f, s[f]) end
-  for _, f in ipairs(SESSION_NUM) do put(m, f, s[f]) end
-  m.misses = s.misses
-  return m
-end
+local SESSION = {
+  scalars = {
+    'id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po',
+    'ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl',
+  },
+  text = set({ 'id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po' }),
+  subs = {},
+  lazy = { misses = listLoader },
+}
 
 function S.session(id)
   local s = cache.s[id]
   if s == nil then
-    local m = hgetall(K.session(id))
-    local t = m and decode(m, sessionKind)
-    s = t and sessionFrom(t) or false
-    if s then snapshot[s] = t end
+    s = open(K.session(id), SESSION) or false
     cache.s[id] = s
   end
-  if not s or s.deleted then return nil end
+  if not s or rawget(s, '_deleted') then return nil end
   return s
 end
 
 function S.newSession(id)
   local s = { id = id, misses = {} }
-  cache.s[id] = s
+  cache.s[id] = create(K.session(id), SESSION, s)
   redis.call('SADD', K.live, id)
   return s
 end
 
 function S.deleteSession(s)
-  s.deleted = true
+  rawset(s, '_deleted', true)
   redis.call('SREM', K.live, s.id)
 end
 
 -- ---------------------------------------------------------------- write back
 
-local function encode(v)
-  local t = type(v)
-  if t == 'number' then return num(v) end
-  if t == 'table' then return C.json(v) end
-  return v
-end
-
-local function save(key, record, fields)
-  local before = snapshot[record] or {}
-  local set = {}
-  for f, v in pairs(fields) do
-    if not same(v, before[f]) then
-      set[#set + 1] = f
-      set[#set + 1] = encode(v)
-    end
-  end
-  if #set > 0 then redis.call('HSET', key, unpack(set)) end
-  local gone = {}
-  for f in pairs(before) do
-    if fields[f] == nil then gone[#gone + 1] = f end
-  end
-  if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
-end
-
 function S.flush()
-  if S.m then save(K.meta, S.m, metaTo(S.m)) end
-  for id, g in pairs(cache.g) do
-    if g then save(K.group(id), g, groupTo(g)) end
+  if S.m then saveMeta() end
+  for _, g in pairs(cache.g) do
+    if g then save(g) end
   end
-  for id, a in pairs(cache.a) do
-    if a then save(K.agent(id), a, agentTo(a)) end
+  for _, a in pairs(cache.a) do
+    if a then save(a) end
   end
   for id, s in pairs(cache.s) do
-    if s and s.deleted then
+    if s and rawget(s, '_deleted') then
       redis.call('DEL', K.session(id), K.history(id))
     elseif s then
-      save(K.session(id), s, sessionTo(s))
+      save(s)
     end
   end
 end
