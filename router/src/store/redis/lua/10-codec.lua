@@ -24,30 +24,44 @@ function C.json(v)
     for i = 1, #v do parts[i] = C.json(v[i]) end
     return '[' .. table.concat(parts, ',') .. ']'
   end
-  for k, x in pairs(v) do
-    if sub(k, 1, 1) ~= '_' then parts[#parts + 1] = cjson.encode(k) .. ':' .. C.json(x) end
-  end
-  return '{' .. table.concat(parts, ',') .. '}'
+  return C.object(v)
 end
+
+-- Object keys are the script's own names: each one's JSON text (with the colon) is made once and
+-- kept for the library's lifetime; keys starting with '_' are private (nil).
+local KEY = setmetatable({}, {
+  __index = function(t, k)
+    local text = sub(k, 1, 1) ~= '_' and cjson.encode(k) .. ':' or false
+    t[k] = text
+    return text
+  end,
+})
 
 --- JSON object text of a table, even an empty one.
 function C.object(v)
-  local parts = {}
+  local parts, n = {}, 0
   for k, x in pairs(v) do
-    if sub(k, 1, 1) ~= '_' then parts[#parts + 1] = cjson.encode(k) .. ':' .. C.json(x) end
+    local key = KEY[k]
+    if key then
+      n = n + 1
+      parts[n] = key .. C.json(x)
+    end
   end
   return '{' .. table.concat(parts, ',') .. '}'
 end
 
 --- 16 hex digits whose byte order is the numeric order of any finite double (IEEE 754 bits with
 --- the sign bit flipped for x >= 0 and every bit flipped for x < 0; -0 counts as 0).
+local HEX = {}
+for b = 0, 255 do HEX[b] = fmt('%02x', b) end
+
 function C.hexd(x)
   if x == 0 then x = 0 end
   local b1, b2, b3, b4, b5, b6, b7, b8 = byte(struct.pack('>d', x), 1, 8)
   if x >= 0 then
-    return fmt('%02x%02x%02x%02x%02x%02x%02x%02x', b1 + 128, b2, b3, b4, b5, b6, b7, b8)
+    return HEX[b1 + 128] .. HEX[b2] .. HEX[b3] .. HEX[b4] .. HEX[b5] .. HEX[b6] .. HEX[b7] .. HEX[b8]
   end
-  return fmt('%02x%02x%02x%02x%02x%02x%02x%02x', 255 - b1, 255 - b2, 255 - b3, 255 - b4, 255 - b5, 255 - b6, 255 - b7, 255 - b8)
+  return HEX[255 - b1] .. HEX[255 - b2] .. HEX[255 - b3] .. HEX[255 - b4] .. HEX[255 - b5] .. HEX[255 - b6] .. HEX[255 - b7] .. HEX[255 - b8]
 end
 
 --- A non-negative integer below 10^16, zero-padded so byte order is numeric order.

@@ -192,12 +192,34 @@ local recordMeta = {
   end,
 }
 
+--- A record read whole (HGETALL: one pass over a small hash, where HMGET of most of its fields
+--- would search it once per field); its lists are decoded now.
+local function loadWhole(r, i)
+  local kind = i.kind
+  local flat = redis.call('HGETALL', i.key)
+  local snap, loaded = i.snap, i.loaded
+  for n = 1, #flat, 2 do
+    local f, v = flat[n], flat[n + 1]
+    if kind.lists[f] then
+      v = cjson.decode(v)
+      snap[f] = copy(v)
+      loaded[f] = true
+    elseif not kind.text[f] then
+      v = tonumber(v)
+      snap[f] = v
+    else
+      snap[f] = v
+    end
+    rawset(r, f, v)
+  end
+end
+
 --- The record at key, or nil when it does not exist (its first scalar, the id, is absent).
 local function open(key, kind)
   local r = setmetatable({}, recordMeta)
   local i = { key = key, kind = kind, snap = {}, loaded = {} }
   info[r] = i
-  loadScalars(r, i)
+  if kind.whole then loadWhole(r, i) else loadScalars(r, i) end
   if rawget(r, kind.scalars[1]) == nil then return nil end
   return r
 end
@@ -449,6 +471,8 @@ local SESSION = {
   text = set({ 'id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po' }),
   subs = {},
   lazy = { misses = listLoader },
+  lists = { misses = true },
+  whole = true,
 }
 
 function S.session(id)

@@ -1,10 +1,12 @@
 -- Routing script, part 4: applying events, the one way state changes (mirrors core/state.ts).
 -- Every event has at = NOW; the first event of a new local day resets the daily counters first.
 
+--- A history entry, {"at":…,"kind":…,"groupId":…[,"agentId":…]} (ids JSON-escaped).
 local function history(s, kind, gid, aid)
-  local entry = { at = NOW, kind = kind, groupId = gid }
-  if aid then entry.agentId = aid end
-  redis.call('RPUSH', K.history(s.id), C.json(entry))
+  local text = '{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"'
+  if gid then text = text .. ',"groupId":' .. cjson.encode(gid) end
+  if aid then text = text .. ',"agentId":' .. cjson.encode(aid) end
+  redis.call('RPUSH', K.history(s.id), text .. '}')
 end
 
 local function removeValue(list, value)
