@@ -13,7 +13,7 @@ function perChannel(m: Fields, prefix: string): Record<Channel, number> {
   return Object.fromEntries(CHANNELS.map((ch, c) => [ch, num(m[`${prefix}${c}`])])) as Record<Channel, number>;
 }
 
-export function interactionFromFields(m: Fields, history: string[]): InteractionView {
+export function interactionFromFields(m: Fields): InteractionView {
   const state = m.st as InteractionState;
   const v: InteractionView = {
     id: m.id!,
@@ -26,7 +26,8 @@ export function interactionFromFields(m: Fields, history: string[]): Interaction
     queuedAt: num(m.qAt),
     minProficiency: num(m.minp),
     overflowed: m.ofd === '1',
-    history: history.map((h) => JSON.parse(h) as InteractionView['history'][number]),
+    // h: the history entries' JSON joined by commas (the array without its brackets).
+    history: m.h ? (JSON.parse(`[${m.h}]`) as InteractionView['history']) : [],
   };
   if (m.ag !== undefined) v.agentId = m.ag;
   if (m.offAt !== undefined) v.offeredAt = num(m.offAt);
@@ -77,16 +78,14 @@ export class StateReader {
   ) {}
 
   async interaction(id: string): Promise<InteractionView | undefined> {
-    const [m, history] = await all<Fields & string[]>(this.client, (p) => p.hgetall(`${this.key}:s:${id}`).lrange(`${this.key}:sh:${id}`, 0, -1));
-    return m && Object.keys(m).length > 0 ? interactionFromFields(m, history as unknown as string[]) : undefined;
+    const m = await this.client.hgetall(`${this.key}:s:${id}`);
+    return Object.keys(m).length > 0 ? interactionFromFields(m) : undefined;
   }
 
   async interactions(): Promise<InteractionView[]> {
     const ids = await this.client.smembers(`${this.key}:live`);
-    const rows = await all<Fields | string[]>(this.client, (p) => {
-      for (const id of ids) p.hgetall(`${this.key}:s:${id}`).lrange(`${this.key}:sh:${id}`, 0, -1);
-    });
-    return ids.map((_, i) => interactionFromFields(rows[2 * i] as Fields, rows[2 * i + 1] as string[]));
+    const rows = await all<Fields>(this.client, (p) => ids.forEach((id) => p.hgetall(`${this.key}:s:${id}`)));
+    return rows.map((m) => interactionFromFields(m));
   }
 
   async agent(id: string): Promise<AgentView | undefined> {

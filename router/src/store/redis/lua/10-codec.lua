@@ -69,15 +69,6 @@ function C.dec16(n)
   return fmt('%016d', n)
 end
 
---- Whether the first n bytes of a sort before those of b (bytes, not the locale's strcoll).
-function C.before(a, b, n)
-  for i = 1, n do
-    local x, y = byte(a, i), byte(b, i)
-    if x ~= y then return x < y end
-  end
-  return false
-end
-
 -- Every key of the tenant starts with its prefix '{atende:<tenant>}' (the call's one key), one
 -- Redis Cluster slot. Variable ids come last, so no two (kind, channel, level, id) ever share a key.
 local P
@@ -90,13 +81,13 @@ function K.use(prefix)
   K.live = P .. ':live'
   K.esc = P .. ':esc'
   K.deadlines = P .. ':dl'
+  K.heaps = P .. ':hx'
+  K.gx = P .. ':gx'
   K.events = P .. ':events'
 end
 function K.group(id) return P .. ':g:' .. id end
 function K.members(id) return P .. ':gm:' .. id end
 function K.agent(id) return P .. ':a:' .. id end
 function K.session(id) return P .. ':s:' .. id end
-function K.history(id) return P .. ':sh:' .. id end
 function K.queue(gid, c, level) return P .. ':q:' .. c .. ':' .. level .. ':' .. gid end
-function K.heap(gid, c, p) return P .. ':h:' .. c .. ':' .. p .. ':' .. gid end
 function K.personal(aid, c) return P .. ':pq:' .. c .. ':' .. aid end

@@ -1,20 +1,21 @@
--- Routing script, part 2: tenant records (meta, groups, agents, sessions), Redis hashes read lazily
--- into Lua tables and written back as only the hash fields whose value changed.
+-- Routing script, part 2: tenant records (meta, groups, agents, sessions). Each is a Redis hash,
+-- read with one HGETALL when first named and decoded field by field on first touch; flush writes
+-- back only the touched fields whose value changed. Every redis.call costs far more than the Lua
+-- around it, so a decision reads each record once and writes it once.
 --
--- A record's scalar fields come in one HMGET when the record is first named (that also tells
--- whether it exists); each list (JSON), per-channel vector (l0..l4) and per-key map (tg:<group>)
--- is fetched the first time the code touches it. Unread fields are never decoded nor written.
--- What was read is kept as a snapshot; flush compares and formats only what changed.
+-- Besides the records, one tenant-wide hash indexes what agents need from their groups without
+-- reading the groups: P:gx holds each group's strategy (s:<group>) and, per channel, the bit mask
+-- of its non-empty session queues (q<c>:<group>, absent when 0).
 
-local num, fmt, sub = C.num, string.format, string.sub
-local cache
--- record or sub-table -> { key, kind, snap = values as read, loaded = fields fetched (or written blind) }
-local info
+local num, sub = C.num, string.sub
+local cache, info, gx, gxDirty
 
 --- A new call: nothing read yet.
 function S.reset()
   cache = { g = {}, a = {}, s = {} }
   info = {}
+  gx = {}
+  gxDirty = {}
   S.m = nil
 end
 
@@ -37,47 +38,38 @@ local function same(x, y)
   return true
 end
 
--- Field names, built once when the library loads.
+local function encode(v)
+  local t = type(v)
+  if t == 'number' then return num(v) end
+  if t == 'table' then return C.json(v) end
+  return v
+end
+
 local function perChannel(prefix)
   local t = {}
   for c = 0, 4 do t[c] = prefix .. c end
   return t
 end
 
--- ---------------------------------------------------------------- sub-tables
--- A vector: five numeric hash fields (prefix .. channel), all fetched with one HMGET on first touch.
--- A map: hash fields prefix .. key, fetched one key at a time (decode turns the text into a value).
-
-local function loadVector(t)
-  local i = info[t]
-  i.loaded = true
-  local values = redis.call('HMGET', i.key, unpack(i.names, 0, 4))
-  local snap = i.snap
-  for k = 0, 4 do
-    local v = values[k + 1]
-    if v then
-      v = tonumber(v)
-      rawset(t, k, v)
-      snap[k] = v
-    end
-  end
+local function set(list)
+  local t = {}
+  for _, x in ipairs(list) do t[x] = true end
+  return t
 end
 
-local vectorMeta = {
-  __index = function(t, c)
-    if info[t].loaded then return nil end
-    loadVector(t)
-    return rawget(t, c)
-  end,
-  __newindex = function(t, c, v)
-    if not info[t].loaded then loadVector(t) end
-    rawset(t, c, v)
-  end,
-}
+-- ---------------------------------------------------------------- sub-tables
+-- A vector: the five numeric fields names[0..4] of the record's hash. A map: the fields
+-- prefix .. key (a key per group), decoded on first touch of each key.
 
-local function vector(key, names)
-  local t = setmetatable({}, vectorMeta)
-  info[t] = { key = key, names = names, snap = {} }
+local function vector(raw, names)
+  local t = {}
+  local snap = {}
+  for c = 0, 4 do
+    local v = tonumber(raw[names[c]])
+    t[c] = v
+    snap[c] = v
+  end
+  info[t] = { names = names, snap = snap }
   return t
 end
 
@@ -86,11 +78,11 @@ local mapMeta = {
     local i = info[t]
     if i.loaded[k] then return nil end
     i.loaded[k] = true
-    local text = redis.call('HGET', i.key, i.prefix .. k)
-    if not text then return nil end
-    local v = i.decode(text)
+    local v = i.raw[i.prefix .. k]
+    if v == nil then return nil end
+    v = tonumber(v)
     rawset(t, k, v)
-    i.snap[k] = type(v) == 'table' and copy(v) or v
+    i.snap[k] = v
     return v
   end,
   __newindex = function(t, k, v)
@@ -101,27 +93,20 @@ local mapMeta = {
   end,
 }
 
-local function map(key, prefix, decode)
+local function map(raw, prefix)
   local t = setmetatable({}, mapMeta)
-  info[t] = { key = key, prefix = prefix, decode = decode, snap = {}, loaded = {} }
+  info[t] = { raw = raw, prefix = prefix, snap = {}, loaded = {} }
   return t
 end
 
-local function encode(v)
-  local t = type(v)
-  if t == 'number' then return num(v) end
-  if t == 'table' then return C.json(v) end
-  return v
-end
-
---- Changed fields of a sub-table into set/gone (a vector's names, or a map's prefix).
+--- Changed entries of a sub-table into set/gone.
 local function diffSub(t, set, gone)
   local i = info[t]
   local snap, names = i.snap, i.names
   for k, v in pairs(t) do
-    if not same(v, snap[k]) then
+    if v ~= snap[k] then
       set[#set + 1] = names and names[k] or i.prefix .. k
-      set[#set + 1] = encode(v)
+      set[#set + 1] = num(v)
     end
   end
   if names then
@@ -135,169 +120,68 @@ local function diffSub(t, set, gone)
   end
 end
 
---- A sub-table the code replaced by a plain table (a new day, a new configuration): the old
---- one's fields go (a map's: every field with its prefix), the new one's are written.
-local function replaceSub(key, spec, t, set, gone, fresh)
-  if spec.prefix and not fresh then
-    local n = #spec.prefix
-    for _, f in ipairs(redis.call('HKEYS', key)) do
-      if sub(f, 1, n) == spec.prefix then gone[#gone + 1] = f end
-    end
+--- A map the code replaced by a plain table (a new day): every field with its prefix goes, the
+--- new table's entries are written.
+local function replaceMap(raw, prefix, t, set, gone)
+  local n = #prefix
+  for f in pairs(raw) do
+    if sub(f, 1, n) == prefix then gone[#gone + 1] = f end
   end
   for k, v in pairs(t) do
-    set[#set + 1] = spec.names and spec.names[k] or spec.prefix .. k
-    set[#set + 1] = encode(v)
+    set[#set + 1] = prefix .. k
+    set[#set + 1] = num(v)
   end
-end
-
-local function write(key, set, gone)
-  -- A field both dropped (old map) and written (new map) is written: HDEL first.
-  if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
-  if #set > 0 then redis.call('HSET', key, unpack(set)) end
 end
 
 -- ---------------------------------------------------------------- records
--- kind = { scalars = names in HMGET order, text = scalars kept as strings, lazy = field -> loader,
---          lists = list fields (JSON), subs = sub-table field -> { vector names | map prefix },
---          toJson / fromJson = a list's conversion (mem) }
-
-local function loadScalars(r, i)
-  local kind = i.kind
-  local values = redis.call('HMGET', i.key, unpack(kind.scalars))
-  local snap = i.snap
-  for n, f in ipairs(kind.scalars) do
-    local v = values[n]
-    if v then
-      if not kind.text[f] then v = tonumber(v) end
-      rawset(r, f, v)
-      snap[f] = v
-    end
-  end
-end
+-- kind.fields: field -> 'n' number, 's' text, 'l' JSON list, 'v' per-channel vector (kind.vectors
+-- holds its field names), 'm' per-group map (kind.maps holds its prefix). Fields the kind does not
+-- name are read as nil and never written.
 
 local recordMeta = {
   __index = function(r, f)
     local i = info[r]
-    local load = i.kind.lazy[f]
-    if load == nil or i.loaded[f] then return nil end
-    i.loaded[f] = true
-    local v = load(r, i, f)
-    if v ~= nil then rawset(r, f, v) end
+    local how = i.kind.fields[f]
+    if how == nil or i.touched[f] then return nil end
+    i.touched[f] = true
+    local v
+    if how == 'v' then
+      v = vector(i.raw, i.kind.vectors[f])
+    elseif how == 'm' then
+      v = map(i.raw, i.kind.maps[f])
+    else
+      local text = i.raw[f]
+      if text == nil then return nil end
+      if how == 'n' then
+        v = tonumber(text)
+      elseif how == 's' then
+        v = text
+      else
+        v = cjson.decode(text)
+        local from = i.kind.fromJson and i.kind.fromJson[f]
+        if from then v = from(v) end
+        i.snap[f] = copy(v)
+      end
+    end
+    rawset(r, f, v)
     return v
   end,
   __newindex = function(r, f, v)
     local i = info[r]
-    if i.kind.lazy[f] and not i.loaded[f] then i.loaded[f] = 'w' end
+    if i.kind.fields[f] then i.touched[f] = true end
     rawset(r, f, v)
   end,
 }
 
---- A record read whole (HGETALL: one pass over a small hash, where HMGET of most of its fields
---- would search it once per field); its lists are decoded now.
-local function loadWhole(r, i)
-  local kind = i.kind
-  local flat = redis.call('HGETALL', i.key)
-  local snap, loaded = i.snap, i.loaded
-  for n = 1, #flat, 2 do
-    local f, v = flat[n], flat[n + 1]
-    if kind.lists[f] then
-      v = cjson.decode(v)
-      snap[f] = copy(v)
-      loaded[f] = true
-    elseif not kind.text[f] then
-      v = tonumber(v)
-      snap[f] = v
-    else
-      snap[f] = v
-    end
-    rawset(r, f, v)
-  end
-end
-
---- The record at key, or nil when it does not exist (its first scalar, the id, is absent).
+--- The record at key, or nil when it does not exist.
 local function open(key, kind)
+  local flat = redis.call('HGETALL', key)
+  if #flat == 0 then return nil end
+  local raw = {}
+  for n = 1, #flat, 2 do raw[flat[n]] = flat[n + 1] end
   local r = setmetatable({}, recordMeta)
-  local i = { key = key, kind = kind, snap = {}, loaded = {} }
-  info[r] = i
-  if kind.whole then loadWhole(r, i) else loadScalars(r, i) end
-  if rawget(r, kind.scalars[1]) == nil then return nil end
+  info[r] = { key = key, kind = kind, raw = raw, snap = {}, touched = {} }
   return r
-end
-
-local function listLoader(r, i, f)
-  local text = redis.call('HGET', i.key, f)
-  if not text then return nil end
-  local v = cjson.decode(text)
-  local from = i.kind.fromJson and i.kind.fromJson[f]
-  if from then v = from(v) end
-  i.snap[f] = copy(v)
-  return v
-end
-
-local function textLoader(r, i, f)
-  local v = redis.call('HGET', i.key, f)
-  if not v then return nil end
-  i.snap[f] = v
-  return v
-end
-
-local function vectorLoader(names)
-  return function(r, i) return vector(i.key, names) end
-end
-
-local function mapLoader(prefix, decode)
-  return function(r, i) return map(i.key, prefix, decode) end
-end
-
---- Write back what changed since the record was read (all of it for a record created in this call).
-local function save(r)
-  local i = info[r]
-  local kind = i.kind
-  local set, gone = {}, {}
-  local snap = i.snap
-  if i.new then
-    for f, v in pairs(r) do
-      local spec = kind.subs[f]
-      if spec then
-        replaceSub(i.key, spec, v, set, gone, true)
-      else
-        local to = kind.toJson and kind.toJson[f]
-        set[#set + 1] = f
-        set[#set + 1] = encode(to and to(v) or v)
-      end
-    end
-    return write(i.key, set, gone)
-  end
-  for _, f in ipairs(kind.scalars) do
-    local v = rawget(r, f)
-    if v ~= snap[f] then
-      if v == nil then
-        gone[#gone + 1] = f
-      else
-        set[#set + 1] = f
-        set[#set + 1] = encode(v)
-      end
-    end
-  end
-  for f, how in pairs(i.loaded) do
-    local v = rawget(r, f)
-    local spec = kind.subs[f]
-    if spec then
-      -- Sub-tables are never dropped, only replaced.
-      if info[v] then
-        diffSub(v, set, gone)
-      else
-        replaceSub(i.key, spec, v, set, gone)
-      end
-    elseif v == nil then
-      if snap[f] ~= nil or how == 'w' then gone[#gone + 1] = f end
-    elseif not same(v, snap[f]) then
-      local to = kind.toJson and kind.toJson[f]
-      set[#set + 1] = f
-      set[#set + 1] = encode(to and to(v) or v)
-    end
-  end
-  write(i.key, set, gone)
 end
 
 --- A record created in this call: a plain table, written whole.
@@ -306,10 +190,71 @@ local function create(key, kind, r)
   return r
 end
 
-local function set(list)
-  local t = {}
-  for _, x in ipairs(list) do t[x] = true end
-  return t
+local function write(key, set, gone)
+  if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
+  if #set > 0 then redis.call('HSET', key, unpack(set)) end
+end
+
+--- Write back what changed since the record was read (all of it for a record created in this call).
+local function save(r)
+  local i = info[r]
+  local kind = i.kind
+  local fields = kind.fields
+  local set, gone = {}, {}
+  if i.new then
+    for f, v in pairs(r) do
+      local how = fields[f]
+      if how == 'v' then
+        local names = kind.vectors[f]
+        for c = 0, 4 do
+          set[#set + 1] = names[c]
+          set[#set + 1] = num(v[c])
+        end
+      elseif how == 'm' then
+        for k, x in pairs(v) do
+          set[#set + 1] = kind.maps[f] .. k
+          set[#set + 1] = num(x)
+        end
+      elseif how == 'st' then
+        for c = 0, 4 do
+          set[#set + 1] = 'st' .. c
+          set[#set + 1] = C.json(v[c])
+        end
+      elseif how then
+        local to = kind.toJson and kind.toJson[f]
+        set[#set + 1] = f
+        set[#set + 1] = encode(to and to(v) or v)
+      end
+    end
+    return write(i.key, set, gone)
+  end
+  local raw, snap = i.raw, i.snap
+  for f in pairs(i.touched) do
+    local v = rawget(r, f)
+    local how = fields[f]
+    local changed
+    if how == 'n' then
+      changed = v ~= tonumber(raw[f])
+    elseif how == 's' then
+      changed = v ~= raw[f]
+    elseif how == 'l' then
+      changed = not same(v, snap[f])
+    elseif info[v] then
+      diffSub(v, set, gone)
+    else
+      replaceMap(raw, kind.maps[f], v, set, gone)
+    end
+    if changed then
+      if v == nil then
+        gone[#gone + 1] = f
+      else
+        local to = kind.toJson and kind.toJson[f]
+        set[#set + 1] = f
+        set[#set + 1] = encode(to and to(v) or v)
+      end
+    end
+  end
+  write(i.key, set, gone)
 end
 
 -- ---------------------------------------------------------------- meta
@@ -318,13 +263,11 @@ local META_FIELDS = { 'seq', 'oseq', 'nday', 'ended', 'aband', 'acount', 'gcount
 
 function S.meta()
   if S.m then return S.m end
-  local values = redis.call('HMGET', K.meta, unpack(META_FIELDS))
-  local r, snap = {}, {}
-  for n, f in ipairs(META_FIELDS) do
-    local v = values[n] and tonumber(values[n])
-    snap[f] = v
-    r[f] = v or 0
-  end
+  local flat = redis.call('HGETALL', K.meta)
+  local snap = {}
+  for n = 1, #flat, 2 do snap[flat[n]] = tonumber(flat[n + 1]) end
+  local r = {}
+  for _, f in ipairs(META_FIELDS) do r[f] = snap[f] or 0 end
   if snap.nday == nil then r.nday = -math.huge end
   S.m = r
   S.mSnap = snap
@@ -344,16 +287,126 @@ local function saveMeta()
   if #set > 0 then redis.call('HSET', K.meta, unpack(set)) end
 end
 
+-- ---------------------------------------------------------------- group index (P:gx)
+
+local QM = {}
+for c = 0, 4 do QM[c] = 'q' .. c .. ':' end
+
+--- Loads the index fields not read yet in this call, in one HMGET.
+local function gxLoad(fields)
+  local missing = {}
+  for _, f in ipairs(fields) do
+    if gx[f] == nil then missing[#missing + 1] = f end
+  end
+  if #missing == 0 then return end
+  local values = redis.call('HMGET', K.gx, unpack(missing))
+  for n, f in ipairs(missing) do gx[f] = values[n] or false end
+end
+
+--- What an agent's decisions read from its groups, fetched together: the strategy of each
+--- membership and the queue masks of the channels it has capacity on.
+function S.prefetchGroups(a)
+  local fields = {}
+  for _, m in ipairs(a.mem) do
+    fields[#fields + 1] = 's:' .. m.g
+    for c = 0, 4 do
+      if a.cap[c] > 0 then fields[#fields + 1] = QM[c] .. m.g end
+    end
+  end
+  gxLoad(fields)
+end
+
+function S.strategy(gid)
+  local f = 's:' .. gid
+  if gx[f] == nil then gxLoad({ f }) end
+  return gx[f]
+end
+
+function S.setStrategy(gid, strategy)
+  local f = 's:' .. gid
+  gx[f] = strategy
+  gxDirty[f] = true
+end
+
+--- Bit `level` set when the group's queue (channel c, level) is not empty.
+function S.queueMask(gid, c)
+  local f = QM[c] .. gid
+  if gx[f] == nil then gxLoad({ f }) end
+  return tonumber(gx[f]) or 0
+end
+
+function S.setQueueMask(gid, c, mask)
+  local f = QM[c] .. gid
+  gx[f] = mask ~= 0 and mask or false
+  gxDirty[f] = true
+end
+
+local function saveIndex()
+  local set, gone = {}, {}
+  for f in pairs(gxDirty) do
+    local v = gx[f]
+    if v then
+      set[#set + 1] = f
+      set[#set + 1] = encode(v)
+    else
+      gone[#gone + 1] = f
+    end
+  end
+  write(K.gx, set, gone)
+end
+
 -- ---------------------------------------------------------------- groups
--- qm[c]: bit `level` set when that queue is not empty; st[c]: stats per channel
--- { waiting, answered, answeredWithinSla, waitMsTotal, handled, handleMsTotal, abandoned }.
+-- st[c]: stats per channel { waiting, answered, answeredWithinSla, waitMsTotal, handled,
+-- handleMsTotal, abandoned } (a map keyed by channel, field st<c>).
 
 local GROUP = {
-  scalars = { 'id', 'idx', 'tema', 'cat', 'lvl', 'sla', 'strat', 'ofA', 'ofG', 'wrap', 'ring', 'esc', 'hh', 'hv' },
-  text = set({ 'id', 'tema', 'cat', 'strat', 'ofG', 'esc' }),
-  subs = { qm = { names = perChannel('qm') }, st = { prefix = 'st' } },
+  fields = {
+    id = 's', idx = 'n', cfg = 's', tema = 's', cat = 's', lvl = 'n', sla = 'n', strat = 's', ofA = 'n', ofG = 's',
+    wrap = 'n', ring = 'n', esc = 's', hh = 'n', hv = 'n', st = 'st',
+  },
 }
-GROUP.lazy = { cfg = textLoader, qm = vectorLoader(GROUP.subs.qm.names), st = mapLoader('st', cjson.decode) }
+
+-- Stats are lists per channel: their own lazy table (st[c] decoded from st<c> on first touch).
+local statsMeta = {
+  __index = function(t, c)
+    local i = info[t]
+    local text = i.raw['st' .. c]
+    if text == nil then return nil end
+    local v = cjson.decode(text)
+    rawset(t, c, v)
+    i.snap[c] = copy(v)
+    return v
+  end,
+}
+
+local function groupStats(r)
+  local i = info[r]
+  local t = setmetatable({}, statsMeta)
+  info[t] = { raw = i.raw, snap = {} }
+  i.touched.st = true
+  rawset(r, 'st', t)
+  return t
+end
+
+local function saveGroup(g)
+  local i = info[g]
+  if i.new then return save(g) end
+  local st = rawget(g, 'st')
+  rawset(g, 'st', nil)
+  i.touched.st = nil
+  local set, gone = {}, {}
+  if st then
+    local snap = info[st].snap
+    for c, v in pairs(st) do
+      if not same(v, snap[c]) then
+        set[#set + 1] = 'st' .. c
+        set[#set + 1] = C.json(v)
+      end
+    end
+  end
+  save(g)
+  if #set > 0 then redis.call('HSET', i.key, unpack(set)) end
+end
 
 function S.group(id)
   local g = cache.g[id]
@@ -361,24 +414,23 @@ function S.group(id)
     g = open(K.group(id), GROUP) or false
     cache.g[id] = g
   end
+  if g and rawget(g, 'st') == nil then groupStats(g) end
   return g or nil
 end
 
 function S.newGroup(id, idx)
-  local g = { id = id, idx = idx, hv = 0, qm = {}, st = {} }
-  for c = 0, 4 do
-    g.qm[c] = 0
-    g.st[c] = { 0, 0, 0, 0, 0, 0, 0 }
-  end
+  local g = { id = id, idx = idx, hv = 0, st = {} }
+  for c = 0, 4 do g.st[c] = { 0, 0, 0, 0, 0, 0, 0 } end
   cache.g[id] = create(K.group(id), GROUP, g)
   redis.call('RPUSH', K.groups, id)
   return g
 end
 
 -- ---------------------------------------------------------------- agents
--- mem: memberships { g = groupId, p = proficiency }; slots[m * 5 + c]: the member the agent is
--- filed under in heap (mem[m + 1].g, c, p); tg/lo: sessions today and latest offer seq per group;
--- pn[c]: sessions waiting in the agent's personal queue of channel c.
+-- mem: memberships { g = groupId, p = proficiency }. hm: bit c set when the agent sits in the
+-- agent heap of channel c (of every group of its); hk: per membership, in mem order, the 32-hex
+-- order key it is filed under (hexd(k1) .. hexd(k2)). tg/lo: sessions today and latest offer seq
+-- per group; pn[c]: sessions waiting in the agent's personal queue of channel c.
 
 local function memFromJson(list)
   local out = {}
@@ -393,45 +445,15 @@ local function memToJson(mem)
 end
 
 local AGENT = {
-  scalars = { 'id', 'ord', 'pres', 'reason', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx' },
-  text = set({ 'id', 'pres', 'reason' }),
-  subs = {
-    load = { names = perChannel('l') },
-    cap = { names = perChannel('c') },
-    pn = { names = perChannel('p') },
-    slots = { prefix = 'sm:' },
-    tg = { prefix = 'tg:' },
-    lo = { prefix = 'lo:' },
+  fields = {
+    id = 's', cfg = 's', ord = 'n', pres = 's', reason = 's', since = 'n', idle = 'n', today = 'n', misses = 'n',
+    tl = 'n', tc = 'n', vx = 'n', offers = 'l', sess = 'l', mem = 'l', load = 'v', cap = 'v', pn = 'v',
+    hm = 'n', hk = 's', tg = 'm', lo = 'm',
   },
+  vectors = { load = perChannel('l'), cap = perChannel('c'), pn = perChannel('p') },
+  maps = { tg = 'tg:', lo = 'lo:' },
   fromJson = { mem = memFromJson },
   toJson = { mem = memToJson },
-}
-
---- All heap slots of the agent in one HMGET (refreshAgent reads every one of them).
-local function slotsLoader(r, i)
-  local t = map(i.key, 'sm:', tostring)
-  local slots = info[t]
-  local mem = r.mem
-  local n = #mem * 5
-  if n == 0 then return t end
-  local names = {}
-  for slot = 0, n - 1 do names[slot + 1] = 'sm:' .. slot end
-  local values = redis.call('HMGET', i.key, unpack(names))
-  for slot = 0, n - 1 do
-    local v = values[slot + 1]
-    slots.loaded[slot] = true
-    if v then
-      rawset(t, slot, v)
-      slots.snap[slot] = v
-    end
-  end
-  return t
-end
-
-AGENT.lazy = {
-  cfg = textLoader, offers = listLoader, sess = listLoader, mem = listLoader,
-  load = vectorLoader(AGENT.subs.load.names), cap = vectorLoader(AGENT.subs.cap.names), pn = vectorLoader(AGENT.subs.pn.names),
-  slots = slotsLoader, tg = mapLoader('tg:', tonumber), lo = mapLoader('lo:', tonumber),
 }
 
 function S.agent(id)
@@ -445,8 +467,8 @@ end
 
 function S.newAgent(id, ord, at)
   local a = {
-    id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0,
-    offers = {}, sess = {}, load = {}, cap = {}, pn = {}, mem = {}, slots = {}, tg = {}, lo = {},
+    id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0, hm = 0,
+    offers = {}, sess = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {},
   }
   for c = 0, 4 do
     a.load[c] = 0
@@ -461,19 +483,13 @@ end
 -- ---------------------------------------------------------------- sessions
 -- seq identifies one incarnation of an id (deadlines and queue members carry it); misses are
 -- { agentId, kind, until, cooledDown 0|1 }; pp/ph/po/pl: where it waits (personal queue's agent,
--- home group, overflow group, level).
+-- home group, overflow group, level); h: its history, JSON objects joined by commas.
 
-local SESSION = {
-  scalars = {
-    'id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po',
-    'ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl',
-  },
-  text = set({ 'id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po' }),
-  subs = {},
-  lazy = { misses = listLoader },
-  lists = { misses = true },
-  whole = true,
-}
+local SESSION = { fields = { misses = 'l' } }
+for _, f in ipairs({ 'id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'h' }) do SESSION.fields[f] = 's' end
+for _, f in ipairs({ 'ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl' }) do
+  SESSION.fields[f] = 'n'
+end
 
 function S.session(id)
   local s = cache.s[id]
@@ -501,15 +517,16 @@ end
 
 function S.flush()
   if S.m then saveMeta() end
+  saveIndex()
   for _, g in pairs(cache.g) do
-    if g then save(g) end
+    if g then saveGroup(g) end
   end
   for _, a in pairs(cache.a) do
     if a then save(a) end
   end
   for id, s in pairs(cache.s) do
     if s and rawget(s, '_deleted') then
-      redis.call('DEL', K.session(id), K.history(id))
+      redis.call('DEL', K.session(id))
     elseif s then
       save(s)
     end

@@ -1,14 +1,17 @@
--- Routing script, part 3: where agents and sessions wait. Free agents sit in one sorted set per
--- (group, channel, proficiency), waiting sessions in one per (group, channel, minProficiency) and
--- one per (agent, channel) for targeted sessions; timers in one deadline set. Mirrors core/state.ts.
+-- Routing script, part 3: where agents and sessions wait. Free agents sit in one tenant-wide
+-- sorted set ordered by member bytes (every score 0), one range of it per (group, channel); waiting
+-- sessions in one sorted set per (group, channel, minProficiency) and one per (agent, channel) for
+-- targeted sessions; timers in one deadline set. Mirrors core/state.ts.
 --
 -- Encodings (ZRANGE order = the core's order):
---   agent heap:    score k1, member hexd(k2) .. dec16(ordinal) .. agentId       -> (k1, k2, ordinal)
+--   agent heaps:   member prefix(group, channel) .. hexd(k1) .. hexd(k2) .. dec16(ordinal) .. p .. agentId
+--                  with prefix = dec6(#groupId) .. groupId .. channel (no prefix is another's
+--                  prefix), score 0, read BYLEX                              -> (k1, k2, ordinal)
 --   session queue: score rank, member dec16(seq) .. sessionId                     -> (rank, seq)
 --   deadlines:     score at, member hexd(rank) .. dec16(seq) .. kind .. dec16(n) .. dec16(stint) .. sessionId
 --                  -> (at, rank, seq, kind); n only makes equal timers distinct members.
 
-local sub = string.sub
+local sub, byte, fmt = string.sub, string.byte, string.format
 local band, bor, bnot, lshift = bit.band, bit.bor, bit.bnot, bit.lshift
 
 A.OfferExpiry, A.WrapUpEnd, A.Overflow, A.Ring, A.MissCooldown, A.TargetEnd = 0, 1, 2, 3, 4, 5
@@ -20,73 +23,125 @@ function A.canTake(a, c)
 end
 
 --- The group strategy's key for the agent (strategies/*.ts): lowest wins.
-function A.score(a, g)
-  local st = g.strat
-  if st == 'equal' then return a.today, a.idle end
-  if st == 'longest-idle' then return a.idle, a.today end
-  if st == 'least-occupied' then
+function A.score(a, strategy, gid)
+  if strategy == 'equal' then return a.today, a.idle end
+  if strategy == 'longest-idle' then return a.idle, a.today end
+  if strategy == 'least-occupied' then
     if a.tc > 0 then return a.tl / a.tc, a.idle end
     return 1, a.idle
   end
-  return a.lo[g.id] or -1, 0
+  return a.lo[gid] or -1, 0
 end
 
-local function agentMember(a, k2)
-  return C.hexd(k2) .. C.dec16(a.ord) .. a.id
+--- The agent's order key in a group of that strategy: 32 hex digits, byte order = (k1, k2) order.
+local function orderKey(a, strategy, gid)
+  local k1, k2 = A.score(a, strategy, gid)
+  return C.hexd(k1) .. C.hexd(k2)
 end
 
---- File the agent (re-keyed) in the heaps of each channel it can take now; take it out of the others.
+local CHANNEL = { [0] = '0', '1', '2', '3', '4' }
+-- Heap prefixes of the groups named in this call (the library lives on: reset per call).
+local prefixes
+
+function A.reset()
+  prefixes = {}
+end
+
+--- The bytes every member of the (group, channel) heap starts with.
+function A.heapPrefix(gid, c)
+  local p = prefixes[gid]
+  if not p then
+    p = fmt('%06d', #gid) .. gid
+    prefixes[gid] = p
+  end
+  return p .. CHANNEL[c]
+end
+
+local function heapMember(prefix, key, a, p)
+  return prefix .. key .. C.dec16(a.ord) .. p .. a.id
+end
+
+--- File the agent in the heaps of each channel it can take now, re-keyed; take it out of the
+--- others. Heaps whose key did not change are left alone (as the core does): one ZREM and one
+--- ZADD for all the others.
 function A.refreshAgent(a)
+  local want = 0
   for c = 0, 4 do
-    local want = A.canTake(a, c)
-    for m, ms in ipairs(a.mem) do
-      local slot = (m - 1) * 5 + c
-      local old = a.slots[slot]
-      if want or old then
-        local key = K.heap(ms.g, c, ms.p)
-        if not want then
-          redis.call('ZREM', key, old)
-          a.slots[slot] = nil
-        else
-          local k1, k2 = A.score(a, S.group(ms.g))
-          local member = agentMember(a, k2)
-          if old and old ~= member then redis.call('ZREM', key, old) end
-          redis.call('ZADD', key, k1, member)
-          a.slots[slot] = member
-        end
+    if A.canTake(a, c) then want = bor(want, lshift(1, c)) end
+  end
+  local had = a.hm or 0
+  if want == 0 and had == 0 then return end
+  local mem = a.mem
+  local oldKeys = a.hk or ''
+  local keys = {}
+  local removed, added = {}, {}
+  if want ~= 0 then S.prefetchGroups(a) end
+  for m, ms in ipairs(mem) do
+    local old = had ~= 0 and sub(oldKeys, m * 32 - 31, m * 32) or nil
+    local key = want ~= 0 and orderKey(a, S.strategy(ms.g), ms.g) or nil
+    keys[m] = key
+    for c = 0, 4 do
+      local bit = lshift(1, c)
+      local has, wants = band(had, bit) ~= 0, band(want, bit) ~= 0
+      if has and (not wants or key ~= old) then
+        removed[#removed + 1] = heapMember(A.heapPrefix(ms.g, c), old, a, ms.p)
+      end
+      if wants and (not has or key ~= old) then
+        added[#added + 1] = 0
+        added[#added + 1] = heapMember(A.heapPrefix(ms.g, c), key, a, ms.p)
       end
     end
   end
+  if #removed > 0 then redis.call('ZREM', K.heaps, unpack(removed)) end
+  if #added > 0 then redis.call('ZADD', K.heaps, unpack(added)) end
+  a.hm = want
+  a.hk = want ~= 0 and table.concat(keys) or nil
 end
 
 --- Re-key every agent filed in the group's heaps (strategy changed, or a new day).
 function A.rescoreGroup(g)
+  local strategy = g.strat
+  local removed, added = {}, {}
   for c = 0, 4 do
-    for p = 1, 5 do
-      local key = K.heap(g.id, c, p)
-      for _, old in ipairs(redis.call('ZRANGE', key, 0, -1)) do
-        local a = S.agent(sub(old, 33))
-        local k1, k2 = A.score(a, g)
-        local member = agentMember(a, k2)
-        if member ~= old then redis.call('ZREM', key, old) end
-        redis.call('ZADD', key, k1, member)
-        for m, ms in ipairs(a.mem) do
-          if ms.g == g.id then a.slots[(m - 1) * 5 + c] = member end
-        end
+    local prefix = A.heapPrefix(g.id, c)
+    local n = #prefix
+    for _, old in ipairs(redis.call('ZRANGE', K.heaps, '[' .. prefix, '[' .. prefix .. '\255', 'BYLEX')) do
+      local a = S.agent(sub(old, n + 50))
+      local key = orderKey(a, strategy, g.id)
+      local member = prefix .. key .. sub(old, n + 33)
+      if member ~= old then
+        removed[#removed + 1] = old
+        added[#added + 1] = 0
+        added[#added + 1] = member
       end
+      -- Every filed channel of a membership shares its key.
+      local keys = a.hk
+      for m, ms in ipairs(a.mem) do
+        if ms.g == g.id then keys = sub(keys, 1, m * 32 - 32) .. key .. sub(keys, m * 32 + 1) end
+      end
+      a.hk = keys
     end
   end
+  if #removed > 0 then redis.call('ZREM', K.heaps, unpack(removed)) end
+  if #added > 0 then redis.call('ZADD', K.heaps, unpack(added)) end
 end
 
---- The best agent of a heap the session does not keep away, as (member, k1, agentId).
-function A.firstAgent(key, s)
+--- The best agent of the group's heap for the session's channel with proficiency at least the
+--- session's minimum, that the session does not keep away.
+function A.firstAgent(gid, s)
+  local prefix = A.heapPrefix(gid, s.ch)
+  local n = #prefix
+  local minp = s.minp
   local start, batch = 0, 1
   while true do
-    local r = redis.call('ZRANGE', key, start, start + batch - 1, 'WITHSCORES')
+    local r = redis.call('ZRANGE', K.heaps, '[' .. prefix, '[' .. prefix .. '\255', 'BYLEX', 'LIMIT', start, batch)
     if #r == 0 then return nil end
-    for i = 1, #r, 2 do
-      local aid = sub(r[i], 33)
-      if not A.excludes(s, aid) then return r[i], tonumber(r[i + 1]), aid end
+    for i = 1, #r do
+      local member = r[i]
+      if byte(member, n + 49) - 48 >= minp then
+        local aid = sub(member, n + 50)
+        if not A.excludes(s, aid) then return aid end
+      end
     end
     start = start + batch
     batch = batch * 4
@@ -131,7 +186,7 @@ end
 
 local function insertInGroup(s, g)
   redis.call('ZADD', K.queue(g.id, s.ch, s.minp), s.rank, sessionMember(s))
-  g.qm[s.ch] = bor(g.qm[s.ch], lshift(1, s.minp))
+  S.setQueueMask(g.id, s.ch, bor(S.queueMask(g.id, s.ch), lshift(1, s.minp)))
 end
 
 function A.place(s)
@@ -159,8 +214,7 @@ local function leaveGroup(s, gid)
   local key = K.queue(gid, s.ch, s.pl)
   redis.call('ZREM', key, sessionMember(s))
   if redis.call('ZCARD', key) == 0 then
-    local g = S.group(gid)
-    g.qm[s.ch] = band(g.qm[s.ch], bnot(lshift(1, s.pl)))
+    S.setQueueMask(gid, s.ch, band(S.queueMask(gid, s.ch), bnot(lshift(1, s.pl))))
   end
 end
 

@@ -1,12 +1,14 @@
 -- Routing script, part 4: applying events, the one way state changes (mirrors core/state.ts).
 -- Every event has at = NOW; the first event of a new local day resets the daily counters first.
 
---- A history entry, {"at":…,"kind":…,"groupId":…[,"agentId":…]} (ids JSON-escaped).
+--- A history entry, {"at":…,"kind":…,"groupId":…[,"agentId":…]} (ids JSON-escaped), appended to
+--- the session's h (entries joined by commas: the JSON array without its brackets).
 local function history(s, kind, gid, aid)
   local text = '{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"'
   if gid then text = text .. ',"groupId":' .. cjson.encode(gid) end
   if aid then text = text .. ',"agentId":' .. cjson.encode(aid) end
-  redis.call('RPUSH', K.history(s.id), text .. '}')
+  local h = s.h
+  s.h = h and h .. ',' .. text .. '}' or text .. '}'
 end
 
 local function removeValue(list, value)
@@ -116,6 +118,7 @@ apply['group.configured'] = function(e)
   g.tema, g.cat, g.lvl, g.sla, g.strat = cfg.tema, cfg.categoria, cfg.level, cfg.slaSeconds, cfg.strategy
   g.ofA, g.ofG, g.wrap, g.ring, g.esc, g.hh = cfg.overflowAfter, cfg.overflowGroupId, cfg.wrapUpSeconds, cfg.ringSeconds, cfg.escalationGroupId, cfg.hasHours
   g.hv = g.hv + 1
+  S.setStrategy(g.id, g.strat)
   A.rescoreGroup(g)
   redis.call('HSET', K.esc, escalationKey(g.tema, g.cat, g.lvl), g.id)
 end
@@ -143,7 +146,6 @@ apply['agent.configured'] = function(e)
   a.vx = cfg.voiceExcludesChat
   a.mem = {}
   for i, m in ipairs(cfg.groups) do a.mem[i] = { g = m[1], p = m[2] } end
-  a.slots = {}
   for _, m in ipairs(a.mem) do redis.call('SADD', K.members(m.g), a.id) end
   A.refreshAgent(a)
 end

@@ -58,15 +58,8 @@ local function offer(s, a, via)
 end
 
 local function bestAgentIn(g, s)
-  local best, bestK1, bestMember
-  for p = s.minp, 5 do
-    local member, k1, aid = A.firstAgent(K.heap(g.id, s.ch, p), s)
-    -- Heaps of one group share its strategy, so their keys compare directly.
-    if member and (not best or k1 < bestK1 or (k1 == bestK1 and C.before(member, bestMember, 32))) then
-      best, bestK1, bestMember = aid, k1, member
-    end
-  end
-  return best and S.agent(best)
+  local aid = A.firstAgent(g.id, s)
+  return aid and S.agent(aid)
 end
 
 --- A session became eligible for more agents: offer it to the best free one, if any.
@@ -93,6 +86,7 @@ end
 
 --- An agent has room: give it the best waiting sessions across its groups and channels.
 local function releaseAgent(a)
+  if a.pres == 'available' then S.prefetchGroups(a) end
   while a.pres == 'available' do
     local best, bestVia
     for c = 0, 4 do
@@ -102,7 +96,7 @@ local function releaseAgent(a)
           if not best or A.sessionBefore(s, best) then best, bestVia = s, s.g end
         end
         for _, m in ipairs(a.mem) do
-          local mask = S.group(m.g).qm[c]
+          local mask = S.queueMask(m.g, c)
           if mask ~= 0 then
             for level = 1, m.p do
               if bit.band(mask, bit.lshift(1, level)) ~= 0 then

@@ -14,6 +14,7 @@ end
 local function main(keys, argv)
   K.use(keys[1])
   S.reset()
+  A.reset()
   R.reset()
   NOW = tonumber(argv[2])
   NEXTDAY = tonumber(argv[3])
