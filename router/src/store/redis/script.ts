@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Cluster, Redis } from 'ioredis';
+import { luaCodecSource } from './layout.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -18,13 +19,15 @@ function luaDirectory(): string {
   return fileURLToPath(new URL('../../../src/store/redis/lua/', import.meta.url));
 }
 
-export function routingScriptSource(): string {
-  const dir = luaDirectory();
-  const files = readdirSync(dir)
+/** The parts in order: lua/*.lua sorted, with the packed-record codec generated from layout.ts as part 15. */
+export function routingScriptSource(dir = luaDirectory()): string {
+  const parts = readdirSync(dir)
     .filter((f) => f.endsWith('.lua'))
-    .sort();
-  // One chunk: the parts share their file-level locals (module tables C, K, S, A, R).
-  return files.map((f) => `-- ${f}\n${readFileSync(dir + f, 'utf8')}`).join('\n');
+    .map((f) => ({ name: f, text: readFileSync(dir + f, 'utf8') }));
+  parts.push({ name: '15-layout.lua (generated)', text: luaCodecSource() });
+  parts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // One chunk: the parts share their file-level locals (module tables C, K, S, A, R, L).
+  return parts.map((p) => `-- ${p.name}\n${p.text}`).join('\n');
 }
 
 const isCluster = (client: RedisClient): client is Cluster => 'nodes' in client && typeof client.nodes === 'function';

@@ -88,6 +88,8 @@ end
 function K.group(id) return P .. ':g:' .. id end
 function K.members(id) return P .. ':gm:' .. id end
 function K.agent(id) return P .. ':a:' .. id end
+function K.groupConfig(id) return P .. ':gc:' .. id end
+function K.agentConfig(id) return P .. ':ac:' .. id end
 function K.session(id) return P .. ':s:' .. id end
 function K.queue(gid, c, level) return P .. ':q:' .. c .. ':' .. level .. ':' .. gid end
 function K.personal(aid, c) return P .. ':pq:' .. c .. ':' .. aid end

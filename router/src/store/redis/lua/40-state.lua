@@ -114,7 +114,7 @@ apply['group.configured'] = function(e)
   else
     redis.call('HDEL', K.esc, escalationKey(g.tema, g.cat, g.lvl))
   end
-  g.cfg = e.group.__raw
+  S.setGroupConfig(g.id, e.group.__raw)
   g.tema, g.cat, g.lvl, g.sla, g.strat = cfg.tema, cfg.categoria, cfg.level, cfg.slaSeconds, cfg.strategy
   g.ofA, g.ofG, g.wrap, g.ring, g.esc, g.hh = cfg.overflowAfter, cfg.overflowGroupId, cfg.wrapUpSeconds, cfg.ringSeconds, cfg.escalationGroupId, cfg.hasHours
   g.hv = g.hv + 1
@@ -137,7 +137,7 @@ apply['agent.configured'] = function(e)
   A.refreshAgent(a)
   a.pres = was
   for _, m in ipairs(a.mem) do redis.call('SREM', K.members(m.g), a.id) end
-  a.cfg = e.agent.__raw
+  S.setAgentConfig(a.id, e.agent.__raw)
   a.tc = 0
   for c = 0, 4 do
     a.cap[c] = cfg.capacity[c + 1]

@@ -48,7 +48,7 @@ function R.hoursOf(g)
     R.hoursUsed[#R.hoursUsed + 1] = g.id
     return h[2] == 1, h[3]
   end
-  error({ hours = g.id, version = g.hv, cfg = g.cfg }, 0)
+  error({ hours = g.id, version = g.hv, cfg = S.groupConfig(g.id) }, 0)
 end
 
 -- ---------------------------------------------------------------- matching
