@@ -26,7 +26,8 @@ export const STATS = ['waiting', 'answered', 'answeredWithinSla', 'waitMsTotal',
 export const LAYOUTS = {
   meta: {
     numbers: ['seq', 'oseq', 'nday', 'ended', 'aband', 'acount', 'gcount', 'dseq'],
-    strings: [],
+    // front: the deadline member last found live at the front of P:dl (see A.nextDeadline).
+    strings: ['front'],
     json: [],
   },
   group: {
@@ -36,12 +37,14 @@ export const LAYOUTS = {
   },
   agent: {
     numbers: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm', ...perChannel('load'), ...perChannel('cap'), ...perChannel('pn')],
-    strings: ['id', 'pres', 'reason', 'hk', 'offers', 'sess', 'mem', 'tg', 'lo'],
+    // ms: per membership, in mem order, its group's strategy (one letter, see 30-heaps.lua).
+    strings: ['id', 'pres', 'reason', 'hk', 'ms', 'offers', 'sess', 'mem', 'tg', 'lo'],
     json: ['offers', 'sess', 'mem', 'tg', 'lo'],
   },
   session: {
     numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl'],
-    strings: ['id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'h'],
+    // dls: its deadlines in P:dl, each member's first 81 bytes (the rest is the session id).
+    strings: ['id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'h', 'dls'],
     json: ['misses'],
   },
 } as const satisfies Record<string, Layout>;

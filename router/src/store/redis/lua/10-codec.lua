@@ -7,7 +7,20 @@ local C, K, S, A, R = {}, {}, {}, {}, {}
 local NOW, NEXTDAY, OPT, HOURS
 local fmt, sub, byte = string.format, string.sub, string.byte
 
+local floor = math.floor
+local INTEGRAL = 2 ^ 53
+-- The caller's clock as it sent it (its shortest round-trip text), set per call.
+local nowText
+
+function C.setNow(now, text)
+  NOW = now
+  nowText = text
+end
+
+--- Exact text of a number: integers below 2^53 by %d (a lot cheaper than %.17g), others %.17g.
 function C.num(x)
+  if x == NOW then return nowText end
+  if x == floor(x) and x < INTEGRAL and x > -INTEGRAL and (x ~= 0 or 1 / x > 0) then return fmt('%d', x) end
   return fmt('%.17g', x)
 end
 
@@ -16,7 +29,7 @@ end
 function C.json(v)
   local t = type(v)
   if t == 'string' then return cjson.encode(v) end
-  if t == 'number' then return fmt('%.17g', v) end
+  if t == 'number' then return C.num(v) end
   if t == 'boolean' then return v and 'true' or 'false' end
   if v.__raw then return v.__raw end
   local parts = {}
@@ -62,6 +75,17 @@ function C.hexd(x)
     return HEX[b1 + 128] .. HEX[b2] .. HEX[b3] .. HEX[b4] .. HEX[b5] .. HEX[b6] .. HEX[b7] .. HEX[b8]
   end
   return HEX[255 - b1] .. HEX[255 - b2] .. HEX[255 - b3] .. HEX[255 - b4] .. HEX[255 - b5] .. HEX[255 - b6] .. HEX[255 - b7] .. HEX[255 - b8]
+end
+
+--- The number a C.hexd text stands for.
+function C.unhexd(h)
+  local hi, lo = tonumber(sub(h, 1, 8), 16), tonumber(sub(h, 9, 16), 16)
+  if hi >= 2147483648 then
+    hi = hi - 2147483648
+  else
+    hi, lo = 4294967295 - hi, 4294967295 - lo
+  end
+  return (struct.unpack('>d', struct.pack('>I4I4', hi, lo)))
 end
 
 --- A non-negative integer below 10^16, zero-padded so byte order is numeric order.

@@ -5,8 +5,8 @@
 -- decisions never read it.
 --
 -- Besides the records, one tenant-wide hash indexes what agents need from their groups without
--- reading the groups: P:gx holds each group's strategy (s:<group>) and, per channel, the bit mask
--- of its non-empty session queues (q<c>:<group>, absent when 0).
+-- reading the groups: P:gx holds, per group and channel, the bit mask of its non-empty session
+-- queues (q<c>:<group>, absent when 0).
 
 local num = C.num
 local cache, info, gx, gxDirty
@@ -18,6 +18,7 @@ function S.reset()
   gx = {}
   gxDirty = {}
   S.m = nil
+  S.groupConfigured = false
 end
 
 local function copy(t)
@@ -152,29 +153,16 @@ local function gxLoad(fields)
   for n, f in ipairs(missing) do gx[f] = values[n] or false end
 end
 
---- What an agent's decisions read from its groups, fetched together: the strategy of each
---- membership and the queue masks of the channels it has capacity on.
+--- What an agent's release reads from its groups, fetched together: the queue masks of the
+--- channels it has capacity on, for each membership.
 function S.prefetchGroups(a)
   local fields = {}
   for _, m in ipairs(a.mem) do
-    fields[#fields + 1] = 's:' .. m.g
     for c = 0, 4 do
       if a.cap[c] > 0 then fields[#fields + 1] = QM[c] .. m.g end
     end
   end
   gxLoad(fields)
-end
-
-function S.strategy(gid)
-  local f = 's:' .. gid
-  if gx[f] == nil then gxLoad({ f }) end
-  return gx[f]
-end
-
-function S.setStrategy(gid, strategy)
-  local f = 's:' .. gid
-  gx[f] = strategy
-  gxDirty[f] = true
 end
 
 --- Bit `level` set when the group's queue (channel c, level) is not empty.
@@ -203,6 +191,16 @@ local function saveIndex()
   end
   if #gone > 0 then redis.call('HDEL', K.gx, unpack(gone)) end
   if #set > 0 then redis.call('HSET', K.gx, unpack(set)) end
+end
+
+-- A value longer than 64 bytes keeps P:gx a hashtable (O(1) reads) rather than a listpack, which
+-- Redis scans for every field read while the hash is small.
+local GX_FILLER = 'keeps this hash a hashtable: constant-time field reads, where a listpack scans'
+
+--- A new group's index entry: the filler comes with it (the hash's first write is a group's).
+function S.indexGroup()
+  gx._ = GX_FILLER
+  gxDirty._ = true
 end
 
 -- ---------------------------------------------------------------- configurations (raw JSON)
@@ -281,6 +279,25 @@ function S.session(id)
     s = open(K.session(id), 'session') or false
     cache.s[id] = s
   end
+  if not s or rawget(s, '_deleted') then return nil end
+  return s
+end
+
+--- The sessions this call read or created (id -> session, or false when it does not exist).
+function S.heldSessions()
+  return cache.s
+end
+
+--- Whether this call read (and may change) the session.
+function S.heldSession(id)
+  return cache.s[id] ~= nil
+end
+
+--- The session for reading only (nothing of it will be written in this call): the one this call
+--- holds, or a fresh read it does not keep.
+function S.peekSession(id)
+  local s = cache.s[id]
+  if s == nil then return open(K.session(id), 'session') end
   if not s or rawget(s, '_deleted') then return nil end
   return s
 end

@@ -39,6 +39,25 @@ local function orderKey(a, strategy, gid)
   return C.hexd(k1) .. C.hexd(k2)
 end
 
+-- An agent keeps its groups' strategies (ms, a letter per membership), so refreshing it reads no group.
+A.STRATEGY = { [101] = 'equal', [108] = 'longest-idle', [111] = 'least-occupied', [114] = 'round-robin' }
+local LETTER = { equal = 'e', ['longest-idle'] = 'l', ['least-occupied'] = 'o', ['round-robin'] = 'r' }
+
+--- The strategy letters of the agent's memberships, in mem order.
+function A.strategies(a)
+  local letters = {}
+  for m, ms in ipairs(a.mem) do letters[m] = LETTER[S.group(ms.g).strat] end
+  return table.concat(letters)
+end
+
+--- A group changed strategy: its members' letters follow.
+function A.restrategize(g)
+  for _, aid in ipairs(redis.call('SMEMBERS', K.members(g.id))) do
+    local a = S.agent(aid)
+    a.ms = A.strategies(a)
+  end
+end
+
 local CHANNEL = { [0] = '0', '1', '2', '3', '4' }
 -- Heap prefixes of the groups named in this call (the library lives on: reset per call).
 local prefixes
@@ -57,8 +76,11 @@ function A.heapPrefix(gid, c)
   return p .. CHANNEL[c]
 end
 
-local function heapMember(prefix, key, a, p)
-  return prefix .. key .. C.dec16(a.ord) .. p .. a.id
+local PROFICIENCY = { '1', '2', '3', '4', '5' }
+
+--- What follows a heap member's order key: ordinal, proficiency, agent id.
+local function memberTail(a, p, ord)
+  return (ord or C.dec16(a.ord)) .. PROFICIENCY[p] .. a.id
 end
 
 --- File the agent in the heaps of each channel it can take now, re-keyed; take it out of the
@@ -75,20 +97,22 @@ function A.refreshAgent(a)
   local oldKeys = a.hk or ''
   local keys = {}
   local removed, added = {}, {}
-  if want ~= 0 then S.prefetchGroups(a) end
+  local strategies = a.ms
+  local ord = C.dec16(a.ord)
   for m, ms in ipairs(mem) do
     local old = had ~= 0 and sub(oldKeys, m * 32 - 31, m * 32) or nil
-    local key = want ~= 0 and orderKey(a, S.strategy(ms.g), ms.g) or nil
+    local key = want ~= 0 and orderKey(a, A.STRATEGY[byte(strategies, m)], ms.g) or nil
     keys[m] = key
-    for c = 0, 4 do
-      local bit = lshift(1, c)
-      local has, wants = band(had, bit) ~= 0, band(want, bit) ~= 0
-      if has and (not wants or key ~= old) then
-        removed[#removed + 1] = heapMember(A.heapPrefix(ms.g, c), old, a, ms.p)
-      end
-      if wants and (not has or key ~= old) then
-        added[#added + 1] = 0
-        added[#added + 1] = heapMember(A.heapPrefix(ms.g, c), key, a, ms.p)
+    if key ~= old or want ~= had then
+      local tail = memberTail(a, ms.p, ord)
+      for c = 0, 4 do
+        local bit = lshift(1, c)
+        local has, wants = band(had, bit) ~= 0, band(want, bit) ~= 0
+        if has and (not wants or key ~= old) then removed[#removed + 1] = A.heapPrefix(ms.g, c) .. old .. tail end
+        if wants and (not has or key ~= old) then
+          added[#added + 1] = '0'
+          added[#added + 1] = A.heapPrefix(ms.g, c) .. key .. tail
+        end
       end
     end
   end
@@ -111,7 +135,7 @@ function A.rescoreGroup(g)
       local member = prefix .. key .. sub(old, n + 33)
       if member ~= old then
         removed[#removed + 1] = old
-        added[#added + 1] = 0
+        added[#added + 1] = '0'
         added[#added + 1] = member
       end
       -- Every filed channel of a membership shares its key.
@@ -236,48 +260,105 @@ function A.unplace(s)
 end
 
 -- ---------------------------------------------------------------- deadlines
+-- member: hexd(at) .. hexd(rank) .. hexd(seq) .. kind .. hexd(n) .. hexd(stint) .. sessionId
+-- (bytes 1-16, 17-32, 33-48, 49, 50-65, 66-81, 82-): equal numbers compare as their hexd, so a
+-- liveness check parses no text.
 
 function A.addDeadline(at, kind, s)
   local meta = S.meta()
   meta.dseq = meta.dseq + 1
-  redis.call('ZADD', K.deadlines, at, C.hexd(s.rank) .. C.dec16(s.seq) .. kind .. C.dec16(meta.dseq) .. C.dec16(s.stint) .. s.id)
+  local hexd = C.hexd
+  local prefix = hexd(at) .. hexd(s.rank) .. hexd(s.seq) .. kind .. hexd(meta.dseq) .. hexd(s.stint)
+  redis.call('ZADD', K.deadlines, at, prefix .. s.id)
+  s.dls = (s.dls or '') .. prefix
 end
 
+--- Remove the deadlines that died in this call (ZREM), from the sessions this call holds: the
+--- deadline set keeps live ones only (but for overflows whose group dropped its overflow, found
+--- dead at the front). Removing dead entries early changes nothing: they never fire, nor count
+--- as the next deadline, and once dead they stay dead.
+function A.pruneDeadlines()
+  local gone = {}
+  for id, s in pairs(S.heldSessions()) do
+    local dls = s and rawget(s, 'dls')
+    if dls and dls ~= '' then
+      if rawget(s, '_deleted') then
+        for at = 1, #dls, 81 do gone[#gone + 1] = sub(dls, at, at + 80) .. id end
+        s.dls = nil
+      else
+        local keep = {}
+        for at = 1, #dls, 81 do
+          local prefix = sub(dls, at, at + 80)
+          if A.isLive({ member = prefix, atKey = sub(prefix, 1, 16), kind = byte(prefix, 49) - 48 }, s) then
+            keep[#keep + 1] = prefix
+          else
+            gone[#gone + 1] = prefix .. id
+          end
+        end
+        if #keep * 81 < #dls then s.dls = #keep > 0 and table.concat(keep) or nil end
+      end
+    end
+  end
+  if #gone > 0 then redis.call('ZREM', K.deadlines, unpack(gone)) end
+end
+
+--- A deadline as read (member and score text); its time as a number only when asked (A.deadlineAt).
 function A.parseDeadline(member, score)
-  return {
-    member = member, at = tonumber(score), seq = tonumber(sub(member, 17, 32)), kind = tonumber(sub(member, 33, 33)),
-    stint = tonumber(sub(member, 50, 65)), sid = sub(member, 66),
-  }
+  return { member = member, score = score, atKey = sub(member, 1, 16), kind = byte(member, 49) - 48, sid = sub(member, 82) }
 end
 
---- Whether a deadline still means something (state.ts isLive): once dead it stays dead.
-function A.isLive(d)
-  local s = S.session(d.sid)
-  if not s or s.seq ~= d.seq or s.stint ~= d.stint then return false end
+function A.deadlineAt(d)
+  local at = d.at
+  if at == nil then
+    at = d.score and tonumber(d.score) or C.unhexd(d.atKey)
+    d.at = at
+  end
+  return at
+end
+
+--- Whether a deadline still means something (state.ts isLive): once dead it stays dead. `s` is
+--- its session if live (as S.session gives it), or nil.
+function A.isLive(d, s)
+  local hexd, member = C.hexd, d.member
+  if not s or hexd(s.seq) ~= sub(member, 33, 48) or hexd(s.stint) ~= sub(member, 66, 81) then return false end
   local k = d.kind
-  if k == A.OfferExpiry then return s.st == 'offered' and s.exp == d.at end
-  if k == A.WrapUpEnd then return s.st == 'wrapup' and s.wrap == d.at end
+  if k == A.OfferExpiry then return s.st == 'offered' and hexd(s.exp) == d.atKey end
+  if k == A.WrapUpEnd then return s.st == 'wrapup' and hexd(s.wrap) == d.atKey end
   if s.st ~= 'queued' then return false end
   if k == A.Overflow then
-    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= d.at and S.group(s.g).ofA ~= nil
+    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= A.deadlineAt(d) and S.group(s.g).ofA ~= nil
   end
-  if k == A.Ring then return s.tgt == nil and s.ring ~= nil and s.ring <= d.at and s.minp > 1 end
+  if k == A.Ring then return s.tgt == nil and s.ring ~= nil and s.ring <= A.deadlineAt(d) and s.minp > 1 end
   if k == A.MissCooldown then
     for _, m in ipairs(s.misses) do
-      if m[4] == 0 and m[3] == d.at then return true end
+      if m[4] == 0 and hexd(m[3]) == d.atKey then return true end
     end
     return false
   end
-  return s.tgt ~= nil and s.tgtU == d.at
+  return s.tgt ~= nil and s.tgtU ~= nil and hexd(s.tgtU) == d.atKey
 end
 
---- The earliest live deadline, dropping dead ones from the front.
+--- The earliest live deadline (its score text), dropping dead ones from the front. A deadline's
+--- liveness depends only on its session and its group's overflow setting: when the front is the
+--- one the last call found live (meta.front), and this call neither read that session nor
+--- configured a group, it is still live and nothing needs reading. Sessions read here are not
+--- kept for writing: nothing changes after this in a call.
 function A.nextDeadline()
+  local meta = S.meta()
   while true do
-    local r = redis.call('ZRANGE', K.deadlines, 0, 0, 'WITHSCORES')
-    if #r == 0 then return nil end
-    local d = A.parseDeadline(r[1], r[2])
-    if A.isLive(d) then return d.at end
-    redis.call('ZREM', K.deadlines, r[1])
+    local r = redis.call('ZRANGE', K.deadlines, '0', '0', 'WITHSCORES')
+    if #r == 0 then
+      meta.front = nil
+      return nil
+    end
+    local member = r[1]
+    local sid = sub(member, 82)
+    if member == meta.front and not S.heldSession(sid) and not S.groupConfigured then return r[2] end
+    local d = A.parseDeadline(member, r[2])
+    if A.isLive(d, S.peekSession(sid)) then
+      meta.front = member
+      return r[2]
+    end
+    redis.call('ZREM', K.deadlines, member)
   end
 end

@@ -39,7 +39,7 @@ local function rollDay()
 end
 
 local function escalationKey(tema, cat, level)
-  return tema .. '\0' .. cat .. '\0' .. C.num(level)
+  return tema .. '\0' .. cat .. '\0' .. string.format('%.17g', level)
 end
 
 local function scheduleWaiting(s, at)
@@ -105,6 +105,7 @@ end
 local apply = {}
 
 apply['group.configured'] = function(e)
+  S.groupConfigured = true
   local cfg = e._g
   local g = S.group(cfg.id)
   if not g then
@@ -115,10 +116,12 @@ apply['group.configured'] = function(e)
     redis.call('HDEL', K.esc, escalationKey(g.tema, g.cat, g.lvl))
   end
   S.setGroupConfig(g.id, e.group.__raw)
+  local strategy = g.strat
   g.tema, g.cat, g.lvl, g.sla, g.strat = cfg.tema, cfg.categoria, cfg.level, cfg.slaSeconds, cfg.strategy
   g.ofA, g.ofG, g.wrap, g.ring, g.esc, g.hh = cfg.overflowAfter, cfg.overflowGroupId, cfg.wrapUpSeconds, cfg.ringSeconds, cfg.escalationGroupId, cfg.hasHours
   g.hv = g.hv + 1
-  S.setStrategy(g.id, g.strat)
+  S.indexGroup()
+  if strategy and strategy ~= g.strat then A.restrategize(g) end
   A.rescoreGroup(g)
   redis.call('HSET', K.esc, escalationKey(g.tema, g.cat, g.lvl), g.id)
 end
@@ -146,6 +149,7 @@ apply['agent.configured'] = function(e)
   a.vx = cfg.voiceExcludesChat
   a.mem = {}
   for i, m in ipairs(cfg.groups) do a.mem[i] = { g = m[1], p = m[2] } end
+  a.ms = A.strategies(a)
   for _, m in ipairs(a.mem) do redis.call('SADD', K.members(m.g), a.id) end
   A.refreshAgent(a)
 end

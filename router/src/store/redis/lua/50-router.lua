@@ -302,13 +302,13 @@ end
 
 commands.tick = function()
   while true do
-    local r = redis.call('ZRANGE', K.deadlines, 0, 0, 'WITHSCORES')
+    local r = redis.call('ZRANGE', K.deadlines, '0', '0', 'WITHSCORES')
     if #r == 0 then return end
     local d = A.parseDeadline(r[1], r[2])
-    if d.at > NOW then return end
+    if A.deadlineAt(d) > NOW then return end
     redis.call('ZREM', K.deadlines, r[1])
-    if A.isLive(d) then
-      local s = S.session(d.sid)
+    local s = S.session(d.sid)
+    if A.isLive(d, s) then
       local k = d.kind
       if k == A.OfferExpiry then
         miss(s, S.agent(s.ag), 'interaction.expired')
@@ -325,7 +325,7 @@ commands.tick = function()
       elseif k == A.MissCooldown then
         local aid
         for _, m in ipairs(s.misses) do
-          if aid == nil and m[4] == 0 and m[3] == d.at then aid = m[1] end
+          if aid == nil and m[4] == 0 and C.hexd(m[3]) == d.atKey then aid = m[1] end
         end
         emit({ type = 'interaction.cooldown_ended', interactionId = s.id, agentId = aid })
         matchSession(s)

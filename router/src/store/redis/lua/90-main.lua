@@ -7,8 +7,27 @@
 local optionsText
 
 local function deadlineText()
-  local at = A.nextDeadline()
-  return at and C.num(at) or ''
+  return A.nextDeadline() or ''
+end
+
+-- Arguments that repeat from call to call (the next midnight, the stream length) are parsed once
+-- per distinct text: turning text into a number costs the script more than most of a decision.
+local parsed, parsedCount = {}, 0
+local function number(text)
+  local n = parsed[text]
+  if n == nil then
+    n = tonumber(text)
+    if parsedCount >= 64 then parsed, parsedCount = {}, 0 end
+    parsed[text] = n
+    parsedCount = parsedCount + 1
+  end
+  return n
+end
+
+local EMPTY = {}
+local function decode(text)
+  if text == '[]' or text == '{}' then return EMPTY end
+  return cjson.decode(text)
 end
 
 local function main(keys, argv)
@@ -16,15 +35,15 @@ local function main(keys, argv)
   S.reset()
   A.reset()
   R.reset()
-  NOW = tonumber(argv[2])
-  NEXTDAY = tonumber(argv[3])
+  C.setNow(tonumber(argv[2]), argv[2])
+  NEXTDAY = number(argv[3])
   if argv[4] ~= optionsText then
     OPT = cjson.decode(argv[4])
     optionsText = argv[4]
   end
-  HOURS = cjson.decode(argv[5])
+  HOURS = decode(argv[5])
 
-  local failedStep, observed = R.check(cjson.decode(argv[6]))
+  local failedStep, observed = R.check(decode(argv[6]))
   if failedStep then
     return { 'CHECK', deadlineText(), C.num(failedStep), observed and C.num(observed) or '' }
   end
@@ -38,12 +57,13 @@ local function main(keys, argv)
     return { 'ERR', deadlineText(), C.object(info), C.json(R.hoursUsed) }
   end
 
+  A.pruneDeadlines()
   local nextAt = deadlineText()
   S.flush()
   local parts = {}
   for i, e in ipairs(R.out) do parts[i] = C.object(e) end
   local events = '[' .. table.concat(parts, ',') .. ']'
-  local streamLength = tonumber(argv[8])
+  local streamLength = number(argv[8])
   local entryId = ''
   if #parts > 0 and streamLength > 0 then
     entryId = redis.call('XADD', K.events, 'MAXLEN', '~', streamLength, '*', 'events', events, 'annotations', argv[9], 'next', nextAt)
