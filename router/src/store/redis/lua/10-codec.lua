@@ -24,43 +24,114 @@ function C.num(x)
   return fmt('%.17g', x)
 end
 
+-- JSON text of strings, kept across calls up to a bound (event types, ids met again and again).
+local STR, strCount = {}, 0
+local function jsonString(v)
+  local text = STR[v]
+  if text == nil then
+    text = cjson.encode(v)
+    if strCount >= 4096 then STR, strCount = {}, 0 end
+    STR[v] = text
+    strCount = strCount + 1
+  end
+  return text
+end
+C.jsonString = jsonString
+
+-- Object keys are the script's own names: each one's JSON text (with the colon, and with a
+-- leading comma) is made once and kept for the library's lifetime; keys starting with '_' are
+-- private (false).
+local function keyCache(comma)
+  return setmetatable({}, {
+    __index = function(t, k)
+      local text = sub(k, 1, 1) ~= '_' and comma .. cjson.encode(k) .. ':' or false
+      t[k] = text
+      return text
+    end,
+  })
+end
+local KEY, NEXTKEY = keyCache(''), keyCache(',')
+
+local put, putObject
+
+--- Appends the JSON of v to buf after its n-th piece; returns the new count.
+function put(buf, n, v)
+  local t = type(v)
+  if t == 'string' then
+    buf[n + 1] = jsonString(v)
+    return n + 1
+  end
+  if t == 'number' then
+    buf[n + 1] = C.num(v)
+    return n + 1
+  end
+  if t == 'boolean' then
+    buf[n + 1] = v and 'true' or 'false'
+    return n + 1
+  end
+  local raw = v.__raw
+  if raw then
+    buf[n + 1] = raw
+    return n + 1
+  end
+  if v[1] ~= nil or next(v) == nil then
+    n = n + 1
+    buf[n] = '['
+    for i = 1, #v do
+      if i > 1 then
+        n = n + 1
+        buf[n] = ','
+      end
+      n = put(buf, n, v[i])
+    end
+    buf[n + 1] = ']'
+    return n + 1
+  end
+  return putObject(buf, n, v)
+end
+
+function putObject(buf, n, v)
+  n = n + 1
+  buf[n] = '{'
+  local keys = KEY
+  for k, x in pairs(v) do
+    local key = keys[k]
+    if key then
+      n = n + 1
+      buf[n] = key
+      n = put(buf, n, x)
+      keys = NEXTKEY
+    end
+  end
+  buf[n + 1] = '}'
+  return n + 1
+end
+
 --- JSON text of a string, number, boolean or table; {__raw = text} embeds text as is, keys
 --- starting with '_' are private to the script. An empty table is an empty array.
 function C.json(v)
-  local t = type(v)
-  if t == 'string' then return cjson.encode(v) end
-  if t == 'number' then return C.num(v) end
-  if t == 'boolean' then return v and 'true' or 'false' end
-  if v.__raw then return v.__raw end
-  local parts = {}
-  if v[1] ~= nil or next(v) == nil then
-    for i = 1, #v do parts[i] = C.json(v[i]) end
-    return '[' .. table.concat(parts, ',') .. ']'
-  end
-  return C.object(v)
+  local buf = {}
+  return table.concat(buf, '', 1, put(buf, 0, v))
 end
-
--- Object keys are the script's own names: each one's JSON text (with the colon) is made once and
--- kept for the library's lifetime; keys starting with '_' are private (nil).
-local KEY = setmetatable({}, {
-  __index = function(t, k)
-    local text = sub(k, 1, 1) ~= '_' and cjson.encode(k) .. ':' or false
-    t[k] = text
-    return text
-  end,
-})
 
 --- JSON object text of a table, even an empty one.
 function C.object(v)
-  local parts, n = {}, 0
-  for k, x in pairs(v) do
-    local key = KEY[k]
-    if key then
+  local buf = {}
+  return table.concat(buf, '', 1, putObject(buf, 0, v))
+end
+
+--- JSON array text of objects (the events of a call).
+function C.objects(list)
+  local buf, n = { '[' }, 1
+  for i, v in ipairs(list) do
+    if i > 1 then
       n = n + 1
-      parts[n] = key .. C.json(x)
+      buf[n] = ','
     end
+    n = putObject(buf, n, v)
   end
-  return '{' .. table.concat(parts, ',') .. '}'
+  buf[n + 1] = ']'
+  return table.concat(buf, '', 1, n + 1)
 end
 
 --- 16 hex digits whose byte order is the numeric order of any finite double (IEEE 754 bits with
@@ -98,6 +169,7 @@ end
 local P
 --- Set per call: the library stays loaded between calls, the tenant changes.
 function K.use(prefix)
+  if prefix == P then return end
   P = prefix
   K.meta = P .. ':meta'
   K.groups = P .. ':groups'
@@ -115,5 +187,9 @@ function K.agent(id) return P .. ':a:' .. id end
 function K.groupConfig(id) return P .. ':gc:' .. id end
 function K.agentConfig(id) return P .. ':ac:' .. id end
 function K.session(id) return P .. ':s:' .. id end
-function K.queue(gid, c, level) return P .. ':q:' .. c .. ':' .. level .. ':' .. gid end
-function K.personal(aid, c) return P .. ':pq:' .. c .. ':' .. aid end
+-- Channels and levels are small integers: their text from a table (a number in a concatenation
+-- goes through sprintf).
+local DIGIT = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' }
+C.DIGIT = DIGIT
+function K.queue(gid, c, level) return P .. ':q:' .. DIGIT[c] .. ':' .. DIGIT[level] .. ':' .. gid end
+function K.personal(aid, c) return P .. ':pq:' .. DIGIT[c] .. ':' .. aid end

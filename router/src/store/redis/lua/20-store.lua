@@ -60,7 +60,7 @@ local function mapToJson(m)
   local parts, n = {}, 0
   for k, v in pairs(m) do
     n = n + 1
-    parts[n] = cjson.encode(k) .. ':' .. num(v)
+    parts[n] = C.jsonString(k) .. ':' .. num(v)
   end
   return '{' .. table.concat(parts, ',') .. '}'
 end
@@ -87,13 +87,27 @@ local function jsonText(f, v)
   return to and to(v) or C.json(v)
 end
 
+-- A session's only JSON string (misses) is decoded at once: a table without a metatable reads its
+-- many absent fields (tgt, pp, ring...) without a call.
+local EAGER = { session = true }
+
 --- The record at key, or nil when it does not exist.
 local function open(key, kind)
   local blob = redis.call('GET', key)
   if not blob then return nil end
   local r = L[kind].decode(blob)
-  info[r] = { key = key, kind = kind, blob = blob, snap = {} }
-  if r._json then setmetatable(r, recordMeta) end
+  local i = { key = key, kind = kind, blob = blob, snap = {} }
+  info[r] = i
+  local j = r._json
+  if j and EAGER[kind] then
+    for f, text in pairs(j) do
+      local v = text == '[]' and {} or cjson.decode(text)
+      r[f] = v
+      i.snap[f] = copy(v)
+    end
+  elseif j then
+    setmetatable(r, recordMeta)
+  end
   return r
 end
 

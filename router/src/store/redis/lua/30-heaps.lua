@@ -59,21 +59,23 @@ function A.restrategize(g)
 end
 
 local CHANNEL = { [0] = '0', '1', '2', '3', '4' }
--- Heap prefixes of the groups named in this call (the library lives on: reset per call).
-local prefixes
+-- Heap prefixes by group id (a pure function of the id: kept across calls, up to a bound).
+local prefixes, prefixCount = {}, 0
 
-function A.reset()
-  prefixes = {}
-end
+function A.reset() end
 
 --- The bytes every member of the (group, channel) heap starts with.
 function A.heapPrefix(gid, c)
   local p = prefixes[gid]
   if not p then
-    p = fmt('%06d', #gid) .. gid
+    if prefixCount >= 4096 then prefixes, prefixCount = {}, 0 end
+    p = {}
+    local base = fmt('%06d', #gid) .. gid
+    for k = 0, 4 do p[k] = base .. CHANNEL[k] end
     prefixes[gid] = p
+    prefixCount = prefixCount + 1
   end
-  return p .. CHANNEL[c]
+  return p[c]
 end
 
 local PROFICIENCY = { '1', '2', '3', '4', '5' }
@@ -209,13 +211,13 @@ function A.personalHead(aid, c)
 end
 
 local function insertInGroup(s, g)
-  redis.call('ZADD', K.queue(g.id, s.ch, s.minp), s.rank, sessionMember(s))
+  redis.call('ZADD', K.queue(g.id, s.ch, s.minp), C.num(s.rank), sessionMember(s))
   S.setQueueMask(g.id, s.ch, bor(S.queueMask(g.id, s.ch), lshift(1, s.minp)))
 end
 
 function A.place(s)
   if s.tgt then
-    redis.call('ZADD', K.personal(s.tgt, s.ch), s.rank, sessionMember(s))
+    redis.call('ZADD', K.personal(s.tgt, s.ch), C.num(s.rank), sessionMember(s))
     local t = S.agent(s.tgt)
     t.pn[s.ch] = t.pn[s.ch] + 1
     s.pp = s.tgt
@@ -269,7 +271,7 @@ function A.addDeadline(at, kind, s)
   meta.dseq = meta.dseq + 1
   local hexd = C.hexd
   local prefix = hexd(at) .. hexd(s.rank) .. hexd(s.seq) .. kind .. hexd(meta.dseq) .. hexd(s.stint)
-  redis.call('ZADD', K.deadlines, at, prefix .. s.id)
+  redis.call('ZADD', K.deadlines, C.num(at), prefix .. s.id)
   s.dls = (s.dls or '') .. prefix
 end
 

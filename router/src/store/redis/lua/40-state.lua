@@ -5,8 +5,8 @@
 --- the session's h (entries joined by commas: the JSON array without its brackets).
 local function history(s, kind, gid, aid)
   local text = '{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"'
-  if gid then text = text .. ',"groupId":' .. cjson.encode(gid) end
-  if aid then text = text .. ',"agentId":' .. cjson.encode(aid) end
+  if gid then text = text .. ',"groupId":' .. C.jsonString(gid) end
+  if aid then text = text .. ',"agentId":' .. C.jsonString(aid) end
   local h = s.h
   s.h = h and h .. ',' .. text .. '}' or text .. '}'
 end

@@ -60,15 +60,13 @@ local function main(keys, argv)
   A.pruneDeadlines()
   local nextAt = deadlineText()
   S.flush()
-  local parts = {}
-  for i, e in ipairs(R.out) do parts[i] = C.object(e) end
-  local events = '[' .. table.concat(parts, ',') .. ']'
+  local events = C.objects(R.out)
   local streamLength = number(argv[8])
   local entryId = ''
-  if #parts > 0 and streamLength > 0 then
-    entryId = redis.call('XADD', K.events, 'MAXLEN', '~', streamLength, '*', 'events', events, 'annotations', argv[9], 'next', nextAt)
+  if #R.out > 0 and streamLength > 0 then
+    entryId = redis.call('XADD', K.events, 'MAXLEN', '~', argv[8], '*', 'events', events, 'annotations', argv[9], 'next', nextAt)
   end
   local closed = ''
   if R.closed then closed = C.object({ groupId = R.closed.groupId, nextOpenAt = R.closed.nextOpenAt }) end
-  return { 'OK', nextAt, closed, events, C.json(R.hoursUsed), entryId }
+  return { 'OK', nextAt, closed, events, #R.hoursUsed == 0 and '[]' or C.json(R.hoursUsed), entryId }
 end
