@@ -9,7 +9,7 @@
 -- queues (q<c>:<group>, absent when 0).
 
 local num = C.num
-local cache, info, gx, gxDirty
+local cache, info, gx, gxDirty, gxRead
 
 --- A new call: nothing read yet.
 function S.reset()
@@ -17,6 +17,7 @@ function S.reset()
   info = {}
   gx = {}
   gxDirty = {}
+  gxRead = {}
   S.m = nil
   S.groupConfigured = false
 end
@@ -164,7 +165,11 @@ local function gxLoad(fields)
   end
   if #missing == 0 then return end
   local values = redis.call('HMGET', K.gx, unpack(missing))
-  for n, f in ipairs(missing) do gx[f] = values[n] or false end
+  for n, f in ipairs(missing) do
+    local v = tonumber(values[n]) or values[n] or false
+    gx[f] = v
+    gxRead[f] = v
+  end
 end
 
 --- What an agent's release reads from its groups, fetched together: the queue masks of the
@@ -196,7 +201,9 @@ local function saveIndex()
   local set, gone = {}, {}
   for f in pairs(gxDirty) do
     local v = gx[f]
-    if v then
+    if v == gxRead[f] then
+      -- unchanged (a session queued and offered in the same call leaves its queue as it was)
+    elseif v then
       set[#set + 1] = f
       set[#set + 1] = type(v) == 'number' and num(v) or v
     else
