@@ -38,7 +38,8 @@ export const LAYOUTS = {
   agent: {
     numbers: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm', ...perChannel('load'), ...perChannel('cap'), ...perChannel('pn')],
     // ms: per membership, in mem order, its group's strategy (one letter, see 30-heaps.lua).
-    strings: ['id', 'pres', 'reason', 'hk', 'ms', 'offers', 'sess', 'mem', 'tg', 'lo'],
+    // mem: the membership groups (JSON list of ids); mp: their proficiencies, one digit each.
+    strings: ['id', 'pres', 'reason', 'hk', 'ms', 'mp', 'offers', 'sess', 'mem', 'tg', 'lo'],
     json: ['offers', 'sess', 'mem', 'tg', 'lo'],
   },
   session: {

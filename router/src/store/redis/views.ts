@@ -51,7 +51,9 @@ export function interactionFromRecord(m: Rec): InteractionView {
 
 export function agentFromRecord(m: Rec, configJson: string): AgentView {
   const config = JSON.parse(configJson) as AgentConfig;
-  const memberships = JSON.parse(m.mem as string) as [string, number][];
+  // mem: the membership groups; mp: their proficiencies, one digit each.
+  const proficiencies = (m.mp as string | undefined) ?? '';
+  const memberships = (JSON.parse(m.mem as string) as string[]).map((groupId, i) => [groupId, Number(proficiencies[i])] as const);
   const today = todayByGroup(m);
   const v: AgentView = {
     id: m.id as string,

@@ -22,42 +22,31 @@ function S.reset()
   S.groupConfigured = false
 end
 
-local function copy(t)
-  local out = {}
-  for k, x in pairs(t) do out[k] = type(x) == 'table' and copy(x) or x end
-  return out
-end
-
---- Deep equality of values as read and as they are now (lists, maps, memberships).
-local function same(x, y)
-  if x == y then return true end
-  if type(x) ~= 'table' or type(y) ~= 'table' or #x ~= #y then return false end
-  for k, v in pairs(x) do
-    if not same(v, y[k]) then return false end
-  end
-  for k in pairs(y) do
-    if x[k] == nil then return false end
-  end
-  return true
-end
-
 -- ---------------------------------------------------------------- JSON strings of records
--- mem is { { g = groupId, p = proficiency } } in Lua, [[groupId, proficiency]] in JSON; tg and
--- lo are maps group -> number ({} when empty); the other JSON strings are lists.
+-- mem is { { g = groupId, p = proficiency } } in Lua; in the record, the JSON list of group ids
+-- (mem) and the proficiencies as one digit each (mp). tg and lo are maps group -> number ({}
+-- when empty); the other JSON strings are lists.
 
-local function memFromJson(list)
+local DIGIT = C.DIGIT
+
+local function memFrom(r, list)
+  local mp = rawget(r, 'mp') or ''
   local out = {}
-  for n, x in ipairs(list) do out[n] = { g = x[1], p = x[2] } end
+  for n, g in ipairs(list) do out[n] = { g = g, p = string.byte(mp, n) - 48 } end
   return out
 end
 
-local function memToJson(mem)
-  local out = {}
-  for n, x in ipairs(mem) do out[n] = { x.g, x.p } end
-  return C.json(out)
+local function memTo(r, mem)
+  local ids, digits = {}, {}
+  for n, x in ipairs(mem) do
+    ids[n] = x.g
+    digits[n] = DIGIT[x.p]
+  end
+  r.mp = table.concat(digits)
+  return C.json(ids)
 end
 
-local function mapToJson(m)
+local function mapToJson(_, m)
   local parts, n = {}, 0
   for k, v in pairs(m) do
     n = n + 1
@@ -66,26 +55,30 @@ local function mapToJson(m)
   return '{' .. table.concat(parts, ',') .. '}'
 end
 
-local FROM_JSON = { mem = memFromJson }
-local TO_JSON = { mem = memToJson, tg = mapToJson, lo = mapToJson }
+local FROM_JSON = { mem = memFrom }
+local TO_JSON = { mem = memTo, tg = mapToJson, lo = mapToJson }
+-- JSON strings the code only ever replaces (never changes in place): unchanged while the decoded
+-- table is still there. The others are encoded again and compared with the blob.
+local REPLACED_ONLY = { mem = true }
 
 local recordMeta = {
   __index = function(r, f)
     local j = rawget(r, '_json')
     local text = j and j[f]
     if text == nil then return nil end
-    local v = cjson.decode(text)
+    local v = text == '[]' and {} or cjson.decode(text)
     local from = FROM_JSON[f]
-    if from then v = from(v) end
+    if from then v = from(r, v) end
     rawset(r, f, v)
-    info[r].snap[f] = copy(v)
+    info[r].decoded[f] = v
     return v
   end,
 }
 
-local function jsonText(f, v)
+local function jsonText(r, f, v)
   local to = TO_JSON[f]
-  return to and to(v) or C.json(v)
+  if to then return to(r, v) end
+  return C.json(v)
 end
 
 -- A session's only JSON string (misses) is decoded at once: a table without a metatable reads its
@@ -97,14 +90,14 @@ local function open(key, kind)
   local blob = redis.call('GET', key)
   if not blob then return nil end
   local r = L[kind].decode(blob)
-  local i = { key = key, kind = kind, blob = blob, snap = {} }
+  local i = { key = key, kind = kind, blob = blob, decoded = {} }
   info[r] = i
   local j = r._json
   if j and EAGER[kind] then
     for f, text in pairs(j) do
       local v = text == '[]' and {} or cjson.decode(text)
       r[f] = v
-      i.snap[f] = copy(v)
+      i.decoded[f] = v
     end
   elseif j then
     setmetatable(r, recordMeta)
@@ -118,7 +111,7 @@ local function create(key, kind, r)
   return r
 end
 
---- The record's blob now, and whether it differs from the one read.
+--- Write the record back if its blob changed.
 local function save(r)
   local i = info[r]
   local codec = L[i.kind]
@@ -128,12 +121,10 @@ local function save(r)
     local old = rawget(r, '_json') or {}
     for _, f in ipairs(codec.json) do
       local v = rawget(r, f)
-      if v == nil then
-        j[f] = old[f]
-      elseif i.blob and same(v, i.snap[f]) then
+      if v == nil or (REPLACED_ONLY[f] and i.decoded and v == i.decoded[f]) then
         j[f] = old[f]
       else
-        j[f] = jsonText(f, v)
+        j[f] = jsonText(r, f, v)
       end
     end
   end
