@@ -156,13 +156,15 @@ local function heldOffer(sid, aid)
   fail('no_offer', 'this agent holds no offer for the interaction', { state = s.st })
 end
 
+--- The id of the session's agent, when the caller (if named) is that agent. Only the id is
+--- needed: the agent's record is read when its state changes.
 local function ownAgent(s, agentId)
-  local a = S.agent(s.ag)
-  if agentId ~= nil and a.id ~= agentId then
+  local aid = s.ag
+  if agentId ~= nil and aid ~= agentId then
     if not S.agent(agentId) then fail('unknown_agent', 'unknown agent ' .. agentId) end
     fail('not_your_session', 'the interaction belongs to another agent')
   end
-  return a
+  return aid
 end
 
 -- ---------------------------------------------------------------- commands
@@ -235,22 +237,22 @@ end
 commands['end'] = function(cmd)
   local s = session(cmd.interactionId)
   if s.st ~= 'active' then fail('invalid_state', 'interaction is ' .. s.st .. ', not active', { state = s.st }) end
-  local a = ownAgent(s, cmd.agentId)
+  local aid = ownAgent(s, cmd.agentId)
   local wrap = S.group(s.g).wrap
   if wrap > 0 then
-    emit({ type = 'interaction.ended', interactionId = s.id, agentId = a.id, wrapUpUntil = NOW + wrap * 1000 })
+    emit({ type = 'interaction.ended', interactionId = s.id, agentId = aid, wrapUpUntil = NOW + wrap * 1000 })
   else
-    emit({ type = 'interaction.ended', interactionId = s.id, agentId = a.id })
-    releaseAgent(a)
+    emit({ type = 'interaction.ended', interactionId = s.id, agentId = aid })
+    releaseAgent(S.agent(aid))
   end
 end
 
 commands.completeWrapUp = function(cmd)
   local s = session(cmd.interactionId)
   if s.st ~= 'wrapup' then fail('invalid_state', 'interaction is ' .. s.st .. ', not in wrap-up', { state = s.st }) end
-  local a = ownAgent(s, cmd.agentId)
-  emit({ type = 'interaction.wrapped_up', interactionId = s.id, agentId = a.id })
-  releaseAgent(a)
+  local aid = ownAgent(s, cmd.agentId)
+  emit({ type = 'interaction.wrapped_up', interactionId = s.id, agentId = aid })
+  releaseAgent(S.agent(aid))
 end
 
 commands.abandon = function(cmd)
