@@ -1,7 +1,7 @@
 // Live runtime records of groups, agents and interactions, and the heaps that index them.
 // An agent's state is which heaps it sits in; a waiting session's state is which queues hold it.
 
-import { AgentHeap as LazyAgentHeap, SessionQueue } from './queues.js';
+import { AgentHeap as LazyAgentHeap, SessionQueue, type AgentSlots, type SessionSlots } from './queues.js';
 import { strategies, type AgentCounters, type Strategy } from './strategies/index.js';
 import type { OpenState } from './hours.js';
 import {
@@ -28,8 +28,8 @@ export function sessionBefore(x: InteractionRuntime, y: InteractionRuntime): boo
   return x.rank < y.rank || (x.rank === y.rank && x.seq < y.seq);
 }
 
-export const newAgentHeap = (): AgentHeap => new LazyAgentHeap<AgentRuntime>();
-export const newSessionQueue = (): WaitingQueue => new SessionQueue<InteractionRuntime>();
+export type WaitingSlots = SessionSlots<InteractionRuntime>;
+export type AgentSlotTable = AgentSlots<AgentRuntime>;
 
 export interface ChannelStats {
   /** Sessions of this group and channel waiting for an agent (queued or offered). */
@@ -70,6 +70,8 @@ export class GroupRuntime {
   constructor(
     readonly index: number,
     config: GroupConfig,
+    sessionSlots: WaitingSlots,
+    agentSlots: AgentSlotTable,
   ) {
     this.config = config;
     this.strategy = strategies[config.strategy];
@@ -77,8 +79,8 @@ export class GroupRuntime {
       const q: WaitingQueue[] = [];
       const a: AgentHeap[] = [];
       for (let l = 0; l <= LEVELS; l++) {
-        q.push(newSessionQueue());
-        a.push(newAgentHeap());
+        q.push(new SessionQueue(sessionSlots));
+        a.push(new LazyAgentHeap(agentSlots));
       }
       this.queues.push(q);
       this.agents.push(a);
@@ -91,6 +93,35 @@ export class GroupRuntime {
       const waiting = this.stats[c]!.waiting;
       this.stats[c] = { ...emptyStats(), waiting };
     }
+  }
+}
+
+/**
+ * Sessions an agent holds (its offers, or its sessions in hand) in the order they came. Its
+ * storage never shrinks: an agent takes and drops sessions all day, and a plain array trims its
+ * storage when emptied and allocates it again on the next push.
+ */
+export class HeldSessions {
+  private readonly items: (InteractionRuntime | undefined)[] = [];
+  size = 0;
+
+  add(s: InteractionRuntime): void {
+    this.items[this.size++] = s;
+  }
+
+  remove(s: InteractionRuntime): void {
+    const items = this.items;
+    const n = this.size;
+    let i = 0;
+    while (i < n && items[i] !== s) i++;
+    if (i === n) return;
+    for (; i < n - 1; i++) items[i] = items[i + 1];
+    items[n - 1] = undefined;
+    this.size = n - 1;
+  }
+
+  toArray(): InteractionRuntime[] {
+    return this.items.slice(0, this.size) as InteractionRuntime[];
   }
 }
 
@@ -112,19 +143,17 @@ export class AgentRuntime implements AgentCounters {
   idleSince: number;
   misses = 0;
   /** Offers held, then active and wrap-up sessions (each holds one slot of its channel). */
-  readonly offers = new Set<InteractionRuntime>();
-  readonly sessions = new Set<InteractionRuntime>();
+  readonly offers = new HeldSessions();
+  readonly sessions = new HeldSessions();
   readonly todayByGroup = new Map<number, number>();
   private readonly lastOfferByGroup = new Map<number, number>();
   memberships: Membership[] = [];
   /**
-   * Per slot m * CHANNEL_COUNT + c (this agent in memberships[m].group.agents[c][proficiency]):
-   * the version of its live heap entry (0: none) and the keys it was filed under.
+   * Slot m * CHANNEL_COUNT + c is this agent's entry in memberships[m].group.agents[c][proficiency]:
+   * that heap, by slot. The slot's version and keys live in the shared AgentSlots from `slotBase`.
    */
-  slotVersions: number[] = [];
-  slotK1: number[] = [];
-  slotK2: number[] = [];
-  versionSeq = 0;
+  heaps: AgentHeap[] = [];
+  slotBase = 0;
   /** Bit c set when the agent sits in the agent heaps of channel c. */
   inHeapsMask = 0;
   /** Sessions transferred to or preferring this agent, per channel. */
@@ -166,10 +195,10 @@ export class AgentRuntime implements AgentCounters {
     return true;
   }
 
-  personalQueue(c: number): WaitingQueue {
+  personalQueue(c: number, slots: WaitingSlots): WaitingQueue {
     let q = this.personal[c];
     if (!q) {
-      q = newSessionQueue();
+      q = new SessionQueue(slots);
       this.personal[c] = q;
     }
     return q;
@@ -183,6 +212,9 @@ export interface Miss {
   until: number;
   cooledDown?: true;
 }
+
+/** Shared by every session nobody missed: miss lists are replaced, never changed in place. */
+const NO_MISSES: readonly Miss[] = Object.freeze([]);
 
 export interface HistoryEntry {
   at: number;
@@ -211,15 +243,20 @@ export class InteractionRuntime {
   targetAgent: AgentRuntime | undefined;
   targetUntil: number | undefined;
   /** The latest miss of each agent who missed it (a handful at most), kept for accept's answer. */
-  misses: Miss[] = [];
-  /** Version of the session's queue entries; bumped when it leaves the queues (kills them all). */
-  placement = 1;
+  misses: readonly Miss[] = NO_MISSES;
+  /** Its slot in the shared SessionSlots (placement tag and record), while live. */
+  slot = -1;
   /** Where it waits now: an agent's personal queue, or its group's (and the overflow group's). */
   placedPersonal: WaitingQueue | undefined;
   placedHome: GroupRuntime | undefined;
   placedOverflow: GroupRuntime | undefined;
   placedLevel = 0;
-  readonly history: HistoryEntry[] = [];
+  /**
+   * History, four slots an entry (at, kind, groupId, agentId) in one flat array: no object per
+   * entry on the hot path; historyEntries() builds the objects for whoever reads them.
+   */
+  private readonly log: (number | string | undefined)[];
+  private logLength = 4;
 
   constructor(
     readonly id: string,
@@ -236,6 +273,35 @@ export class InteractionRuntime {
   ) {
     this.ci = CHANNEL_INDEX[channel];
     this.queuedAt = at;
+    // Room for the entries of a plain session (queued, offered, accepted) from the start.
+    this.log = [at, 'queued', group.config.id, undefined, 0, '', '', undefined, 0, '', '', undefined];
+  }
+
+  note(at: number, kind: HistoryEntry['kind'], groupId: string, agentId?: string): void {
+    const log = this.log;
+    const i = this.logLength;
+    this.logLength = i + 4;
+    if (i < log.length) {
+      log[i] = at;
+      log[i + 1] = kind;
+      log[i + 2] = groupId;
+      log[i + 3] = agentId;
+    } else {
+      log.push(at, kind, groupId, agentId);
+    }
+  }
+
+  historyEntries(): HistoryEntry[] {
+    const out: HistoryEntry[] = [];
+    const log = this.log;
+    for (let i = 0; i < this.logLength; i += 4) {
+      const kind = log[i + 1] as HistoryEntry['kind'];
+      const entry: HistoryEntry = { at: log[i] as number, kind, groupId: log[i + 2] as string };
+      // Entered or overflowed: no agent. A transfer names its target agent, if any.
+      if (kind !== 'queued' && kind !== 'overflowed') entry.agentId = log[i + 3] as string | undefined;
+      out.push(entry);
+    }
+    return out;
   }
 
   /** Whether the agent is kept away from this session at `now` (it missed it recently). */

@@ -2,6 +2,7 @@
 // apply them; replaying a log applies the same events, so both paths rebuild the same state.
 
 import { IndexedHeap, type HeapNode } from './heap.js';
+import { AgentSlots, SessionSlots } from './queues.js';
 import { startOfNextLocalDay } from './hours.js';
 import {
   AgentRuntime,
@@ -36,9 +37,14 @@ export class RouterState {
   readonly interactions = new Map<string, InteractionRuntime>();
   /** Deadlines due together fire in queue order, so simultaneous timers never let a newer session jump an older one. */
   readonly deadlines = new IndexedHeap<Deadline>(deadlineLess);
+  /** Integer slots of live sessions and of agents' heap entries, shared by all queues and heaps. */
+  readonly sessionSlots = new SessionSlots<InteractionRuntime>();
+  readonly agentSlots = new AgentSlots<AgentRuntime>();
   /** Sessions that reached `ended` / `abandoned` since start (they leave the live map). */
   ended = 0;
   abandoned = 0;
+  /** The interaction the latest `interaction.queued` created. */
+  lastQueued: InteractionRuntime | undefined;
   private seq = 0;
   private offerSeq = 0;
   private nextDayAt = -Infinity;
@@ -47,7 +53,12 @@ export class RouterState {
 
   constructor(readonly options: RouterOptions) {}
 
-  apply(e: RoutingEvent): void {
+  /**
+   * Apply one event. A decision already holds the records the event names and may pass them
+   * (`hs`: its interaction, `ha`: its agent, `hg`: its group) to spare the id lookups; a replay
+   * passes none.
+   */
+  apply(e: RoutingEvent, hs?: InteractionRuntime, ha?: AgentRuntime, hg?: GroupRuntime): void {
     if (e.at >= this.nextDayAt) this.rollDay(e.at);
     switch (e.type) {
       case 'group.configured':
@@ -56,7 +67,7 @@ export class RouterState {
         return this.applyAgent(e);
       case 'agent.state_changed':
       case 'agent.auto_paused': {
-        const a = this.agents.get(e.agentId)!;
+        const a = ha ?? this.agents.get(e.agentId)!;
         const state = e.type === 'agent.auto_paused' ? 'paused' : e.state;
         if (state === 'available' && a.presence !== 'available') {
           a.idleSince = e.at;
@@ -68,13 +79,13 @@ export class RouterState {
         return this.refreshAgent(a);
       }
       case 'interaction.queued':
-        return this.applyQueued(e);
+        return this.applyQueued(e, hg);
       case 'interaction.offered':
-        return this.applyOffered(e);
+        return this.applyOffered(e, hs, ha, hg);
       case 'interaction.accepted': {
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         const a = s.agent!;
-        a.offers.delete(s);
+        a.offers.remove(s);
         a.sessions.add(s);
         a.misses = 0;
         s.state = 'active';
@@ -85,13 +96,13 @@ export class RouterState {
         stats.answered++;
         stats.waitMsTotal += waited;
         if (waited <= s.group.config.slaSeconds * 1000) stats.answeredWithinSla++;
-        s.history.push({ at: e.at, kind: 'accepted', groupId: s.group.config.id, agentId: a.config.id });
+        s.note(e.at, 'accepted', s.group.config.id, a.config.id);
         return;
       }
       case 'interaction.rejected':
       case 'interaction.expired':
       case 'interaction.revoked': {
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         const a = s.agent!;
         this.takeBackOffer(s, a);
         const kind = e.type === 'interaction.rejected' ? 'rejected' : e.type === 'interaction.expired' ? 'expired' : 'revoked';
@@ -100,7 +111,7 @@ export class RouterState {
           a.misses++;
           s.noteMiss({ agent: a, kind, until: e.at + this.options.missCooldownSeconds * 1000 });
         }
-        s.history.push({ at: e.at, kind: 'missed', groupId: s.group.config.id, agentId: a.config.id });
+        s.note(e.at, 'missed', s.group.config.id, a.config.id);
         if (s.targetAgent === a) {
           // The agent it waited for did not take it: it goes to the whole group now.
           s.targetAgent = undefined;
@@ -112,12 +123,13 @@ export class RouterState {
         return this.refreshAgent(a);
       }
       case 'interaction.ended': {
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         const stats = s.group.stats[s.ci]!;
         stats.handled++;
         stats.handleMsTotal += e.at - (s.acceptedAt ?? e.at);
-        s.history.push({ at: e.at, kind: 'ended', groupId: s.group.config.id, agentId: e.agentId });
         if (e.wrapUpUntil !== undefined) {
+          // Without wrap-up the session leaves the live map right away: nobody could read the entry.
+          s.note(e.at, 'ended', s.group.config.id, e.agentId);
           s.state = 'wrapup';
           s.wrapUpUntil = e.wrapUpUntil;
           this.addDeadline(e.wrapUpUntil, DeadlineKind.WrapUpEnd, s);
@@ -126,9 +138,9 @@ export class RouterState {
         return this.finish(s, e.at);
       }
       case 'interaction.wrapped_up':
-        return this.finish(this.interactions.get(e.interactionId)!, e.at);
+        return this.finish(hs ?? this.interactions.get(e.interactionId)!, e.at);
       case 'interaction.abandoned': {
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         const stats = s.group.stats[s.ci]!;
         stats.waiting--;
         stats.abandoned++;
@@ -140,28 +152,29 @@ export class RouterState {
           this.unplace(s);
         }
         s.state = 'abandoned';
+        this.sessionSlots.release(s.slot);
         this.interactions.delete(s.id);
         this.abandoned++;
         return;
       }
       case 'interaction.transferred':
-        return this.applyTransferred(e);
+        return this.applyTransferred(e, hs);
       case 'interaction.cooldown_ended': {
         // Recorded so the served cooldown timer is dead in a replayed state too, not only in
         // the live deadline heap that popped it.
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         s.misses = s.misses.map((m) => (m.agent.config.id === e.agentId ? { ...m, cooledDown: true as const } : m));
         return;
       }
       case 'interaction.overflowed': {
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         s.overflowed = true;
-        s.history.push({ at: e.at, kind: 'overflowed', groupId: e.toGroupId });
+        s.note(e.at, 'overflowed', e.toGroupId);
         this.unplace(s);
         return this.place(s);
       }
       case 'interaction.widened': {
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         this.unplace(s);
         if (e.untargeted) {
           s.targetAgent = undefined;
@@ -185,7 +198,7 @@ export class RouterState {
     const config = e.group;
     let g = this.groups.get(config.id);
     if (!g) {
-      g = new GroupRuntime(this.groupList.length, config);
+      g = new GroupRuntime(this.groupList.length, config, this.sessionSlots, this.agentSlots);
       this.groups.set(config.id, g);
       this.groupList.push(g);
     } else {
@@ -215,10 +228,10 @@ export class RouterState {
     a.config = config;
     a.setCapacity(config);
     a.memberships = config.groups.map((m) => ({ group: this.groups.get(m.groupId)!, proficiency: m.proficiency }));
-    const slots = a.memberships.length * CHANNEL_COUNT;
-    a.slotVersions = new Array<number>(slots).fill(0);
-    a.slotK1 = new Array<number>(slots).fill(0);
-    a.slotK2 = new Array<number>(slots).fill(0);
+    // Fresh slots: the old ones' entries are dead already (the agent left every heap above).
+    a.slotBase = this.agentSlots.assign(a.ordinal, a, a.memberships.length * CHANNEL_COUNT);
+    a.heaps = [];
+    for (const m of a.memberships) for (let c = 0; c < CHANNEL_COUNT; c++) a.heaps.push(m.group.agents[c]![m.proficiency]!);
     for (const m of a.memberships) m.group.members.add(a);
     this.refreshAgent(a);
   }
@@ -232,24 +245,25 @@ export class RouterState {
 
   // ------------------------------------------------------------ interactions
 
-  private applyQueued(e: EventOf<'interaction.queued'>): void {
+  private applyQueued(e: EventOf<'interaction.queued'>, hg: GroupRuntime | undefined): void {
     const q = e.interaction;
-    const g = this.groups.get(q.groupId)!;
+    const g = hg ?? this.groups.get(q.groupId)!;
     const o = this.options;
     const rank = q.waitingSince - (q.legalPriority ? o.legalPriorityBonusSeconds * 1000 : 0) - q.priority * o.priorityStepSeconds * 1000;
     const s = new InteractionRuntime(q.id, q.channel, g, q.priority, q.legalPriority, q.waitingSince, q.minProficiency, rank, this.seq++, e.at);
     s.targetAgent = q.targetAgentId !== undefined ? this.agents.get(q.targetAgentId) : undefined;
     s.targetUntil = s.targetAgent ? q.targetUntil : undefined;
+    s.slot = this.sessionSlots.acquire(s);
     this.interactions.set(s.id, s);
+    this.lastQueued = s;
     g.stats[s.ci]!.waiting++;
-    s.history.push({ at: e.at, kind: 'queued', groupId: g.config.id });
     this.enterGroup(s, e.at);
   }
 
-  private applyOffered(e: EventOf<'interaction.offered'>): void {
-    const s = this.interactions.get(e.interactionId)!;
-    const a = this.agents.get(e.agentId)!;
-    const via = this.groups.get(e.groupId)!;
+  private applyOffered(e: EventOf<'interaction.offered'>, hs: InteractionRuntime | undefined, ha: AgentRuntime | undefined, hg: GroupRuntime | undefined): void {
+    const s = hs ?? this.interactions.get(e.interactionId)!;
+    const a = ha ?? this.agents.get(e.agentId)!;
+    const via = hg ?? this.groups.get(e.groupId)!;
     this.unplace(s);
     s.state = 'offered';
     s.agent = a;
@@ -262,13 +276,13 @@ export class RouterState {
     a.sessionsToday++;
     a.todayByGroup.set(via.index, (a.todayByGroup.get(via.index) ?? 0) + 1);
     a.noteOffer(via.index, this.offerSeq++);
-    s.history.push({ at: e.at, kind: 'offered', groupId: via.config.id, agentId: a.config.id });
+    s.note(e.at, 'offered', via.config.id, a.config.id);
     this.addDeadline(e.expiresAt, DeadlineKind.OfferExpiry, s);
     this.refreshAgent(a);
   }
 
-  private applyTransferred(e: EventOf<'interaction.transferred'>): void {
-    const s = this.interactions.get(e.interactionId)!;
+  private applyTransferred(e: EventOf<'interaction.transferred'>, hs: InteractionRuntime | undefined): void {
+    const s = hs ?? this.interactions.get(e.interactionId)!;
     const from = s.group;
     const a = s.agent;
     if (s.state === 'queued') {
@@ -291,7 +305,7 @@ export class RouterState {
     s.targetUntil = e.targetUntil;
     // A new group starts a new round: only the transferring agent is kept away for a while.
     s.misses = a ? [{ agent: a, kind: 'rejected', until: e.at + this.options.missCooldownSeconds * 1000 }] : [];
-    s.history.push({ at: e.at, kind: 'transferred', groupId: e.toGroupId, agentId: e.toAgentId });
+    s.note(e.at, 'transferred', e.toGroupId, e.toAgentId);
     for (const m of s.misses) this.addDeadline(m.until, DeadlineKind.MissCooldown, s);
     this.enterGroup(s, e.at);
   }
@@ -333,7 +347,7 @@ export class RouterState {
   }
 
   private takeBackOffer(s: InteractionRuntime, a: AgentRuntime): void {
-    a.offers.delete(s);
+    a.offers.remove(s);
     a.load[s.ci]!--;
     a.totalLoad--;
     // A missed offer was not received: the equal strategy gives the count back.
@@ -344,7 +358,7 @@ export class RouterState {
   }
 
   private releaseSlot(s: InteractionRuntime, a: AgentRuntime, at: number): void {
-    a.sessions.delete(s);
+    a.sessions.remove(s);
     a.load[s.ci]!--;
     a.totalLoad--;
     a.idleSince = at;
@@ -354,6 +368,7 @@ export class RouterState {
     const a = s.agent!;
     this.releaseSlot(s, a, at);
     s.state = 'ended';
+    this.sessionSlots.release(s.slot);
     this.interactions.delete(s.id);
     this.ended++;
     this.refreshAgent(a);
@@ -362,31 +377,32 @@ export class RouterState {
   // ------------------------------------------------------------ queues
 
   place(s: InteractionRuntime): void {
+    const tag = this.sessionSlots.place(s.slot, s.misses.length > 0);
     if (s.targetAgent) {
-      const queue = s.targetAgent.personalQueue(s.ci);
-      queue.push(s, s.rank, s.seq);
+      const queue = s.targetAgent.personalQueue(s.ci, this.sessionSlots);
+      queue.push(s.slot, s.rank, s.seq, tag);
       s.placedPersonal = queue;
       return;
     }
     s.placedLevel = s.minProficiency;
-    this.insertInGroup(s, s.group);
+    this.insertInGroup(s, s.group, tag);
     s.placedHome = s.group;
     if (s.overflowed) {
       const over = this.groups.get(s.group.config.overflow?.groupId ?? '');
       if (over && over !== s.group) {
-        this.insertInGroup(s, over);
+        this.insertInGroup(s, over, tag);
         s.placedOverflow = over;
       }
     }
   }
 
-  private insertInGroup(s: InteractionRuntime, g: GroupRuntime): void {
-    g.queues[s.ci]![s.minProficiency]!.push(s, s.rank, s.seq);
+  private insertInGroup(s: InteractionRuntime, g: GroupRuntime, tag: number): void {
+    g.queues[s.ci]![s.minProficiency]!.push(s.slot, s.rank, s.seq, tag);
     g.queueMask[s.ci]! |= 1 << s.minProficiency;
   }
 
   unplace(s: InteractionRuntime): void {
-    s.placement++;
+    this.sessionSlots.unplace(s.slot);
     if (s.placedPersonal) {
       s.placedPersonal.removed();
       s.placedPersonal = undefined;
@@ -412,27 +428,29 @@ export class RouterState {
   /** Put the agent in (or take it out of) each channel's heaps per what it can take now, re-keyed. */
   refreshAgent(a: AgentRuntime): void {
     const key = this.scratchKey;
+    const memberships = a.memberships;
+    const heaps = a.heaps;
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       const want = a.canTake(c);
       const bit = 1 << c;
       const has = (a.inHeapsMask & bit) !== 0;
       if (!want && !has) continue;
-      for (let m = 0; m < a.memberships.length; m++) {
-        const { group, proficiency } = a.memberships[m]!;
+      for (let m = 0; m < memberships.length; m++) {
+        const { group, proficiency } = memberships[m]!;
         const slot = m * CHANNEL_COUNT + c;
-        const heap = group.agents[c]![proficiency]!;
+        const heap = heaps[slot]!;
         if (!want) {
-          heap.remove(a, slot);
+          heap.remove(a.ordinal, slot);
           if (heap.size === 0) group.agentMask[c]! &= ~(1 << proficiency);
           continue;
         }
         group.strategy.score(a, group.index, key);
-        // Most changes leave this group's key alone (round-robin, other channels): skip the heap.
-        if (has && key.k1 === a.slotK1[slot] && key.k2 === a.slotK2[slot]) continue;
-        a.slotK1[slot] = key.k1;
-        a.slotK2[slot] = key.k2;
-        heap.put(a, slot, key.k1, key.k2, a.ordinal, has);
-        group.agentMask[c]! |= 1 << proficiency;
+        if (has) {
+          heap.rekey(a.ordinal, slot, key.k1, key.k2);
+        } else {
+          heap.put(a.ordinal, slot, key.k1, key.k2, false);
+          group.agentMask[c]! |= 1 << proficiency;
+        }
       }
       if (want) a.inHeapsMask |= bit;
       else a.inHeapsMask &= ~bit;
@@ -445,9 +463,7 @@ export class RouterState {
       for (const heap of g.agents[c]!) {
         for (const { agent, slot } of heap.entries()) {
           g.strategy.score(agent, g.index, key);
-          agent.slotK1[slot] = key.k1;
-          agent.slotK2[slot] = key.k2;
-          heap.put(agent, slot, key.k1, key.k2, agent.ordinal, true);
+          heap.put(agent.ordinal, slot, key.k1, key.k2, true);
         }
       }
     }
@@ -477,7 +493,8 @@ export class RouterState {
    */
   isLive(d: Deadline): boolean {
     const s = d.session;
-    if (this.interactions.get(s.id) !== s || d.stint !== s.stint) return false;
+    // Ended and abandoned sessions are exactly those that left the live map.
+    if (s.state === 'ended' || s.state === 'abandoned' || d.stint !== s.stint) return false;
     switch (d.kind) {
       case DeadlineKind.OfferExpiry:
         return s.state === 'offered' && s.offerExpiresAt === d.at;

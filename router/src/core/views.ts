@@ -38,7 +38,7 @@ export function interactionView(s: InteractionRuntime): InteractionView {
     queuedAt: s.queuedAt,
     minProficiency: s.minProficiency,
     overflowed: s.overflowed,
-    history: s.history.slice(),
+    history: s.historyEntries(),
   };
   if (s.agent) v.agentId = s.agent.config.id;
   if (s.offeredAt !== undefined) v.offeredAt = s.offeredAt;
@@ -79,8 +79,8 @@ export function agentView(a: AgentRuntime): AgentView {
     sessionsToday: a.sessionsToday,
     idleSince: a.idleSince,
     misses: a.misses,
-    offers: [...a.offers].map((s) => s.id).sort(),
-    sessions: [...a.sessions].map((s) => s.id).sort(),
+    offers: a.offers.toArray().map((s) => s.id).sort(),
+    sessions: a.sessions.toArray().map((s) => s.id).sort(),
     groups: a.memberships.map((m) => ({
       groupId: m.group.config.id,
       proficiency: m.proficiency,
