@@ -51,12 +51,15 @@ export class Router {
     this.outLength = 0;
     this.now = now;
     let closed: Extract<Outcome, { ok: true }>['closed'];
+    this.state.beginBatch();
     try {
       closed = this.execute(command);
     } catch (err) {
       if (!(err instanceof RoutingError)) throw err;
       // Handlers validate before their first event, so a typed error leaves state untouched.
       return { ok: false, error: err.toJSON(), events: [], nextDeadline: this.state.nextDeadline() };
+    } finally {
+      this.state.endBatch();
     }
     // Events gather in one reused array; the caller gets an exact-size copy.
     const events = this.out.slice(0, this.outLength);
@@ -321,6 +324,7 @@ export class Router {
   }
 
   private bestAgentIn(g: GroupRuntime, s: InteractionRuntime): AgentRuntime | undefined {
+    this.state.flushAgents();
     const mask = g.agentMask[s.ci]!;
     if (mask === 0) return undefined;
     const byLevel = g.agents[s.ci]!;

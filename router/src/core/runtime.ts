@@ -1,7 +1,7 @@
 // Live runtime records of groups, agents and interactions, and the heaps that index them.
 // An agent's state is which heaps it sits in; a waiting session's state is which queues hold it.
 
-import { AgentHeap as LazyAgentHeap, SessionQueue, type AgentSlots, type SessionSlots } from './queues.js';
+import { AgentHeap as LazyAgentHeap, SessionQueue, SessionSlots, type AgentSlots } from './queues.js';
 import { strategies, type AgentCounters, type Strategy } from './strategies/index.js';
 import type { OpenState } from './hours.js';
 import {
@@ -29,6 +29,7 @@ export function sessionBefore(x: InteractionRuntime, y: InteractionRuntime): boo
 }
 
 export type WaitingSlots = SessionSlots<InteractionRuntime>;
+
 export type AgentSlotTable = AgentSlots<AgentRuntime>;
 
 export interface ChannelStats {
@@ -156,6 +157,8 @@ export class AgentRuntime implements AgentCounters {
   slotBase = 0;
   /** Bit c set when the agent sits in the agent heaps of channel c. */
   inHeapsMask = 0;
+  /** Waiting for its heap entries to be refreshed (RouterState batches a decision's changes). */
+  dirty = false;
   /** Sessions transferred to or preferring this agent, per channel. */
   readonly personal: (WaitingQueue | undefined)[] = new Array<WaitingQueue | undefined>(CHANNEL_COUNT);
 
@@ -223,82 +226,270 @@ export interface HistoryEntry {
   agentId?: string;
 }
 
+const HISTORY_KINDS: readonly HistoryEntry['kind'][] = ['queued', 'offered', 'accepted', 'missed', 'transferred', 'overflowed', 'ended'];
+export enum HistoryKind {
+  Queued,
+  Offered,
+  Accepted,
+  Missed,
+  Transferred,
+  Overflowed,
+  Ended,
+}
+
+/** Numbers of each live session, NUMS to a slot (see SessionTable). */
+const NUMS = 16;
+const N_RANK = 0;
+const N_QUEUED_AT = 1;
+const N_OFFERED_AT = 2;
+const N_OFFER_EXPIRES_AT = 3;
+const N_ACCEPTED_AT = 4;
+const N_WAITING_SINCE = 5;
+const N_WRAP_UP_UNTIL = 6;
+const N_OVERFLOW_AT = 7;
+const N_NEXT_RING_AT = 8;
+const N_TARGET_UNTIL = 9;
+
+/**
+ * The slots of live sessions (see SessionSlots) with their numbers — times and the queue rank —
+ * side by side in one Float64Array, NUMS to a slot, an absent time as NaN. A number held in an
+ * object field is a separate heap box (a double does not fit a tagged field), and a box stored in
+ * a long-lived session outlives the young generation: every session would leave a handful of them
+ * to each collection and to the cache.
+ */
+export class SessionTable extends SessionSlots<InteractionRuntime> {
+  nums: Float64Array = new Float64Array(NUMS * 1024);
+
+  constructor(
+    /** For history entries, which name groups by index and agents by ordinal. */
+    readonly groupList: readonly GroupRuntime[],
+    readonly agentSlots: AgentSlotTable,
+  ) {
+    super();
+  }
+
+  override acquire(value: InteractionRuntime): number {
+    const slot = super.acquire(value);
+    if ((slot + 1) * NUMS > this.nums.length) {
+      const next = new Float64Array(this.nums.length * 2);
+      next.set(this.nums);
+      this.nums = next;
+    }
+    return slot;
+  }
+}
+
+const orUndefined = (v: number): number | undefined => (v === v ? v : undefined);
+
+/**
+ * A live interaction. The records are recycled (RouterState keeps the ones that ended and
+ * `init` gives them to new arrivals): a session lives long enough to be copied by every young
+ * collection it meets, so a fresh record per arrival is most of what the collector does. Its
+ * times live in its slot of the SessionTable. Nothing may use a record after its interaction
+ * ended: deadlines tell by `stint`, which keeps counting across lives, and queue entries by the
+ * slot tag.
+ */
 export class InteractionRuntime {
   state: InteractionState = 'queued';
-  readonly ci: number;
+  ci = 0;
   agent: AgentRuntime | undefined;
   /** Group through which the current offer or session was given (home or overflow group). */
   servedVia: GroupRuntime | undefined;
-  offeredAt: number | undefined;
-  offerExpiresAt: number | undefined;
-  acceptedAt: number | undefined;
-  wrapUpUntil: number | undefined;
-  /** When it entered its current group's queue (SLA, overflow and rings count from here). */
-  queuedAt: number;
-  overflowAt: number | undefined;
   overflowed = false;
-  nextRingAt: number | undefined;
   /** Counts the times it went back to waiting (requeue, transfer); deadlines carry it. */
   stint = 0;
   targetAgent: AgentRuntime | undefined;
-  targetUntil: number | undefined;
   /** The latest miss of each agent who missed it (a handful at most), kept for accept's answer. */
   misses: readonly Miss[] = NO_MISSES;
-  /** Its slot in the shared SessionSlots (placement tag and record), while live. */
+  /** Its slot in the SessionTable (placement tag, record and numbers), while live. */
   slot = -1;
   /** Where it waits now: an agent's personal queue, or its group's (and the overflow group's). */
   placedPersonal: WaitingQueue | undefined;
   placedHome: GroupRuntime | undefined;
   placedOverflow: GroupRuntime | undefined;
   placedLevel = 0;
+  id = '';
+  channel: Channel = 'chat';
+  group: GroupRuntime;
+  priority = 0;
+  legalPriority = false;
+  minProficiency: Proficiency = 1;
+  seq = 0;
   /**
-   * History, four slots an entry (at, kind, groupId, agentId) in one flat array: no object per
-   * entry on the hot path; historyEntries() builds the objects for whoever reads them.
+   * History, four numbers an entry (at, kind, group index, agent ordinal + 1 or 0): nothing to
+   * allocate as it grows; historyEntries() builds the objects for whoever reads them.
    */
-  private readonly log: (number | string | undefined)[];
-  private logLength = 4;
+  private log = new Float64Array(16);
+  private logLength = 0;
 
   constructor(
-    readonly id: string,
-    readonly channel: Channel,
-    public group: GroupRuntime,
-    readonly priority: number,
-    readonly legalPriority: boolean,
-    readonly waitingSince: number,
-    public minProficiency: Proficiency,
-    /** Static order key: waiting time, aged forward by priority and legal priority. */
-    readonly rank: number,
-    readonly seq: number,
+    private readonly table: SessionTable,
+    id: string,
+    channel: Channel,
+    group: GroupRuntime,
+    priority: number,
+    legalPriority: boolean,
+    waitingSince: number,
+    minProficiency: Proficiency,
+    rank: number,
+    seq: number,
     at: number,
   ) {
-    this.ci = CHANNEL_INDEX[channel];
-    this.queuedAt = at;
-    // Room for the entries of a plain session (queued, offered, accepted) from the start.
-    this.log = [at, 'queued', group.config.id, undefined, 0, '', '', undefined, 0, '', '', undefined];
+    this.group = group;
+    this.init(id, channel, group, priority, legalPriority, waitingSince, minProficiency, rank, seq, at);
   }
 
-  note(at: number, kind: HistoryEntry['kind'], groupId: string, agentId?: string): void {
-    const log = this.log;
+  /** Start a life: every field as a new record has it, but `stint`, which moves on. */
+  init(
+    id: string,
+    channel: Channel,
+    group: GroupRuntime,
+    priority: number,
+    legalPriority: boolean,
+    waitingSince: number,
+    minProficiency: Proficiency,
+    rank: number,
+    seq: number,
+    at: number,
+  ): this {
+    this.state = 'queued';
+    this.ci = CHANNEL_INDEX[channel];
+    this.agent = undefined;
+    this.servedVia = undefined;
+    this.overflowed = false;
+    this.stint++;
+    this.targetAgent = undefined;
+    this.misses = NO_MISSES;
+    this.placedPersonal = undefined;
+    this.placedHome = undefined;
+    this.placedOverflow = undefined;
+    this.placedLevel = 0;
+    this.id = id;
+    this.channel = channel;
+    this.group = group;
+    this.priority = priority;
+    this.legalPriority = legalPriority;
+    this.minProficiency = minProficiency;
+    this.seq = seq;
+    const slot = this.table.acquire(this);
+    this.slot = slot;
+    const nums = this.table.nums;
+    const base = slot * NUMS;
+    nums[base + N_RANK] = rank;
+    nums[base + N_QUEUED_AT] = at;
+    nums[base + N_OFFERED_AT] = NaN;
+    nums[base + N_OFFER_EXPIRES_AT] = NaN;
+    nums[base + N_ACCEPTED_AT] = NaN;
+    nums[base + N_WAITING_SINCE] = waitingSince;
+    nums[base + N_WRAP_UP_UNTIL] = NaN;
+    nums[base + N_OVERFLOW_AT] = NaN;
+    nums[base + N_NEXT_RING_AT] = NaN;
+    nums[base + N_TARGET_UNTIL] = NaN;
+    this.logLength = 0;
+    this.note(at, HistoryKind.Queued, group);
+    return this;
+  }
+
+  /** Static order key: waiting time, aged forward by priority and legal priority. */
+  get rank(): number {
+    return this.table.nums[this.slot * NUMS + N_RANK]!;
+  }
+
+  get waitingSince(): number {
+    return this.table.nums[this.slot * NUMS + N_WAITING_SINCE]!;
+  }
+
+  /** When it entered its current group's queue (SLA, overflow and rings count from here). */
+  get queuedAt(): number {
+    return this.table.nums[this.slot * NUMS + N_QUEUED_AT]!;
+  }
+
+  set queuedAt(v: number) {
+    this.table.nums[this.slot * NUMS + N_QUEUED_AT] = v;
+  }
+
+  get offeredAt(): number | undefined {
+    return orUndefined(this.table.nums[this.slot * NUMS + N_OFFERED_AT]!);
+  }
+
+  set offeredAt(v: number | undefined) {
+    this.table.nums[this.slot * NUMS + N_OFFERED_AT] = v ?? NaN;
+  }
+
+  get offerExpiresAt(): number | undefined {
+    return orUndefined(this.table.nums[this.slot * NUMS + N_OFFER_EXPIRES_AT]!);
+  }
+
+  set offerExpiresAt(v: number | undefined) {
+    this.table.nums[this.slot * NUMS + N_OFFER_EXPIRES_AT] = v ?? NaN;
+  }
+
+  get acceptedAt(): number | undefined {
+    return orUndefined(this.table.nums[this.slot * NUMS + N_ACCEPTED_AT]!);
+  }
+
+  set acceptedAt(v: number | undefined) {
+    this.table.nums[this.slot * NUMS + N_ACCEPTED_AT] = v ?? NaN;
+  }
+
+  get wrapUpUntil(): number | undefined {
+    return orUndefined(this.table.nums[this.slot * NUMS + N_WRAP_UP_UNTIL]!);
+  }
+
+  set wrapUpUntil(v: number | undefined) {
+    this.table.nums[this.slot * NUMS + N_WRAP_UP_UNTIL] = v ?? NaN;
+  }
+
+  get overflowAt(): number | undefined {
+    return orUndefined(this.table.nums[this.slot * NUMS + N_OVERFLOW_AT]!);
+  }
+
+  set overflowAt(v: number | undefined) {
+    this.table.nums[this.slot * NUMS + N_OVERFLOW_AT] = v ?? NaN;
+  }
+
+  get nextRingAt(): number | undefined {
+    return orUndefined(this.table.nums[this.slot * NUMS + N_NEXT_RING_AT]!);
+  }
+
+  set nextRingAt(v: number | undefined) {
+    this.table.nums[this.slot * NUMS + N_NEXT_RING_AT] = v ?? NaN;
+  }
+
+  get targetUntil(): number | undefined {
+    return orUndefined(this.table.nums[this.slot * NUMS + N_TARGET_UNTIL]!);
+  }
+
+  set targetUntil(v: number | undefined) {
+    this.table.nums[this.slot * NUMS + N_TARGET_UNTIL] = v ?? NaN;
+  }
+
+  note(at: number, kind: HistoryKind, group: GroupRuntime, agent?: AgentRuntime): void {
+    let log = this.log;
     const i = this.logLength;
-    this.logLength = i + 4;
-    if (i < log.length) {
-      log[i] = at;
-      log[i + 1] = kind;
-      log[i + 2] = groupId;
-      log[i + 3] = agentId;
-    } else {
-      log.push(at, kind, groupId, agentId);
+    if (i + 4 > log.length) {
+      log = new Float64Array(log.length * 2);
+      log.set(this.log);
+      this.log = log;
     }
+    log[i] = at;
+    log[i + 1] = kind;
+    log[i + 2] = group.index;
+    log[i + 3] = agent ? agent.ordinal + 1 : 0;
+    this.logLength = i + 4;
   }
 
   historyEntries(): HistoryEntry[] {
     const out: HistoryEntry[] = [];
     const log = this.log;
     for (let i = 0; i < this.logLength; i += 4) {
-      const kind = log[i + 1] as HistoryEntry['kind'];
-      const entry: HistoryEntry = { at: log[i] as number, kind, groupId: log[i + 2] as string };
+      const kind = HISTORY_KINDS[log[i + 1]!]!;
+      const entry: HistoryEntry = { at: log[i]!, kind, groupId: this.table.groupList[log[i + 2]!]!.config.id };
       // Entered or overflowed: no agent. A transfer names its target agent, if any.
-      if (kind !== 'queued' && kind !== 'overflowed') entry.agentId = log[i + 3] as string | undefined;
+      if (kind !== 'queued' && kind !== 'overflowed') {
+        const ordinal = log[i + 3]!;
+        entry.agentId = ordinal > 0 ? this.table.agentSlots.byOrdinal[ordinal - 1]!.config.id : undefined;
+      }
       out.push(entry);
     }
     return out;

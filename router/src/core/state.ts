@@ -2,16 +2,21 @@
 // apply them; replaying a log applies the same events, so both paths rebuild the same state.
 
 import { IndexedHeap, type HeapNode } from './heap.js';
-import { AgentSlots, SessionSlots } from './queues.js';
+import { AgentSlots } from './queues.js';
 import { startOfNextLocalDay } from './hours.js';
 import {
   AgentRuntime,
   CHANNEL_COUNT,
   GroupRuntime,
+  HistoryKind,
   InteractionRuntime,
+  SessionTable,
 } from './runtime.js';
 import { strategies } from './strategies/index.js';
 import { type EventOf, type RouterOptions, type RoutingEvent } from './types.js';
+
+/** Ended interactions' records kept for reuse; arrivals and departures balance out in steady state. */
+const SPARE_RECORDS = 4096;
 
 export enum DeadlineKind {
   OfferExpiry,
@@ -28,6 +33,9 @@ export interface Deadline extends HeapNode {
   session: InteractionRuntime;
   /** The session's wait it belongs to; a timer of an earlier wait never comes back to life. */
   stint: number;
+  /** The session's queue order, kept here: a dead deadline's record may live again with another. */
+  rank: number;
+  seq: number;
 }
 
 export class RouterState {
@@ -38,11 +46,20 @@ export class RouterState {
   /** Deadlines due together fire in queue order, so simultaneous timers never let a newer session jump an older one. */
   readonly deadlines = new IndexedHeap<Deadline>(deadlineLess);
   /** Integer slots of live sessions and of agents' heap entries, shared by all queues and heaps. */
-  readonly sessionSlots = new SessionSlots<InteractionRuntime>();
   readonly agentSlots = new AgentSlots<AgentRuntime>();
+  readonly sessionSlots = new SessionTable(this.groupList, this.agentSlots);
   /** Sessions that reached `ended` / `abandoned` since start (they leave the live map). */
   ended = 0;
   abandoned = 0;
+  /**
+   * While a decision runs, agents whose heap entries must follow a change wait here and are
+   * refreshed once, before the next read of the agent heaps or when it ends: an agent released
+   * and offered its next session in the same decision never leaves and re-enters its heaps.
+   */
+  private batching = false;
+  private readonly dirty: AgentRuntime[] = [];
+  /** Records of interactions that ended, for new arrivals to reuse. */
+  private readonly spare: InteractionRuntime[] = [];
   /** The interaction the latest `interaction.queued` created. */
   lastQueued: InteractionRuntime | undefined;
   private seq = 0;
@@ -76,7 +93,7 @@ export class RouterState {
         a.presence = state;
         a.reason = e.reason;
         a.presenceSince = e.at;
-        return this.refreshAgent(a);
+        return this.touchAgent(a);
       }
       case 'interaction.queued':
         return this.applyQueued(e, hg);
@@ -96,7 +113,7 @@ export class RouterState {
         stats.answered++;
         stats.waitMsTotal += waited;
         if (waited <= s.group.config.slaSeconds * 1000) stats.answeredWithinSla++;
-        s.note(e.at, 'accepted', s.group.config.id, a.config.id);
+        s.note(e.at, HistoryKind.Accepted, s.group, a);
         return;
       }
       case 'interaction.rejected':
@@ -111,7 +128,7 @@ export class RouterState {
           a.misses++;
           s.noteMiss({ agent: a, kind, until: e.at + this.options.missCooldownSeconds * 1000 });
         }
-        s.note(e.at, 'missed', s.group.config.id, a.config.id);
+        s.note(e.at, HistoryKind.Missed, s.group, a);
         if (s.targetAgent === a) {
           // The agent it waited for did not take it: it goes to the whole group now.
           s.targetAgent = undefined;
@@ -120,7 +137,7 @@ export class RouterState {
         this.requeue(s, e.at);
         // A new wait: (re)arm the cooldown timers not yet served, earlier misses' included.
         for (const m of s.misses) if (!m.cooledDown) this.addDeadline(m.until, DeadlineKind.MissCooldown, s);
-        return this.refreshAgent(a);
+        return this.touchAgent(a);
       }
       case 'interaction.ended': {
         const s = hs ?? this.interactions.get(e.interactionId)!;
@@ -129,7 +146,7 @@ export class RouterState {
         stats.handleMsTotal += e.at - (s.acceptedAt ?? e.at);
         if (e.wrapUpUntil !== undefined) {
           // Without wrap-up the session leaves the live map right away: nobody could read the entry.
-          s.note(e.at, 'ended', s.group.config.id, e.agentId);
+          s.note(e.at, HistoryKind.Ended, s.group, s.agent);
           s.state = 'wrapup';
           s.wrapUpUntil = e.wrapUpUntil;
           this.addDeadline(e.wrapUpUntil, DeadlineKind.WrapUpEnd, s);
@@ -147,7 +164,7 @@ export class RouterState {
         if (s.state === 'offered') {
           const a = s.agent!;
           this.takeBackOffer(s, a);
-          this.refreshAgent(a);
+          this.touchAgent(a);
         } else {
           this.unplace(s);
         }
@@ -155,6 +172,7 @@ export class RouterState {
         this.sessionSlots.release(s.slot);
         this.interactions.delete(s.id);
         this.abandoned++;
+        this.recycle(s);
         return;
       }
       case 'interaction.transferred':
@@ -169,7 +187,7 @@ export class RouterState {
       case 'interaction.overflowed': {
         const s = hs ?? this.interactions.get(e.interactionId)!;
         s.overflowed = true;
-        s.note(e.at, 'overflowed', e.toGroupId);
+        s.note(e.at, HistoryKind.Overflowed, this.groups.get(e.toGroupId)!);
         this.unplace(s);
         return this.place(s);
       }
@@ -250,10 +268,13 @@ export class RouterState {
     const g = hg ?? this.groups.get(q.groupId)!;
     const o = this.options;
     const rank = q.waitingSince - (q.legalPriority ? o.legalPriorityBonusSeconds * 1000 : 0) - q.priority * o.priorityStepSeconds * 1000;
-    const s = new InteractionRuntime(q.id, q.channel, g, q.priority, q.legalPriority, q.waitingSince, q.minProficiency, rank, this.seq++, e.at);
+    const seq = this.seq++;
+    const recycled = this.spare.pop();
+    const s = recycled
+      ? recycled.init(q.id, q.channel, g, q.priority, q.legalPriority, q.waitingSince, q.minProficiency, rank, seq, e.at)
+      : new InteractionRuntime(this.sessionSlots, q.id, q.channel, g, q.priority, q.legalPriority, q.waitingSince, q.minProficiency, rank, seq, e.at);
     s.targetAgent = q.targetAgentId !== undefined ? this.agents.get(q.targetAgentId) : undefined;
     s.targetUntil = s.targetAgent ? q.targetUntil : undefined;
-    s.slot = this.sessionSlots.acquire(s);
     this.interactions.set(s.id, s);
     this.lastQueued = s;
     g.stats[s.ci]!.waiting++;
@@ -276,9 +297,9 @@ export class RouterState {
     a.sessionsToday++;
     a.todayByGroup.set(via.index, (a.todayByGroup.get(via.index) ?? 0) + 1);
     a.noteOffer(via.index, this.offerSeq++);
-    s.note(e.at, 'offered', via.config.id, a.config.id);
+    s.note(e.at, HistoryKind.Offered, via, a);
     this.addDeadline(e.expiresAt, DeadlineKind.OfferExpiry, s);
-    this.refreshAgent(a);
+    this.touchAgent(a);
   }
 
   private applyTransferred(e: EventOf<'interaction.transferred'>, hs: InteractionRuntime | undefined): void {
@@ -289,10 +310,10 @@ export class RouterState {
       this.unplace(s);
     } else if (a && s.state === 'offered') {
       this.takeBackOffer(s, a);
-      this.refreshAgent(a);
+      this.touchAgent(a);
     } else if (a) {
       this.releaseSlot(s, a, e.at);
-      this.refreshAgent(a);
+      this.touchAgent(a);
     }
     if (s.state === 'queued' || s.state === 'offered') from.stats[s.ci]!.waiting--;
     s.agent = undefined;
@@ -305,7 +326,7 @@ export class RouterState {
     s.targetUntil = e.targetUntil;
     // A new group starts a new round: only the transferring agent is kept away for a while.
     s.misses = a ? [{ agent: a, kind: 'rejected', until: e.at + this.options.missCooldownSeconds * 1000 }] : [];
-    s.note(e.at, 'transferred', e.toGroupId, e.toAgentId);
+    s.note(e.at, HistoryKind.Transferred, s.group, s.targetAgent);
     for (const m of s.misses) this.addDeadline(m.until, DeadlineKind.MissCooldown, s);
     this.enterGroup(s, e.at);
   }
@@ -371,7 +392,13 @@ export class RouterState {
     this.sessionSlots.release(s.slot);
     this.interactions.delete(s.id);
     this.ended++;
-    this.refreshAgent(a);
+    this.recycle(s);
+    this.touchAgent(a);
+  }
+
+  /** An interaction left: keep its record for the next arrival (see InteractionRuntime). */
+  private recycle(s: InteractionRuntime): void {
+    if (this.spare.length < SPARE_RECORDS) this.spare.push(s);
   }
 
   // ------------------------------------------------------------ queues
@@ -425,6 +452,35 @@ export class RouterState {
 
   // ------------------------------------------------------------ agent heaps
 
+  /** Start deferring agent refreshes (a decision begins). */
+  beginBatch(): void {
+    this.batching = true;
+  }
+
+  /** Refresh what waits and stop deferring (a decision ends). */
+  endBatch(): void {
+    this.flushAgents();
+    this.batching = false;
+  }
+
+  /** The agent heaps are about to be read: bring every waiting agent up to date. */
+  flushAgents(): void {
+    const dirty = this.dirty;
+    for (let i = 0; i < dirty.length; i++) {
+      const a = dirty[i]!;
+      a.dirty = false;
+      this.refreshAgent(a);
+    }
+    dirty.length = 0;
+  }
+
+  private touchAgent(a: AgentRuntime): void {
+    if (!this.batching) return this.refreshAgent(a);
+    if (a.dirty) return;
+    a.dirty = true;
+    this.dirty.push(a);
+  }
+
   /** Put the agent in (or take it out of) each channel's heaps per what it can take now, re-keyed. */
   refreshAgent(a: AgentRuntime): void {
     const key = this.scratchKey;
@@ -458,6 +514,7 @@ export class RouterState {
   }
 
   private rescoreGroup(g: GroupRuntime): void {
+    this.flushAgents();
     const key = this.scratchKey;
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       for (const heap of g.agents[c]!) {
@@ -484,7 +541,7 @@ export class RouterState {
   // ------------------------------------------------------------ deadlines
 
   addDeadline(at: number, kind: DeadlineKind, session: InteractionRuntime): void {
-    this.deadlines.push({ at, kind, session, stint: session.stint, index: -1 });
+    this.deadlines.push({ at, kind, session, stint: session.stint, rank: session.rank, seq: session.seq, index: -1 });
   }
 
   /**
@@ -523,10 +580,8 @@ export class RouterState {
 
 function deadlineLess(a: Deadline, b: Deadline): boolean {
   if (a.at !== b.at) return a.at < b.at;
-  const x = a.session;
-  const y = b.session;
-  if (x.rank !== y.rank) return x.rank < y.rank;
-  if (x.seq !== y.seq) return x.seq < y.seq;
+  if (a.rank !== b.rank) return a.rank < b.rank;
+  if (a.seq !== b.seq) return a.seq < b.seq;
   return a.kind < b.kind;
 }
 
