@@ -10,6 +10,7 @@ import { validateAgent, validateEnqueue, validateGroup } from './validate.js';
 import {
   DEFAULT_OPTIONS,
   type Command,
+  type EventOf,
   type Outcome,
   type Proficiency,
   type QueuedInteraction,
@@ -62,7 +63,9 @@ export class Router {
       this.state.endBatch();
     }
     // Events gather in one reused array; the caller gets an exact-size copy.
-    const events = this.out.slice(0, this.outLength);
+    const out = this.out;
+    const n = this.outLength;
+    const events = n === 1 ? [out[0]!] : n === 2 ? [out[0]!, out[1]!] : out.slice(0, n);
     this.out.fill(undefined as unknown as RoutingEvent, 0, this.outLength);
     this.outLength = 0;
     const outcome: Outcome = { ok: true, events, nextDeadline: this.state.nextDeadline() };
@@ -74,13 +77,20 @@ export class Router {
    * Stamp, apply and record an event. The runtime records it concerns may be passed along so
    * applying it skips the id lookups a replay needs; they must be the ones the event names.
    */
-  private emit(event: EventInput | RoutingEvent, s?: InteractionRuntime, a?: AgentRuntime, via?: GroupRuntime): void {
-    // Callers pass a fresh literal, so stamping it in place saves a copy per event. The frequent
-    // ones carry `at` already, last as a stamp would put it: adding a property to a built
-    // object costs a second allocation.
+  private emit(event: EventInput, s?: InteractionRuntime, a?: AgentRuntime, via?: GroupRuntime): void {
+    // Callers pass a fresh literal, so stamping it in place saves a copy per event.
     const e = event as RoutingEvent;
-    if (e.at === undefined) e.at = this.now;
+    e.at = this.now;
     this.state.apply(e, s, a, via);
+    this.out[this.outLength++] = e;
+  }
+
+  /**
+   * The events of every lifecycle (queued, offered, accepted, ended) skip emit: they are built
+   * with their `at` (last, where a stamp would put it) and applied through their own entry of
+   * RouterState, so no code reads the type or time of an event of unknown shape.
+   */
+  private record(e: RoutingEvent): void {
     this.out[this.outLength++] = e;
   }
 
@@ -104,7 +114,9 @@ export class Router {
         return this.enqueue(command);
       case 'accept': {
         const s = this.heldOffer(command.interactionId, command.agentId);
-        this.emit({ type: 'interaction.accepted', interactionId: s.id, agentId: s.agent!.config.id, at: this.now }, s, s.agent);
+        const e: EventOf<'interaction.accepted'> = { type: 'interaction.accepted', interactionId: s.id, agentId: s.agent!.id, at: this.now };
+        this.state.applyAccepted(e, s);
+        this.record(e);
         return undefined;
       }
       case 'reject': {
@@ -118,9 +130,13 @@ export class Router {
         const a = this.ownAgent(s, command.agentId);
         const wrap = s.group.config.wrapUpSeconds;
         if (wrap > 0) {
-          this.emit({ type: 'interaction.ended', interactionId: s.id, agentId: a.config.id, wrapUpUntil: this.now + wrap * 1000, at: this.now }, s, a);
+          const e: EventOf<'interaction.ended'> = { type: 'interaction.ended', interactionId: s.id, agentId: a.id, wrapUpUntil: this.now + wrap * 1000, at: this.now };
+          this.state.applyEnded(e, s);
+          this.record(e);
         } else {
-          this.emit({ type: 'interaction.ended', interactionId: s.id, agentId: a.config.id, at: this.now }, s, a);
+          const e: EventOf<'interaction.ended'> = { type: 'interaction.ended', interactionId: s.id, agentId: a.id, at: this.now };
+          this.state.applyEnded(e, s);
+          this.record(e);
           this.releaseAgent(a);
         }
         return undefined;
@@ -129,7 +145,7 @@ export class Router {
         const s = this.session(command.interactionId);
         if (s.state !== 'wrapup') throw new RoutingError('invalid_state', `interaction is ${s.state}, not in wrap-up`, { state: s.state });
         const a = this.ownAgent(s, command.agentId);
-        this.emit({ type: 'interaction.wrapped_up', interactionId: s.id, agentId: a.config.id }, s, a);
+        this.emit({ type: 'interaction.wrapped_up', interactionId: s.id, agentId: a.id }, s, a);
         this.releaseAgent(a);
         return undefined;
       }
@@ -180,10 +196,12 @@ export class Router {
       minProficiency,
     };
     if (target) {
-      interaction.targetAgentId = target.config.id;
+      interaction.targetAgentId = target.id;
       interaction.targetUntil = this.now + this.options.targetWaitSeconds * 1000;
     }
-    this.emit({ type: 'interaction.queued', interaction, at: this.now }, undefined, undefined, g);
+    const e: EventOf<'interaction.queued'> = { type: 'interaction.queued', interaction, at: this.now };
+    this.state.applyQueued(e, g);
+    this.record(e);
     this.matchSession(this.state.lastQueued!);
     return undefined;
   }
@@ -206,17 +224,17 @@ export class Router {
 
   private revokeOffers(a: AgentRuntime, reason: 'agent_paused' | 'agent_offline'): InteractionRuntime[] {
     const revoked = a.offers.toArray();
-    for (const s of revoked) this.emit({ type: 'interaction.revoked', interactionId: s.id, agentId: a.config.id, reason }, s, a);
+    for (const s of revoked) this.emit({ type: 'interaction.revoked', interactionId: s.id, agentId: a.id, reason }, s, a);
     return revoked;
   }
 
   /** A rejected or expired offer: back to the head of its queue; too many in a row pause the agent. */
   private miss(s: InteractionRuntime, a: AgentRuntime, type: 'interaction.rejected' | 'interaction.expired'): void {
-    this.emit({ type, interactionId: s.id, agentId: a.config.id } as EventInput, s, a);
+    this.emit({ type, interactionId: s.id, agentId: a.id } as EventInput, s, a);
     const back = [s];
     if (a.misses >= this.options.maxConsecutiveMisses && a.presence === 'available') {
       back.push(...this.revokeOffers(a, 'agent_paused'));
-      this.emit({ type: 'agent.auto_paused', agentId: a.config.id, reason: this.options.autoPauseReason, misses: a.misses }, undefined, a);
+      this.emit({ type: 'agent.auto_paused', agentId: a.id, reason: this.options.autoPauseReason, misses: a.misses }, undefined, a);
     }
     for (const session of inQueueOrder(back)) this.matchSession(session);
     this.releaseAgent(a);
@@ -226,7 +244,7 @@ export class Router {
     const s = this.session(command.interactionId);
     if (s.state === 'wrapup') throw new RoutingError('invalid_state', 'interaction is in wrap-up', { state: s.state });
     const from = s.agent;
-    if (command.byAgentId !== undefined && from && from.config.id !== command.byAgentId) {
+    if (command.byAgentId !== undefined && from && from.id !== command.byAgentId) {
       throw new RoutingError('not_your_session', 'the interaction belongs to another agent');
     }
     let toGroup = s.group;
@@ -254,10 +272,10 @@ export class Router {
     this.emit({
       type: 'interaction.transferred',
       interactionId: s.id,
-      ...(from ? { fromAgentId: from.config.id } : {}),
+      ...(from ? { fromAgentId: from.id } : {}),
       fromGroupId: s.group.config.id,
       toGroupId: toGroup.config.id,
-      ...(toAgent ? { toAgentId: toAgent.config.id, targetUntil: this.now + this.options.targetWaitSeconds * 1000 } : {}),
+      ...(toAgent ? { toAgentId: toAgent.id, targetUntil: this.now + this.options.targetWaitSeconds * 1000 } : {}),
     }, s);
     this.matchSession(s);
     if (from) this.releaseAgent(from);
@@ -275,7 +293,7 @@ export class Router {
           break;
         case DeadlineKind.WrapUpEnd: {
           const a = s.agent!;
-          this.emit({ type: 'interaction.wrapped_up', interactionId: s.id, agentId: a.config.id }, s, a);
+          this.emit({ type: 'interaction.wrapped_up', interactionId: s.id, agentId: a.id }, s, a);
           this.releaseAgent(a);
           break;
         }
@@ -420,14 +438,16 @@ export class Router {
   }
 
   private offer(s: InteractionRuntime, a: AgentRuntime, via: GroupRuntime): void {
-    this.emit({
+    const e: EventOf<'interaction.offered'> = {
       type: 'interaction.offered',
       interactionId: s.id,
-      agentId: a.config.id,
+      agentId: a.id,
       groupId: via.config.id,
       expiresAt: this.now + this.options.offerTimeoutSeconds * 1000,
       at: this.now,
-    }, s, a, via);
+    };
+    this.state.applyOffered(e, s, a, via);
+    this.record(e);
   }
 
   // ------------------------------------------------------------ lookups
@@ -448,7 +468,7 @@ export class Router {
   private heldOffer(interactionId: string, agentId: string): InteractionRuntime {
     const s = this.session(interactionId);
     // The offer's holder answers without a second lookup; anyone else is looked up for the error.
-    if (s.state === 'offered' && s.agent!.config.id === agentId) {
+    if (s.state === 'offered' && s.agent!.id === agentId) {
       if (this.now >= s.offerExpiresAt!) throw new RoutingError('offer_expired', 'the offer has expired', { expiresAt: s.offerExpiresAt });
       return s;
     }
@@ -459,7 +479,7 @@ export class Router {
 
   private ownAgent(s: InteractionRuntime, agentId: string | undefined): AgentRuntime {
     const a = s.agent!;
-    if (agentId !== undefined && a.config.id !== agentId) {
+    if (agentId !== undefined && a.id !== agentId) {
       if (!this.state.agents.has(agentId)) throw new RoutingError('unknown_agent', `unknown agent ${agentId}`);
       throw new RoutingError('not_your_session', 'the interaction belongs to another agent');
     }

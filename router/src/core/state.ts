@@ -57,7 +57,8 @@ export class RouterState {
    * and offered its next session in the same decision never leaves and re-enters its heaps.
    */
   private batching = false;
-  private readonly dirty: AgentRuntime[] = [];
+  private readonly dirty: (AgentRuntime | undefined)[] = [];
+  private dirtyCount = 0;
   /** Records of interactions that ended, for new arrivals to reuse. */
   private readonly spare: InteractionRuntime[] = [];
   /** The interaction the latest `interaction.queued` created. */
@@ -76,6 +77,18 @@ export class RouterState {
    * passes none.
    */
   apply(e: RoutingEvent, hs?: InteractionRuntime, ha?: AgentRuntime, hg?: GroupRuntime): void {
+    // The events of every lifecycle have their own entries, which decisions call directly: an
+    // event's type read here sees every event shape and is a slow, megamorphic load.
+    switch (e.type) {
+      case 'interaction.queued':
+        return this.applyQueued(e, hg);
+      case 'interaction.offered':
+        return this.applyOffered(e, hs, ha, hg);
+      case 'interaction.accepted':
+        return this.applyAccepted(e, hs);
+      case 'interaction.ended':
+        return this.applyEnded(e, hs);
+    }
     if (e.at >= this.nextDayAt) this.rollDay(e.at);
     switch (e.type) {
       case 'group.configured':
@@ -94,27 +107,6 @@ export class RouterState {
         a.reason = e.reason;
         a.presenceSince = e.at;
         return this.touchAgent(a);
-      }
-      case 'interaction.queued':
-        return this.applyQueued(e, hg);
-      case 'interaction.offered':
-        return this.applyOffered(e, hs, ha, hg);
-      case 'interaction.accepted': {
-        const s = hs ?? this.interactions.get(e.interactionId)!;
-        const a = s.agent!;
-        a.offers.remove(s);
-        a.sessions.add(s);
-        a.misses = 0;
-        s.state = 'active';
-        s.acceptedAt = e.at;
-        const stats = s.group.stats[s.ci]!;
-        const waited = e.at - s.queuedAt;
-        stats.waiting--;
-        stats.answered++;
-        stats.waitMsTotal += waited;
-        if (waited <= s.group.config.slaSeconds * 1000) stats.answeredWithinSla++;
-        s.note(e.at, HistoryKind.Accepted, s.group, a);
-        return;
       }
       case 'interaction.rejected':
       case 'interaction.expired':
@@ -138,21 +130,6 @@ export class RouterState {
         // A new wait: (re)arm the cooldown timers not yet served, earlier misses' included.
         for (const m of s.misses) if (!m.cooledDown) this.addDeadline(m.until, DeadlineKind.MissCooldown, s);
         return this.touchAgent(a);
-      }
-      case 'interaction.ended': {
-        const s = hs ?? this.interactions.get(e.interactionId)!;
-        const stats = s.group.stats[s.ci]!;
-        stats.handled++;
-        stats.handleMsTotal += e.at - (s.acceptedAt ?? e.at);
-        if (e.wrapUpUntil !== undefined) {
-          // Without wrap-up the session leaves the live map right away: nobody could read the entry.
-          s.note(e.at, HistoryKind.Ended, s.group, s.agent);
-          s.state = 'wrapup';
-          s.wrapUpUntil = e.wrapUpUntil;
-          this.addDeadline(e.wrapUpUntil, DeadlineKind.WrapUpEnd, s);
-          return;
-        }
-        return this.finish(s, e.at);
       }
       case 'interaction.wrapped_up':
         return this.finish(hs ?? this.interactions.get(e.interactionId)!, e.at);
@@ -263,7 +240,43 @@ export class RouterState {
 
   // ------------------------------------------------------------ interactions
 
-  private applyQueued(e: EventOf<'interaction.queued'>, hg: GroupRuntime | undefined): void {
+  applyAccepted(e: EventOf<'interaction.accepted'>, hs: InteractionRuntime | undefined): void {
+    if (e.at >= this.nextDayAt) this.rollDay(e.at);
+    const s = hs ?? this.interactions.get(e.interactionId)!;
+    const a = s.agent!;
+    a.offers.remove(s);
+    a.sessions.add(s);
+    a.misses = 0;
+    s.state = 'active';
+    s.acceptedAt = e.at;
+    const stats = s.group.stats[s.ci]!;
+    const waited = e.at - s.queuedAt;
+    stats.waiting--;
+    stats.answered++;
+    stats.waitMsTotal += waited;
+    if (waited <= s.group.config.slaSeconds * 1000) stats.answeredWithinSla++;
+    s.note(e.at, HistoryKind.Accepted, s.group, a);
+  }
+
+  applyEnded(e: EventOf<'interaction.ended'>, hs: InteractionRuntime | undefined): void {
+    if (e.at >= this.nextDayAt) this.rollDay(e.at);
+    const s = hs ?? this.interactions.get(e.interactionId)!;
+    const stats = s.group.stats[s.ci]!;
+    stats.handled++;
+    stats.handleMsTotal += e.at - (s.acceptedAt ?? e.at);
+    if (e.wrapUpUntil !== undefined) {
+      // Without wrap-up the session leaves the live map right away: nobody could read the entry.
+      s.note(e.at, HistoryKind.Ended, s.group, s.agent);
+      s.state = 'wrapup';
+      s.wrapUpUntil = e.wrapUpUntil;
+      this.addDeadline(e.wrapUpUntil, DeadlineKind.WrapUpEnd, s);
+      return;
+    }
+    this.finish(s, e.at);
+  }
+
+  applyQueued(e: EventOf<'interaction.queued'>, hg: GroupRuntime | undefined): void {
+    if (e.at >= this.nextDayAt) this.rollDay(e.at);
     const q = e.interaction;
     const g = hg ?? this.groups.get(q.groupId)!;
     const o = this.options;
@@ -281,7 +294,8 @@ export class RouterState {
     this.enterGroup(s, e.at);
   }
 
-  private applyOffered(e: EventOf<'interaction.offered'>, hs: InteractionRuntime | undefined, ha: AgentRuntime | undefined, hg: GroupRuntime | undefined): void {
+  applyOffered(e: EventOf<'interaction.offered'>, hs: InteractionRuntime | undefined, ha: AgentRuntime | undefined, hg: GroupRuntime | undefined): void {
+    if (e.at >= this.nextDayAt) this.rollDay(e.at);
     const s = hs ?? this.interactions.get(e.interactionId)!;
     const a = ha ?? this.agents.get(e.agentId)!;
     const via = hg ?? this.groups.get(e.groupId)!;
@@ -466,19 +480,21 @@ export class RouterState {
   /** The agent heaps are about to be read: bring every waiting agent up to date. */
   flushAgents(): void {
     const dirty = this.dirty;
-    for (let i = 0; i < dirty.length; i++) {
+    // Refreshing never dirties another agent, so the list cannot grow meanwhile.
+    for (let i = 0; i < this.dirtyCount; i++) {
       const a = dirty[i]!;
+      dirty[i] = undefined;
       a.dirty = false;
       this.refreshAgent(a);
     }
-    dirty.length = 0;
+    this.dirtyCount = 0;
   }
 
   private touchAgent(a: AgentRuntime): void {
     if (!this.batching) return this.refreshAgent(a);
     if (a.dirty) return;
     a.dirty = true;
-    this.dirty.push(a);
+    this.dirty[this.dirtyCount++] = a;
   }
 
   /** Put the agent in (or take it out of) each channel's heaps per what it can take now, re-keyed. */
