@@ -390,7 +390,7 @@ export class Router {
       let bestVia: GroupRuntime | undefined;
       for (let c = 0; c < CHANNEL_COUNT; c++) {
         if (!a.canTake(c)) continue;
-        const personal = a.personal[c];
+        const personal = a.personalWaiting > 0 ? a.personal[c] : undefined;
         if (personal && personal.size > 0) {
           const i = personal.topIndex();
           const rank = personal.k1At(i);

@@ -1,7 +1,7 @@
 // Live runtime records of groups, agents and interactions, and the heaps that index them.
 // An agent's state is which heaps it sits in; a waiting session's state is which queues hold it.
 
-import { AgentHeap as LazyAgentHeap, SessionQueue, SessionSlots, type AgentSlots } from './queues.js';
+import { AgentHeap as LazyAgentHeap, AgentSlots, SessionQueue, SessionSlots } from './queues.js';
 import { strategies, type AgentCounters, type Strategy } from './strategies/index.js';
 import type { OpenState } from './hours.js';
 import {
@@ -129,29 +129,61 @@ export class HeldSessions {
 export interface Membership {
   group: GroupRuntime;
   proficiency: Proficiency;
+  /** Sessions offered through this group today (kept when accepted, given back when missed). */
+  today: number;
+  /** Global offer sequence of the latest offer through this group, -1 if none (round-robin). */
+  lastOffer: number;
+}
+
+/** An agent's counters, A_STRIDE numbers to an ordinal in AgentTable.counters. */
+const A_STRIDE = 16;
+const A_LOAD = 0; // + channel
+const A_CAPACITY = 5; // + channel
+const A_TOTAL_LOAD = 10;
+const A_TOTAL_CAPACITY = 11;
+const A_TODAY = 12;
+const A_IDLE_SINCE = 13;
+const A_FLAGS = 14;
+const F_AVAILABLE = 1;
+const F_VOICE_EXCLUDES_CHAT = 2;
+const PHONE = CHANNEL_INDEX.phone;
+const VIDEO = CHANNEL_INDEX.video;
+
+/**
+ * The agents' heap slots (see AgentSlots) and their counters — load and capacity per channel,
+ * totals, sessions today, idle since, availability — side by side in one Float64Array, one
+ * stride to an agent: what every offer, release and eligibility check reads is two cache lines,
+ * not a trail of small arrays and boxed numbers.
+ */
+export class AgentTable extends AgentSlots<AgentRuntime> {
+  counters: Float64Array = new Float64Array(A_STRIDE * 256);
+
+  /** Make room for the agent of this ordinal. */
+  register(ordinal: number): void {
+    if ((ordinal + 1) * A_STRIDE <= this.counters.length) return;
+    let size = this.counters.length;
+    while (size < (ordinal + 1) * A_STRIDE) size *= 2;
+    const next = new Float64Array(size);
+    next.set(this.counters);
+    this.counters = next;
+  }
 }
 
 export class AgentRuntime implements AgentCounters {
   config: AgentConfig;
-  /** config.id and config.voiceExcludesChat, read on every offer: kept here, a cache line away from none. */
+  /** config.id, read on every offer: kept here, a cache line away from none. */
   readonly id: string;
-  voiceExcludesChat = false;
-  presence: Presence = 'offline';
+  private presenceState: Presence = 'offline';
   reason: string | undefined;
   presenceSince: number;
-  readonly load: number[] = new Array<number>(CHANNEL_COUNT).fill(0);
-  readonly capacity: number[] = new Array<number>(CHANNEL_COUNT).fill(0);
-  totalLoad = 0;
-  totalCapacity = 0;
-  sessionsToday = 0;
-  idleSince: number;
   misses = 0;
   /** Offers held, then active and wrap-up sessions (each holds one slot of its channel). */
   readonly offers = new HeldSessions();
   readonly sessions = new HeldSessions();
-  readonly todayByGroup = new Map<number, number>();
-  private readonly lastOfferByGroup = new Map<number, number>();
   memberships: Membership[] = [];
+  /** Today's and latest offers through groups the agent is not a member of (targeted sessions). */
+  private otherToday: Map<number, number> | undefined;
+  private otherLastOffer: Map<number, number> | undefined;
   /**
    * Slot m * CHANNEL_COUNT + c is this agent's entry in memberships[m].group.agents[c][proficiency]:
    * that heap, by slot. The slot's version and keys live in the shared AgentSlots from `slotBase`.
@@ -162,10 +194,13 @@ export class AgentRuntime implements AgentCounters {
   inHeapsMask = 0;
   /** Waiting for its heap entries to be refreshed (RouterState batches a decision's changes). */
   dirty = false;
-  /** Sessions transferred to or preferring this agent, per channel. */
+  /** Sessions transferred to or preferring this agent, per channel, and how many wait there. */
   readonly personal: (WaitingQueue | undefined)[] = new Array<WaitingQueue | undefined>(CHANNEL_COUNT);
+  personalWaiting = 0;
+  private readonly row: number;
 
   constructor(
+    private readonly table: AgentTable,
     readonly ordinal: number,
     config: AgentConfig,
     at: number,
@@ -173,34 +208,161 @@ export class AgentRuntime implements AgentCounters {
     this.config = config;
     this.id = config.id;
     this.presenceSince = at;
+    table.register(ordinal);
+    this.row = ordinal * A_STRIDE;
+    table.counters.fill(0, this.row, this.row + A_STRIDE);
     this.idleSince = at;
   }
 
-  lastOfferSeq(groupIndex: number): number {
-    return this.lastOfferByGroup.get(groupIndex) ?? -1;
+  get presence(): Presence {
+    return this.presenceState;
   }
 
-  noteOffer(groupIndex: number, seq: number): void {
-    this.lastOfferByGroup.set(groupIndex, seq);
+  set presence(state: Presence) {
+    this.presenceState = state;
+    const t = this.table.counters;
+    const flags = t[this.row + A_FLAGS]!;
+    t[this.row + A_FLAGS] = state === 'available' ? flags | F_AVAILABLE : flags & ~F_AVAILABLE;
+  }
+
+  get sessionsToday(): number {
+    return this.table.counters[this.row + A_TODAY]!;
+  }
+
+  set sessionsToday(n: number) {
+    this.table.counters[this.row + A_TODAY] = n;
+  }
+
+  /** When the agent last became free: available, or a slot released. */
+  get idleSince(): number {
+    return this.table.counters[this.row + A_IDLE_SINCE]!;
+  }
+
+  set idleSince(at: number) {
+    this.table.counters[this.row + A_IDLE_SINCE] = at;
+  }
+
+  get totalLoad(): number {
+    return this.table.counters[this.row + A_TOTAL_LOAD]!;
+  }
+
+  get totalCapacity(): number {
+    return this.table.counters[this.row + A_TOTAL_CAPACITY]!;
+  }
+
+  loadOf(c: number): number {
+    return this.table.counters[this.row + A_LOAD + c]!;
+  }
+
+  capacityOf(c: number): number {
+    return this.table.counters[this.row + A_CAPACITY + c]!;
+  }
+
+  /** Load per channel (a copy). */
+  get load(): number[] {
+    return Array.from(this.table.counters.subarray(this.row + A_LOAD, this.row + A_LOAD + CHANNEL_COUNT));
+  }
+
+  /** Capacity per channel (a copy). */
+  get capacity(): number[] {
+    return Array.from(this.table.counters.subarray(this.row + A_CAPACITY, this.row + A_CAPACITY + CHANNEL_COUNT));
+  }
+
+  /** A slot of channel c taken (+1) or freed (-1). */
+  addLoad(c: number, delta: number): void {
+    const t = this.table.counters;
+    t[this.row + A_LOAD + c] += delta;
+    t[this.row + A_TOTAL_LOAD] += delta;
   }
 
   setCapacity(config: AgentConfig): void {
-    this.voiceExcludesChat = config.voiceExcludesChat === true;
-    this.totalCapacity = 0;
+    const t = this.table.counters;
+    const flags = t[this.row + A_FLAGS]!;
+    t[this.row + A_FLAGS] = config.voiceExcludesChat === true ? flags | F_VOICE_EXCLUDES_CHAT : flags & ~F_VOICE_EXCLUDES_CHAT;
+    let total = 0;
     for (const ch of CHANNELS) {
       const cap = config.capacity[ch] ?? 0;
-      this.capacity[CHANNEL_INDEX[ch]] = cap;
-      this.totalCapacity += cap;
+      t[this.row + A_CAPACITY + CHANNEL_INDEX[ch]] = cap;
+      total += cap;
     }
+    t[this.row + A_TOTAL_CAPACITY] = total;
   }
 
   /** Whether a new session on channel c may be offered to this agent now. */
   canTake(c: number): boolean {
-    if (this.presence !== 'available' || this.load[c]! >= this.capacity[c]!) return false;
-    if (this.voiceExcludesChat && (TEXT_MASK & (1 << c)) !== 0) {
-      return this.load[CHANNEL_INDEX.phone]! + this.load[CHANNEL_INDEX.video]! === 0;
+    const t = this.table.counters;
+    const row = this.row;
+    const flags = t[row + A_FLAGS]!;
+    if ((flags & F_AVAILABLE) === 0 || t[row + A_LOAD + c]! >= t[row + A_CAPACITY + c]!) return false;
+    if ((flags & F_VOICE_EXCLUDES_CHAT) !== 0 && (TEXT_MASK & (1 << c)) !== 0) {
+      return t[row + A_LOAD + PHONE]! + t[row + A_LOAD + VIDEO]! === 0;
     }
     return true;
+  }
+
+  private membershipIn(groupIndex: number): Membership | undefined {
+    const memberships = this.memberships;
+    for (let m = 0; m < memberships.length; m++) if (memberships[m]!.group.index === groupIndex) return memberships[m];
+    return undefined;
+  }
+
+  /** Sessions offered to the agent through the group today. */
+  todayIn(groupIndex: number): number {
+    return this.membershipIn(groupIndex)?.today ?? this.otherToday?.get(groupIndex) ?? 0;
+  }
+
+  /** An offer through the group: counted for today and remembered for round-robin. */
+  noteOffer(groupIndex: number, seq: number): void {
+    const m = this.membershipIn(groupIndex);
+    if (m) {
+      m.today++;
+      m.lastOffer = seq;
+      return;
+    }
+    this.otherToday ??= new Map();
+    this.otherToday.set(groupIndex, (this.otherToday.get(groupIndex) ?? 0) + 1);
+    this.otherLastOffer ??= new Map();
+    this.otherLastOffer.set(groupIndex, seq);
+  }
+
+  /** A missed offer was not received: today's count through the group is given back. */
+  unnoteToday(groupIndex: number): void {
+    const m = this.membershipIn(groupIndex);
+    if (m) {
+      if (m.today > 0) m.today--;
+      return;
+    }
+    const n = this.otherToday?.get(groupIndex) ?? 0;
+    if (n > 0) this.otherToday!.set(groupIndex, n - 1);
+  }
+
+  lastOfferSeq(groupIndex: number): number {
+    return this.membershipIn(groupIndex)?.lastOffer ?? this.otherLastOffer?.get(groupIndex) ?? -1;
+  }
+
+  /** A new day: nothing offered today through any group. */
+  resetToday(): void {
+    this.sessionsToday = 0;
+    for (const m of this.memberships) m.today = 0;
+    this.otherToday?.clear();
+  }
+
+  /** New memberships, carrying each group's counts over (from a membership or the side maps). */
+  setMemberships(memberships: { group: GroupRuntime; proficiency: Proficiency }[]): void {
+    const today = new Map<number, number>(this.otherToday);
+    const last = new Map<number, number>(this.otherLastOffer);
+    for (const m of this.memberships) {
+      today.set(m.group.index, m.today);
+      last.set(m.group.index, m.lastOffer);
+    }
+    this.memberships = memberships.map(({ group, proficiency }) => {
+      const m: Membership = { group, proficiency, today: today.get(group.index) ?? 0, lastOffer: last.get(group.index) ?? -1 };
+      today.delete(group.index);
+      last.delete(group.index);
+      return m;
+    });
+    this.otherToday = today.size > 0 ? today : undefined;
+    this.otherLastOffer = last.size > 0 ? last : undefined;
   }
 
   personalQueue(c: number, slots: WaitingSlots): WaitingQueue {
@@ -310,6 +472,8 @@ export class InteractionRuntime {
   slot = -1;
   /** Where it waits now: an agent's personal queue, or its group's (and the overflow group's). */
   placedPersonal: WaitingQueue | undefined;
+  /** The agent whose personal queue holds it. */
+  placedFor: AgentRuntime | undefined;
   placedHome: GroupRuntime | undefined;
   placedOverflow: GroupRuntime | undefined;
   placedLevel = 0;
@@ -366,6 +530,7 @@ export class InteractionRuntime {
     this.targetAgent = undefined;
     this.misses = NO_MISSES;
     this.placedPersonal = undefined;
+    this.placedFor = undefined;
     this.placedHome = undefined;
     this.placedOverflow = undefined;
     this.placedLevel = 0;

@@ -2,10 +2,10 @@
 // apply them; replaying a log applies the same events, so both paths rebuild the same state.
 
 import { IndexedHeap, type HeapNode } from './heap.js';
-import { AgentSlots } from './queues.js';
 import { startOfNextLocalDay } from './hours.js';
 import {
   AgentRuntime,
+  AgentTable,
   CHANNEL_COUNT,
   GroupRuntime,
   HistoryKind,
@@ -46,7 +46,7 @@ export class RouterState {
   /** Deadlines due together fire in queue order, so simultaneous timers never let a newer session jump an older one. */
   readonly deadlines = new IndexedHeap<Deadline>(deadlineLess);
   /** Integer slots of live sessions and of agents' heap entries, shared by all queues and heaps. */
-  readonly agentSlots = new AgentSlots<AgentRuntime>();
+  readonly agentSlots = new AgentTable();
   readonly sessionSlots = new SessionTable(this.groupList, this.agentSlots);
   /** Sessions that reached `ended` / `abandoned` since start (they leave the live map). */
   ended = 0;
@@ -211,7 +211,7 @@ export class RouterState {
     const config = e.agent;
     let a = this.agents.get(config.id);
     if (!a) {
-      a = new AgentRuntime(this.agents.size, config, e.at);
+      a = new AgentRuntime(this.agentSlots, this.agents.size, config, e.at);
       this.agents.set(config.id, a);
     }
     // Leave every heap under the old memberships, then rejoin under the new ones.
@@ -222,7 +222,7 @@ export class RouterState {
     for (const m of a.memberships) m.group.members.delete(a);
     a.config = config;
     a.setCapacity(config);
-    a.memberships = config.groups.map((m) => ({ group: this.groups.get(m.groupId)!, proficiency: m.proficiency }));
+    a.setMemberships(config.groups.map((m) => ({ group: this.groups.get(m.groupId)!, proficiency: m.proficiency })));
     // Fresh slots: the old ones' entries are dead already (the agent left every heap above).
     a.slotBase = this.agentSlots.assign(a.ordinal, a, a.memberships.length * CHANNEL_COUNT);
     a.heaps = [];
@@ -306,10 +306,8 @@ export class RouterState {
     s.offeredAt = e.at;
     s.offerExpiresAt = e.expiresAt;
     a.offers.add(s);
-    a.load[s.ci]!++;
-    a.totalLoad++;
+    a.addLoad(s.ci, 1);
     a.sessionsToday++;
-    a.todayByGroup.set(via.index, (a.todayByGroup.get(via.index) ?? 0) + 1);
     a.noteOffer(via.index, this.offerSeq++);
     s.note(e.at, HistoryKind.Offered, via, a);
     this.addDeadline(e.expiresAt, DeadlineKind.OfferExpiry, s);
@@ -383,19 +381,15 @@ export class RouterState {
 
   private takeBackOffer(s: InteractionRuntime, a: AgentRuntime): void {
     a.offers.remove(s);
-    a.load[s.ci]!--;
-    a.totalLoad--;
+    a.addLoad(s.ci, -1);
     // A missed offer was not received: the equal strategy gives the count back.
     a.sessionsToday = Math.max(0, a.sessionsToday - 1);
-    const via = s.servedVia!.index;
-    const n = a.todayByGroup.get(via) ?? 0;
-    if (n > 0) a.todayByGroup.set(via, n - 1);
+    a.unnoteToday(s.servedVia!.index);
   }
 
   private releaseSlot(s: InteractionRuntime, a: AgentRuntime, at: number): void {
     a.sessions.remove(s);
-    a.load[s.ci]!--;
-    a.totalLoad--;
+    a.addLoad(s.ci, -1);
     a.idleSince = at;
   }
 
@@ -420,9 +414,12 @@ export class RouterState {
   place(s: InteractionRuntime): void {
     const tag = this.sessionSlots.place(s.slot, s.misses.length > 0);
     if (s.targetAgent) {
-      const queue = s.targetAgent.personalQueue(s.ci, this.sessionSlots);
+      const target = s.targetAgent;
+      const queue = target.personalQueue(s.ci, this.sessionSlots);
       queue.push(s.slot, s.rank, s.seq, tag);
       s.placedPersonal = queue;
+      s.placedFor = target;
+      target.personalWaiting++;
       return;
     }
     s.placedLevel = s.minProficiency;
@@ -447,6 +444,8 @@ export class RouterState {
     if (s.placedPersonal) {
       s.placedPersonal.removed();
       s.placedPersonal = undefined;
+      s.placedFor!.personalWaiting--;
+      s.placedFor = undefined;
     }
     if (s.placedHome) {
       this.leaveGroup(s, s.placedHome);
@@ -545,8 +544,7 @@ export class RouterState {
   private rollDay(at: number): void {
     this.nextDayAt = startOfNextLocalDay(at, this.options.timeZone);
     for (const a of this.agents.values()) {
-      a.sessionsToday = 0;
-      a.todayByGroup.clear();
+      a.resetToday();
     }
     for (const g of this.groupList) {
       g.resetStats();
