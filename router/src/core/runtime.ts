@@ -98,31 +98,70 @@ export class GroupRuntime {
 }
 
 /**
- * Sessions an agent holds (its offers, or its sessions in hand) in the order they came. Its
- * storage never shrinks: an agent takes and drops sessions all day, and a plain array trims its
- * storage when emptied and allocates it again on the next push.
+ * Sessions an agent holds (its offers, or its sessions in hand) in the order they came. The
+ * first four sit in the holder's own fields, so taking one out reads one object, not a holder
+ * and then its array; the rest (agents with larger capacities) in a list that never shrinks.
  */
 export class HeldSessions {
-  private readonly items: (InteractionRuntime | undefined)[] = [];
+  private s0: InteractionRuntime | undefined;
+  private s1: InteractionRuntime | undefined;
+  private s2: InteractionRuntime | undefined;
+  private s3: InteractionRuntime | undefined;
+  private rest: (InteractionRuntime | undefined)[] | undefined;
   size = 0;
 
+  private at(i: number): InteractionRuntime | undefined {
+    switch (i) {
+      case 0:
+        return this.s0;
+      case 1:
+        return this.s1;
+      case 2:
+        return this.s2;
+      case 3:
+        return this.s3;
+      default:
+        return this.rest![i - 4];
+    }
+  }
+
+  private put(i: number, s: InteractionRuntime | undefined): void {
+    switch (i) {
+      case 0:
+        this.s0 = s;
+        return;
+      case 1:
+        this.s1 = s;
+        return;
+      case 2:
+        this.s2 = s;
+        return;
+      case 3:
+        this.s3 = s;
+        return;
+      default:
+        (this.rest ??= [])[i - 4] = s;
+    }
+  }
+
   add(s: InteractionRuntime): void {
-    this.items[this.size++] = s;
+    this.put(this.size++, s);
   }
 
   remove(s: InteractionRuntime): void {
-    const items = this.items;
     const n = this.size;
     let i = 0;
-    while (i < n && items[i] !== s) i++;
+    while (i < n && this.at(i) !== s) i++;
     if (i === n) return;
-    for (; i < n - 1; i++) items[i] = items[i + 1];
-    items[n - 1] = undefined;
+    for (; i < n - 1; i++) this.put(i, this.at(i + 1));
+    this.put(n - 1, undefined);
     this.size = n - 1;
   }
 
   toArray(): InteractionRuntime[] {
-    return this.items.slice(0, this.size) as InteractionRuntime[];
+    const out: InteractionRuntime[] = [];
+    for (let i = 0; i < this.size; i++) out.push(this.at(i)!);
+    return out;
   }
 }
 
@@ -404,8 +443,8 @@ export enum HistoryKind {
   Ended,
 }
 
-/** Numbers of each live session, NUMS to a slot (see SessionTable). */
-const NUMS = 16;
+/** Numbers of each live session, NUMS to a slot (see SessionTable): times, then history. */
+const NUMS = 24;
 const N_RANK = 0;
 const N_QUEUED_AT = 1;
 const N_OFFERED_AT = 2;
@@ -416,6 +455,9 @@ const N_WRAP_UP_UNTIL = 6;
 const N_OVERFLOW_AT = 7;
 const N_NEXT_RING_AT = 8;
 const N_TARGET_UNTIL = 9;
+/** The first history entries (four numbers each) sit in the slot; later ones in the record. */
+const N_LOG = 12;
+const LOG_IN_SLOT = NUMS - N_LOG;
 
 /**
  * The slots of live sessions (see SessionSlots) with their numbers — times and the queue rank —
@@ -485,10 +527,11 @@ export class InteractionRuntime {
   minProficiency: Proficiency = 1;
   seq = 0;
   /**
-   * History, four numbers an entry (at, kind, group index, agent ordinal + 1 or 0): nothing to
-   * allocate as it grows; historyEntries() builds the objects for whoever reads them.
+   * History, four numbers an entry (at, kind, group index, agent ordinal + 1 or 0): the first
+   * three (a plain session's whole history) in its slot, the rest here; historyEntries() builds
+   * the objects for whoever reads them.
    */
-  private log = new Float64Array(16);
+  private moreLog: Float64Array | undefined;
   private logLength = 0;
 
   constructor(
@@ -635,29 +678,38 @@ export class InteractionRuntime {
   }
 
   note(at: number, kind: HistoryKind, group: GroupRuntime, agent?: AgentRuntime): void {
-    let log = this.log;
     const i = this.logLength;
-    if (i + 4 > log.length) {
-      log = new Float64Array(log.length * 2);
-      log.set(this.log);
-      this.log = log;
-    }
-    log[i] = at;
-    log[i + 1] = kind;
-    log[i + 2] = group.index;
-    log[i + 3] = agent ? agent.ordinal + 1 : 0;
     this.logLength = i + 4;
+    let log: Float64Array;
+    let at0: number;
+    if (i < LOG_IN_SLOT) {
+      log = this.table.nums;
+      at0 = this.slot * NUMS + N_LOG + i;
+    } else {
+      at0 = i - LOG_IN_SLOT;
+      log = this.moreLog ?? (this.moreLog = new Float64Array(16));
+      if (at0 + 4 > log.length) {
+        const next = new Float64Array(log.length * 2);
+        next.set(log);
+        this.moreLog = log = next;
+      }
+    }
+    log[at0] = at;
+    log[at0 + 1] = kind;
+    log[at0 + 2] = group.index;
+    log[at0 + 3] = agent ? agent.ordinal + 1 : 0;
   }
 
   historyEntries(): HistoryEntry[] {
     const out: HistoryEntry[] = [];
-    const log = this.log;
     for (let i = 0; i < this.logLength; i += 4) {
-      const kind = HISTORY_KINDS[log[i + 1]!]!;
-      const entry: HistoryEntry = { at: log[i]!, kind, groupId: this.table.groupList[log[i + 2]!]!.config.id };
+      const log = i < LOG_IN_SLOT ? this.table.nums : this.moreLog!;
+      const j = i < LOG_IN_SLOT ? this.slot * NUMS + N_LOG + i : i - LOG_IN_SLOT;
+      const kind = HISTORY_KINDS[log[j + 1]!]!;
+      const entry: HistoryEntry = { at: log[j]!, kind, groupId: this.table.groupList[log[j + 2]!]!.config.id };
       // Entered or overflowed: no agent. A transfer names its target agent, if any.
       if (kind !== 'queued' && kind !== 'overflowed') {
-        const ordinal = log[i + 3]!;
+        const ordinal = log[j + 3]!;
         entry.agentId = ordinal > 0 ? this.table.agentSlots.byOrdinal[ordinal - 1]!.config.id : undefined;
       }
       out.push(entry);

@@ -59,6 +59,7 @@ export class RouterState {
   private batching = false;
   private readonly dirty: (AgentRuntime | undefined)[] = [];
   private dirtyCount = 0;
+  private readonly spareDeadlines: Deadline[] = [];
   /** Records of interactions that ended, for new arrivals to reuse. */
   private readonly spare: InteractionRuntime[] = [];
   /** The interaction the latest `interaction.queued` created. */
@@ -555,7 +556,19 @@ export class RouterState {
   // ------------------------------------------------------------ deadlines
 
   addDeadline(at: number, kind: DeadlineKind, session: InteractionRuntime): void {
-    this.deadlines.push({ at, kind, session, stint: session.stint, rank: session.rank, seq: session.seq, index: -1 });
+    // Every offer arms an expiry that its acceptance kills: dead deadlines are reused.
+    const d = this.spareDeadlines.pop();
+    if (!d) {
+      this.deadlines.push({ at, kind, session, stint: session.stint, rank: session.rank, seq: session.seq, index: -1 });
+      return;
+    }
+    d.at = at;
+    d.kind = kind;
+    d.session = session;
+    d.stint = session.stint;
+    d.rank = session.rank;
+    d.seq = session.seq;
+    this.deadlines.push(d);
   }
 
   /**
@@ -587,6 +600,7 @@ export class RouterState {
     for (let d = this.deadlines.peek(); d; d = this.deadlines.peek()) {
       if (this.isLive(d)) return d.at;
       this.deadlines.pop();
+      if (this.spareDeadlines.length < SPARE_RECORDS) this.spareDeadlines.push(d);
     }
     return undefined;
   }

@@ -2,6 +2,7 @@
 // of the old life may leak into the new one — not its timers, not its history, not its times.
 import { describe, expect, it } from 'vitest';
 import { Router, snapshot } from '../../src/core/index.js';
+import { HeldSessions, type InteractionRuntime } from '../../src/core/runtime.js';
 import { Harness, T0, agent, group, types } from './fixtures.js';
 
 describe('a recycled interaction record', () => {
@@ -42,5 +43,34 @@ describe('a recycled interaction record', () => {
     expect(types(h.advance(1))).toEqual(['interaction.expired']);
     expect(h.interaction('s2').history.map((e) => e.kind)).toEqual(['queued', 'offered', 'missed']);
     expect(snapshot(Router.replay(h.log).state)).toEqual(snapshot(h.router.state));
+  });
+});
+
+describe('the sessions an agent holds', () => {
+  it('keep their order as sessions come and go, past the four kept inline', () => {
+    const held = new HeldSessions();
+    const model: number[] = [];
+    const records = Array.from({ length: 9 }, (_, i) => ({ i }) as unknown as InteractionRuntime);
+    const ids = () => held.toArray().map((r) => (r as unknown as { i: number }).i);
+    for (const i of [0, 1, 2, 3, 4, 5, 6]) {
+      held.add(records[i]!);
+      model.push(i);
+    }
+    expect(ids()).toEqual(model);
+    for (const i of [2, 5, 0]) {
+      held.remove(records[i]!);
+      model.splice(model.indexOf(i), 1);
+      expect(ids()).toEqual(model);
+      expect(held.size).toBe(model.length);
+    }
+    held.remove(records[8]!); // not held: nothing changes
+    for (const i of [7, 8]) {
+      held.add(records[i]!);
+      model.push(i);
+    }
+    expect(ids()).toEqual([1, 3, 4, 6, 7, 8]);
+    for (const i of [...model]) held.remove(records[i]!);
+    expect(held.toArray()).toEqual([]);
+    expect(held.size).toBe(0);
   });
 });
