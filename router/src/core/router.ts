@@ -211,7 +211,8 @@ export class Router {
     if (state !== 'available' && state !== 'paused' && state !== 'offline') {
       throw new RoutingError('invalid_command', `unknown agent state ${String(state)}`);
     }
-    if (a.presence === state && a.reason === reason) return;
+    // Nothing changes (an available agent has no reason to change): no event.
+    if (a.presence === state && (state === 'available' || a.reason === reason)) return;
     if (state === 'available') {
       this.emit({ type: 'agent.state_changed', agentId, state }, undefined, a);
       this.releaseAgent(a);

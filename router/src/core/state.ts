@@ -198,8 +198,10 @@ export class RouterState {
       this.groups.set(config.id, g);
       this.groupList.push(g);
     } else {
+      // Its old (tema, categoria, level) no longer leads here; another group that took the key since keeps it.
       const old = g.config;
-      this.escalation.delete(escalationKey(old.tema, old.categoria, old.level));
+      const oldKey = escalationKey(old.tema, old.categoria, old.level);
+      if (this.escalation.get(oldKey) === g) this.escalation.delete(oldKey);
       g.config = config;
       g.strategy = strategies[config.strategy];
       g.hoursCache = undefined;

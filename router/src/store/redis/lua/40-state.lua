@@ -113,7 +113,9 @@ apply['group.configured'] = function(e)
     g = S.newGroup(cfg.id, meta.gcount)
     meta.gcount = meta.gcount + 1
   else
-    redis.call('HDEL', K.esc, escalationKey(g.tema, g.cat, g.lvl))
+    -- Its old key no longer leads here; another group that took the key since keeps it.
+    local old = escalationKey(g.tema, g.cat, g.lvl)
+    if redis.call('HGET', K.esc, old) == g.id then redis.call('HDEL', K.esc, old) end
   end
   S.setGroupConfig(g.id, e.group.__raw)
   local strategy = g.strat

@@ -186,7 +186,7 @@ commands.setAgentState = function(cmd)
   if state ~= 'available' and state ~= 'paused' and state ~= 'offline' then
     fail('invalid_command', 'unknown agent state ' .. cmd.stateText)
   end
-  if a.pres == state and a.reason == cmd.reason then return end
+  if a.pres == state and (state == 'available' or a.reason == cmd.reason) then return end
   if state == 'available' then
     emit({ type = 'agent.state_changed', agentId = a.id, state = state })
     releaseAgent(a)
