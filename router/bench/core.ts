@@ -86,6 +86,15 @@ function scanDriver(): Driver {
   };
 }
 
+/**
+ * A full collection before a timed phase (when the bench runs with --expose-gc, as `npm run
+ * bench` does): the garbage an earlier phase left — a whole router of the previous round — is
+ * not billed to the next one, core or baseline alike.
+ */
+function settle(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** Fill agents and a standing backlog, then run lifecycles: each step one arrival and one end. */
 export function runLifecycles(driver: Driver, lifecycles: number): { seconds: number; waitingAfter: number } {
   const w = buildWorkload({ groups: GROUPS, agents: AGENTS, seed: SEED });
@@ -95,6 +104,7 @@ export function runLifecycles(driver: Driver, lifecycles: number): { seconds: nu
     const { groupId, channel } = w.arrival();
     driver.enqueue(`s${n++}`, groupId, channel, now);
   }
+  settle();
   const start = process.hrtime.bigint();
   for (let i = 0; i < lifecycles; i++) {
     now += 1;
@@ -114,6 +124,7 @@ function heapCeiling(pairs: number): number {
   const random = rng(SEED);
   const heap = new IndexedHeap<KeyNode>((a, b) => a.key < b.key);
   for (let i = 0; i < BACKLOG; i++) heap.push({ key: random(), index: -1 });
+  settle();
   const start = process.hrtime.bigint();
   for (let i = 0; i < pairs; i++) {
     const node = heap.pop()!;

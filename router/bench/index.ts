@@ -1,4 +1,4 @@
-// `npm run bench -w router [-- core|server]`: prints JSON lines; the last line is the summary.
+// `npm run bench -w router [-- core|server|redis]`: prints JSON lines; the last line is the summary.
 import { runCoreBench } from './core.js';
 
 const which = process.argv[2] ?? 'core';
@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   core: runCoreBench,
   // Loaded on demand: it starts servers (uWS, PGlite) the core bench has no use for.
   server: async () => (await import('./server.js')).runServerBench(),
+  redis: async () => (await import('./redis.js')).runRedisBench(),
 };
 const bench = benches[which];
 if (!bench) {

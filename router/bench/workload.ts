@@ -64,11 +64,14 @@ export function buildWorkload(options: { groups: number; agents: number; seed: n
     };
   });
   // Demand follows staffing (what an agency plans for): pick a random agent's group and channel,
-  // so every staffed queue keeps a backlog and popular groups hold most of it.
+  // so every staffed queue keeps a backlog and popular groups hold most of it. Each agent's
+  // channels are listed once here, not per arrival: the generator is not what is measured.
+  const channelsOf = agents.map((a) => Object.keys(a.capacity) as Channel[]);
   const arrival = (): { groupId: string; channel: Channel } => {
-    const a = agents[Math.floor(random() * agents.length)]!;
+    const i = Math.floor(random() * agents.length);
+    const a = agents[i]!;
     const m = a.groups[Math.floor(random() * a.groups.length)]!;
-    const channels = Object.keys(a.capacity) as Channel[];
+    const channels = channelsOf[i]!;
     return { groupId: m.groupId, channel: channels[Math.floor(random() * channels.length)]! };
   };
   return { groups, agents, arrival };

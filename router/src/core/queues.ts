@@ -1,33 +1,55 @@
-// Cache-friendly heaps for the hot path: keys live in typed arrays, so a sift compares
-// contiguous numbers instead of chasing pointers to scattered objects (measured: removal from a
-// pointer heap of sessions cost ~4 µs, nearly all cache misses). Removal is lazy: an entry is
-// marked dead and skipped when it surfaces; the heap compacts when the dead outnumber the live.
-// Entries are a value reference plus numbers (no per-entry object), so a heap allocates nothing
-// per push: that matters, since young objects pointed to from these old arrays slow every scavenge.
+// Cache-friendly heaps for the hot path. An entry is four numbers side by side in one
+// Float64Array — three keys and a liveness tag — and names its record by an integer slot, so a
+// sift compares contiguous numbers and never touches the records (measured: a pointer heap of
+// sessions spent nearly all its time in cache misses). Whether an entry is still live is one
+// read of a shared typed array indexed by that slot, again without loading the record.
+// Removal is lazy: an entry dies when its slot's tag moves on, is skipped when it surfaces,
+// and the heap compacts when the dead outnumber the live. Nothing is allocated per entry.
 
 const STRIDE = 4; // k1, k2, k3, tag of one entry side by side: one cache line per sibling pair
 const EMPTY = new Float64Array(0);
 
+/** Doubling growth of a typed array, keeping its contents. */
+function grown(array: Float64Array, atLeast: number): Float64Array {
+  let size = Math.max(64, array.length);
+  while (size < atLeast) size *= 2;
+  const next = new Float64Array(size);
+  next.set(array);
+  return next;
+}
+
 /**
- * Min-heap of entries keyed by (k1, k2, k3), with a liveness tag and a value reference each;
- * removal by tombstone. Memory is allocated on the first push: most (group, channel, level)
- * heaps of a large agency stay empty, and a touched heap is one array of numbers plus one of values.
+ * Min-heap of entries keyed by (k1, k2, k3) with a liveness tag each; removal by tombstone.
+ * Memory is allocated on the first push: most (group, channel, level) heaps of a large agency
+ * stay empty, and a touched heap is one array of numbers.
  */
-abstract class LazyHeap<V> {
+abstract class LazyHeap {
   protected keys: Float64Array = EMPTY;
-  protected values: (V | undefined)[] = [];
-  /** Entries in the arrays, dead ones included. */
+  /** Entries in the array, dead ones included. */
   protected length = 0;
   /** Entries still meant to be there. */
   live = 0;
 
-  protected abstract isLive(value: V, tag: number): boolean;
+  /** Whether entry i is still meant to be there (its tag is its slot's current one). */
+  protected abstract isLiveAt(i: number): boolean;
 
   get size(): number {
     return this.live;
   }
 
-  protected tagAt(i: number): number {
+  k1At(i: number): number {
+    return this.keys[i * STRIDE]!;
+  }
+
+  k2At(i: number): number {
+    return this.keys[i * STRIDE + 1]!;
+  }
+
+  k3At(i: number): number {
+    return this.keys[i * STRIDE + 2]!;
+  }
+
+  tagAt(i: number): number {
     return this.keys[i * STRIDE + 3]!;
   }
 
@@ -40,12 +62,16 @@ abstract class LazyHeap<V> {
     return k[a + 2]! < k[b + 2]!;
   }
 
-  protected pushEntry(value: V, a: number, b: number, c: number, tag: number): void {
-    if ((this.length + 1) * STRIDE > this.keys.length) this.grow();
-    let i = this.length++;
+  protected pushEntry(a: number, b: number, c: number, tag: number): void {
     this.live++;
+    this.insert(a, b, c, tag);
+  }
+
+  /** Sift a new entry in (the live count is the caller's business). */
+  protected insert(a: number, b: number, c: number, tag: number): void {
+    if ((this.length + 1) * STRIDE > this.keys.length) this.keys = grown(this.keys, (this.length + 1) * STRIDE);
+    let i = this.length++;
     const k = this.keys;
-    const values = this.values;
     // Sift up with a hole: parents move down until the new key finds its place.
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -56,7 +82,6 @@ abstract class LazyHeap<V> {
       k[d + 1] = k[q + 1]!;
       k[d + 2] = k[q + 2]!;
       k[d + 3] = k[q + 3]!;
-      values[i] = values[p];
       i = p;
     }
     const d = i * STRIDE;
@@ -64,33 +89,27 @@ abstract class LazyHeap<V> {
     k[d + 1] = b;
     k[d + 2] = c;
     k[d + 3] = tag;
-    values[i] = value;
   }
 
   /** Index of the best live entry (dropping dead ones from the top), or -1. */
-  protected topIndex(): number {
+  topIndex(): number {
     while (this.length > 0) {
-      if (this.isLive(this.values[0]!, this.keys[3]!)) return 0;
+      if (this.isLiveAt(0)) return 0;
       this.popTop();
     }
     return -1;
   }
 
+  /** Drop the top entry from the array (the live count is the caller's business). */
   protected popTop(): void {
     const last = --this.length;
+    if (last === 0) return;
     const k = this.keys;
-    const values = this.values;
-    if (last === 0) {
-      values[0] = undefined;
-      return;
-    }
     const l = last * STRIDE;
     const a = k[l]!;
     const b = k[l + 1]!;
     const c = k[l + 2]!;
     const t = k[l + 3]!;
-    const v = values[last]!;
-    values[last] = undefined;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
@@ -103,7 +122,6 @@ abstract class LazyHeap<V> {
       k[d + 1] = k[q + 1]!;
       k[d + 2] = k[q + 2]!;
       k[d + 3] = k[q + 3]!;
-      values[i] = values[child];
       i = child;
     }
     const d = i * STRIDE;
@@ -111,33 +129,23 @@ abstract class LazyHeap<V> {
     k[d + 1] = b;
     k[d + 2] = c;
     k[d + 3] = t;
-    values[i] = v;
   }
 
   /** A tombstone was set: compact once the dead are the majority. */
   protected noteDead(): void {
     this.live--;
-    if (this.live === 0) {
-      this.values.length = 0;
-      this.length = 0;
-    } else if (this.length > 32 && this.length > 2 * this.live) {
-      this.compact();
-    }
+    if (this.live === 0) this.length = 0;
+    else if (this.length > 32 && this.length > 2 * this.live) this.compact();
   }
 
   private compact(): void {
     const k = this.keys;
     let n = 0;
     for (let i = 0; i < this.length; i++) {
-      const v = this.values[i]!;
-      const s = i * STRIDE;
-      if (!this.isLive(v, k[s + 3]!)) continue;
-      const d = n * STRIDE;
-      k.copyWithin(d, s, s + STRIDE);
-      this.values[n] = v;
+      if (!this.isLiveAt(i)) continue;
+      if (n !== i) k.copyWithin(n * STRIDE, i * STRIDE, (i + 1) * STRIDE);
       n++;
     }
-    this.values.length = n;
     this.length = n;
     for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
@@ -163,25 +171,17 @@ abstract class LazyHeap<V> {
       k[a + x] = k[b + x]!;
       k[b + x] = t;
     }
-    const tv = this.values[i];
-    this.values[i] = this.values[j];
-    this.values[j] = tv;
-  }
-
-  private grow(): void {
-    const next = new Float64Array(Math.max(16 * STRIDE, this.keys.length * 2));
-    next.set(this.keys);
-    this.keys = next;
   }
 
   /**
-   * Best live entry that `accept` takes, visiting only entries better than the answer
-   * (best-first over the tree). Rejections are rare, so a linear frontier is cheapest.
+   * Index of the best live entry that `accept` takes, visiting only entries better than the
+   * answer (best-first over the tree), or -1. Rejections are rare (a recent miss), so a linear
+   * frontier is cheapest.
    */
-  protected findFirstIndex(accept: (value: V, tag: number) => boolean): number {
+  protected findFirstIndex(accept: (i: number) => boolean): number {
     const top = this.topIndex();
     if (top < 0) return -1;
-    if (accept(this.values[0]!, this.tagAt(0))) return 0;
+    if (accept(0)) return 0;
     const frontier: number[] = [];
     if (this.length > 1) frontier.push(1);
     if (this.length > 2) frontier.push(2);
@@ -191,110 +191,261 @@ abstract class LazyHeap<V> {
       const i = frontier[best]!;
       frontier[best] = frontier[frontier.length - 1]!;
       frontier.pop();
-      const v = this.values[i]!;
-      const tag = this.tagAt(i);
-      if (this.isLive(v, tag) && accept(v, tag)) return i;
+      if (this.isLiveAt(i) && accept(i)) return i;
       if (2 * i + 1 < this.length) frontier.push(2 * i + 1);
       if (2 * i + 2 < this.length) frontier.push(2 * i + 2);
     }
     return -1;
   }
 
-  /** Live values with their tags, in no particular order (for views and snapshots). */
-  protected liveEntries(): { value: V; tag: number }[] {
-    const out: { value: V; tag: number }[] = [];
-    for (let i = 0; i < this.length; i++) {
-      const value = this.values[i]!;
-      const tag = this.tagAt(i);
-      if (this.isLive(value, tag)) out.push({ value, tag });
-    }
+  /** Indexes of the live entries, in no particular order (for views and snapshots). */
+  protected liveIndexes(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.length; i++) if (this.isLiveAt(i)) out.push(i);
     return out;
   }
 }
 
-/** What a session queue needs of its sessions: a placement version, bumped when it leaves. */
-export interface PlacedSession {
-  placement: number;
-}
+// ---------------------------------------------------------------- sessions
 
 /**
- * Waiting sessions ordered by (rank, seq): aged waiting time, then arrival order. A session
- * may sit in several queues at once (home and overflow group); leaving bumps its placement
- * version, which kills all its entries together, and each queue is told to count one fewer.
+ * Integer slots for waiting sessions, shared by all their queues: the record of each slot and
+ * its placement tag. A session placed in queues gets a fresh tag (never reused), written to its
+ * slot and to each entry; leaving sets the slot's tag to 0, which kills all its entries at once.
+ * An odd tag marks a session some agent missed, so a queue reader knows when exclusions apply
+ * without loading the session.
  */
-export class SessionQueue<S extends PlacedSession> extends LazyHeap<S> {
-  protected isLive(session: S, tag: number): boolean {
-    return session.placement === tag;
+export class SessionSlots<S> {
+  tags: Float64Array = new Float64Array(1024);
+  readonly values: (S | undefined)[] = [];
+  private readonly free: number[] = [];
+  private next = 0;
+  private tagSeq = 0;
+
+  acquire(value: S): number {
+    const slot = this.free.length > 0 ? this.free.pop()! : this.next++;
+    if (slot >= this.tags.length) this.tags = grown(this.tags, slot + 1);
+    this.tags[slot] = 0;
+    this.values[slot] = value;
+    return slot;
   }
 
-  push(session: S, rank: number, seq: number): void {
-    this.pushEntry(session, rank, seq, 0, session.placement);
+  release(slot: number): void {
+    this.tags[slot] = 0;
+    this.values[slot] = undefined;
+    this.free.push(slot);
   }
 
-  /** One of this queue's entries died (its session's placement version was bumped). */
+  /** A fresh placement tag for the slot; odd when the session carries misses. */
+  place(slot: number, missed: boolean): number {
+    const tag = ++this.tagSeq * 2 + (missed ? 1 : 0);
+    this.tags[slot] = tag;
+    return tag;
+  }
+
+  unplace(slot: number): void {
+    this.tags[slot] = 0;
+  }
+}
+
+/** Whether a placement tag marks a session with misses. */
+export const tagMissed = (tag: number): boolean => tag % 2 === 1;
+
+/**
+ * Waiting sessions ordered by (rank, seq): aged waiting time, then arrival order. A session may
+ * sit in several queues at once (home and overflow group); when it leaves, its slot's tag is
+ * cleared and each queue is told to count one fewer.
+ */
+export class SessionQueue<S> extends LazyHeap {
+  constructor(readonly slots: SessionSlots<S>) {
+    super();
+  }
+
+  protected isLiveAt(i: number): boolean {
+    const k = this.keys;
+    return this.slots.tags[k[i * STRIDE + 2]!] === k[i * STRIDE + 3];
+  }
+
+  push(slot: number, rank: number, seq: number, tag: number): void {
+    this.pushEntry(rank, seq, slot, tag);
+  }
+
+  /** One of this queue's entries died (its session left). */
   removed(): void {
     this.noteDead();
   }
 
-  peek(): S | undefined {
-    const i = this.topIndex();
-    return i < 0 ? undefined : this.values[i];
+  sessionAt(i: number): S {
+    return this.slots.values[this.keys[i * STRIDE + 2]!]!;
   }
 
-  findFirst(accept: (session: S) => boolean): S | undefined {
-    const i = this.findFirstIndex((session) => accept(session));
-    return i < 0 ? undefined : this.values[i];
+  peek(): S | undefined {
+    const i = this.topIndex();
+    return i < 0 ? undefined : this.sessionAt(i);
+  }
+
+  /** Index of the best live session that `accept` takes, or -1. */
+  findFirst(accept: (session: S) => boolean): number {
+    return this.findFirstIndex((i) => accept(this.sessionAt(i)));
   }
 
   sessions(): S[] {
-    return this.liveEntries().map((e) => e.value);
+    return this.liveIndexes().map((i) => this.sessionAt(i));
+  }
+}
+
+// ---------------------------------------------------------------- agents
+
+/** Slots per agent are below this; an entry's k3 packs ordinal * SLOT_SPAN + slot. */
+export const SLOT_SPAN = 4096;
+
+/**
+ * Per-agent slots of the agent heaps (slot m * channels + c: the agent's entry for its m-th
+ * group on channel c), laid out in shared typed arrays: for each, the version of its live entry
+ * (0: none) and the agent's current key there. Versions come from one sequence, so a dead entry
+ * never matches again, not even after the agent's slots move on reconfiguration.
+ */
+export class AgentSlots<A> {
+  /** Per global slot: version, k1, k2 (stride 3). */
+  data: Float64Array = new Float64Array(3 * 1024);
+  /** First global slot of each agent, by ordinal. */
+  base: Int32Array = new Int32Array(256);
+  readonly byOrdinal: A[] = [];
+  private used = 0;
+  private versionSeq = 0;
+
+  /** Register an agent (or give it fresh slots): returns its first global slot. */
+  assign(ordinal: number, agent: A, slots: number): number {
+    if (slots > SLOT_SPAN) throw new RangeError(`an agent has at most ${SLOT_SPAN} heap slots`);
+    if (ordinal >= this.base.length) {
+      const next = new Int32Array(Math.max(ordinal + 1, this.base.length * 2));
+      next.set(this.base);
+      this.base = next;
+    }
+    this.byOrdinal[ordinal] = agent;
+    const first = this.used;
+    this.used += slots;
+    if (this.used * 3 > this.data.length) this.data = grown(this.data, this.used * 3);
+    this.base[ordinal] = first;
+    return first;
+  }
+
+  nextVersion(): number {
+    return ++this.versionSeq;
   }
 }
 
 /**
- * What an agent heap needs of its agents: the version of the entry each slot holds (0: none).
- * Versions come from one sequence per agent, so a stale entry can never match again.
+ * Agents free for new work, keyed by the group strategy's (k1, k2), then the agent ordinal.
+ *
+ * A key that grows (an offer counted, a later idle time) is not refiled at once: the live entry
+ * keeps its older, smaller key and the slot records the current one. Every entry's key is thus
+ * at most its agent's current key, so when the top entry's key is current it is the true best;
+ * when it is not, it is refiled under the current key and the top looked at again. An agent's
+ * key changes on every offer and release, in every heap it sits in (each group and channel it
+ * has room on), while a heap's top is read only when a session arrives there: this does the
+ * work only for the heaps that are read. A key that shrinks is refiled at once.
  */
-export interface VersionedAgent {
-  readonly slotVersions: number[];
-  versionSeq: number;
-}
+export class AgentHeap<A> extends LazyHeap {
+  constructor(readonly slots: AgentSlots<A>) {
+    super();
+  }
 
-/** Slots per agent are below this; a tag packs version * SLOT_SPAN + slot. */
-const SLOT_SPAN = 4096;
-
-/** Agents free for new work, keyed by the group strategy's (k1, k2) and the agent ordinal. */
-export class AgentHeap<A extends VersionedAgent> extends LazyHeap<A> {
-  protected isLive(agent: A, tag: number): boolean {
-    const slot = tag % SLOT_SPAN;
-    return agent.slotVersions[slot] === (tag - slot) / SLOT_SPAN;
+  protected isLiveAt(i: number): boolean {
+    const k = this.keys;
+    const k3 = k[i * STRIDE + 2]!;
+    const ordinal = Math.floor(k3 / SLOT_SPAN);
+    return this.slots.data[(this.slots.base[ordinal]! + (k3 - ordinal * SLOT_SPAN)) * 3] === k[i * STRIDE + 3];
   }
 
   /** Add (or re-key) the agent's entry for `slot`; the previous entry of that slot dies. */
-  put(agent: A, slot: number, k1: number, k2: number, ordinal: number, wasIn: boolean): void {
-    const version = ++agent.versionSeq;
-    agent.slotVersions[slot] = version;
+  put(ordinal: number, slot: number, k1: number, k2: number, wasIn: boolean): void {
+    const slots = this.slots;
+    const version = slots.nextVersion();
+    const at = (slots.base[ordinal]! + slot) * 3;
+    slots.data[at] = version;
+    slots.data[at + 1] = k1;
+    slots.data[at + 2] = k2;
     if (wasIn) this.noteDead();
-    this.pushEntry(agent, k1, k2, ordinal, version * SLOT_SPAN + slot);
+    this.pushEntry(k1, k2, ordinal * SLOT_SPAN + slot, version);
   }
 
-  remove(agent: A, slot: number): void {
-    agent.slotVersions[slot] = 0;
+  /** The agent's key for `slot` changed while it stays in this heap. */
+  rekey(ordinal: number, slot: number, k1: number, k2: number): void {
+    const data = this.slots.data;
+    const at = (this.slots.base[ordinal]! + slot) * 3;
+    const c1 = data[at + 1]!;
+    if (k1 > c1 || (k1 === c1 && k2 >= data[at + 2]!)) {
+      data[at + 1] = k1;
+      data[at + 2] = k2;
+    } else {
+      this.put(ordinal, slot, k1, k2, true);
+    }
+  }
+
+  remove(ordinal: number, slot: number): void {
+    this.slots.data[(this.slots.base[ordinal]! + slot) * 3] = 0;
     this.noteDead();
+  }
+
+  /** Index of the best live entry, refiling stale tops under their current keys, or -1. */
+  override topIndex(): number {
+    for (;;) {
+      if (super.topIndex() < 0) return -1;
+      const k = this.keys;
+      const k3 = k[2]!;
+      const ordinal = Math.floor(k3 / SLOT_SPAN);
+      const data = this.slots.data;
+      const at = (this.slots.base[ordinal]! + (k3 - ordinal * SLOT_SPAN)) * 3;
+      const c1 = data[at + 1]!;
+      const c2 = data[at + 2]!;
+      if (k[0] === c1 && k[1] === c2) return 0;
+      const tag = k[3]!;
+      this.popTop();
+      this.insert(c1, c2, k3, tag);
+    }
+  }
+
+  /**
+   * The best live agent that `accept` takes, by its current key: refused agents are taken off
+   * the top and put back afterwards (refusals are rare: agents who just missed the session).
+   */
+  findFirst(accept: (agent: A) => boolean): { k1: number; k2: number; k3: number } | undefined {
+    const held: number[] = [];
+    let found: { k1: number; k2: number; k3: number } | undefined;
+    for (let i = this.topIndex(); i >= 0; i = this.topIndex()) {
+      const k = this.keys;
+      if (accept(this.agentAt(0))) {
+        found = { k1: k[0]!, k2: k[1]!, k3: k[2]! };
+        break;
+      }
+      held.push(k[0]!, k[1]!, k[2]!, k[3]!);
+      this.popTop();
+    }
+    for (let j = 0; j < held.length; j += STRIDE) this.insert(held[j]!, held[j + 1]!, held[j + 2]!, held[j + 3]!);
+    return found;
+  }
+
+  ordinalAt(i: number): number {
+    return Math.floor(this.keys[i * STRIDE + 2]! / SLOT_SPAN);
+  }
+
+  agentAt(i: number): A {
+    return this.slots.byOrdinal[this.ordinalAt(i)]!;
+  }
+
+  slotAt(i: number): number {
+    const k3 = this.keys[i * STRIDE + 2]!;
+    return k3 - Math.floor(k3 / SLOT_SPAN) * SLOT_SPAN;
   }
 
   /** The best agent and the slot its entry is filed under. */
   peek(): { agent: A; slot: number } | undefined {
     const i = this.topIndex();
-    return i < 0 ? undefined : { agent: this.values[i]!, slot: this.tagAt(i) % SLOT_SPAN };
-  }
-
-  findFirst(accept: (agent: A) => boolean): { agent: A; slot: number } | undefined {
-    const i = this.findFirstIndex((agent) => accept(agent));
-    return i < 0 ? undefined : { agent: this.values[i]!, slot: this.tagAt(i) % SLOT_SPAN };
+    return i < 0 ? undefined : { agent: this.agentAt(i), slot: this.slotAt(i) };
   }
 
   entries(): { agent: A; slot: number }[] {
-    return this.liveEntries().map((e) => ({ agent: e.value, slot: e.tag % SLOT_SPAN }));
+    return this.liveIndexes().map((i) => ({ agent: this.agentAt(i), slot: this.slotAt(i) }));
   }
 }

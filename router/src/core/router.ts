@@ -3,14 +3,17 @@
 
 import { RoutingError } from './errors.js';
 import { openState, type OpenState } from './hours.js';
-import { type AgentRuntime, type GroupRuntime, type InteractionRuntime, sessionBefore, LEVELS, CHANNEL_COUNT } from './runtime.js';
+import { SLOT_SPAN, tagMissed } from './queues.js';
+import { type AgentHeap, type AgentRuntime, type GroupRuntime, type InteractionRuntime, type WaitingQueue, LEVELS, CHANNEL_COUNT } from './runtime.js';
 import { DeadlineKind, RouterState } from './state.js';
 import { validateAgent, validateEnqueue, validateGroup } from './validate.js';
 import {
   DEFAULT_OPTIONS,
   type Command,
+  type EventOf,
   type Outcome,
   type Proficiency,
+  type QueuedInteraction,
   type RouterOptions,
   type RoutingEvent,
 } from './types.js';
@@ -20,7 +23,9 @@ type EventInput = RoutingEvent extends infer E ? (E extends RoutingEvent ? Omit<
 export class Router {
   readonly state: RouterState;
   readonly options: RouterOptions;
-  private out: RoutingEvent[] = [];
+  /** Events of the current decision: out[0..outLength), the array reused between decisions. */
+  private readonly out: RoutingEvent[] = [];
+  private outLength = 0;
   private now = 0;
 
   constructor(options: Partial<RouterOptions> = {}) {
@@ -44,29 +49,49 @@ export class Router {
   }
 
   decide(command: Command, now: number): Outcome {
-    this.out = [];
+    this.outLength = 0;
     this.now = now;
     let closed: Extract<Outcome, { ok: true }>['closed'];
+    this.state.beginBatch();
     try {
       closed = this.execute(command);
     } catch (err) {
       if (!(err instanceof RoutingError)) throw err;
       // Handlers validate before their first event, so a typed error leaves state untouched.
       return { ok: false, error: err.toJSON(), events: [], nextDeadline: this.state.nextDeadline() };
+    } finally {
+      this.state.endBatch();
     }
-    const events = this.out;
-    this.out = [];
+    // Events gather in one reused array; the caller gets an exact-size copy.
+    const out = this.out;
+    const n = this.outLength;
+    const events = n === 1 ? [out[0]!] : n === 2 ? [out[0]!, out[1]!] : out.slice(0, n);
+    this.out.fill(undefined as unknown as RoutingEvent, 0, this.outLength);
+    this.outLength = 0;
     const outcome: Outcome = { ok: true, events, nextDeadline: this.state.nextDeadline() };
     if (closed) outcome.closed = closed;
     return outcome;
   }
 
-  private emit(event: EventInput): void {
+  /**
+   * Stamp, apply and record an event. The runtime records it concerns may be passed along so
+   * applying it skips the id lookups a replay needs; they must be the ones the event names.
+   */
+  private emit(event: EventInput, s?: InteractionRuntime, a?: AgentRuntime, via?: GroupRuntime): void {
     // Callers pass a fresh literal, so stamping it in place saves a copy per event.
     const e = event as RoutingEvent;
     e.at = this.now;
-    this.state.apply(e);
-    this.out.push(e);
+    this.state.apply(e, s, a, via);
+    this.out[this.outLength++] = e;
+  }
+
+  /**
+   * The events of every lifecycle (queued, offered, accepted, ended) skip emit: they are built
+   * with their `at` (last, where a stamp would put it) and applied through their own entry of
+   * RouterState, so no code reads the type or time of an event of unknown shape.
+   */
+  private record(e: RoutingEvent): void {
+    this.out[this.outLength++] = e;
   }
 
   private execute(command: Command): Extract<Outcome, { ok: true }>['closed'] {
@@ -88,13 +113,15 @@ export class Router {
       case 'enqueue':
         return this.enqueue(command);
       case 'accept': {
-        const { s, a } = this.heldOffer(command.interactionId, command.agentId);
-        this.emit({ type: 'interaction.accepted', interactionId: s.id, agentId: a.config.id });
+        const s = this.heldOffer(command.interactionId, command.agentId);
+        const e: EventOf<'interaction.accepted'> = { type: 'interaction.accepted', interactionId: s.id, agentId: s.agent!.id, at: this.now };
+        this.state.applyAccepted(e, s);
+        this.record(e);
         return undefined;
       }
       case 'reject': {
-        const { s, a } = this.heldOffer(command.interactionId, command.agentId);
-        this.miss(s, a, 'interaction.rejected');
+        const s = this.heldOffer(command.interactionId, command.agentId);
+        this.miss(s, s.agent!, 'interaction.rejected');
         return undefined;
       }
       case 'end': {
@@ -103,9 +130,13 @@ export class Router {
         const a = this.ownAgent(s, command.agentId);
         const wrap = s.group.config.wrapUpSeconds;
         if (wrap > 0) {
-          this.emit({ type: 'interaction.ended', interactionId: s.id, agentId: a.config.id, wrapUpUntil: this.now + wrap * 1000 });
+          const e: EventOf<'interaction.ended'> = { type: 'interaction.ended', interactionId: s.id, agentId: a.id, wrapUpUntil: this.now + wrap * 1000, at: this.now };
+          this.state.applyEnded(e, s);
+          this.record(e);
         } else {
-          this.emit({ type: 'interaction.ended', interactionId: s.id, agentId: a.config.id });
+          const e: EventOf<'interaction.ended'> = { type: 'interaction.ended', interactionId: s.id, agentId: a.id, at: this.now };
+          this.state.applyEnded(e, s);
+          this.record(e);
           this.releaseAgent(a);
         }
         return undefined;
@@ -114,7 +145,7 @@ export class Router {
         const s = this.session(command.interactionId);
         if (s.state !== 'wrapup') throw new RoutingError('invalid_state', `interaction is ${s.state}, not in wrap-up`, { state: s.state });
         const a = this.ownAgent(s, command.agentId);
-        this.emit({ type: 'interaction.wrapped_up', interactionId: s.id, agentId: a.config.id });
+        this.emit({ type: 'interaction.wrapped_up', interactionId: s.id, agentId: a.id }, s, a);
         this.releaseAgent(a);
         return undefined;
       }
@@ -124,7 +155,7 @@ export class Router {
           throw new RoutingError('invalid_state', `only a waiting interaction can be abandoned; it is ${s.state}`, { state: s.state });
         }
         const a = s.agent;
-        this.emit({ type: 'interaction.abandoned', interactionId: s.id });
+        this.emit({ type: 'interaction.abandoned', interactionId: s.id }, s);
         if (a) this.releaseAgent(a);
         return undefined;
       }
@@ -155,20 +186,23 @@ export class Router {
       preferred && preferred.presence !== 'offline' && preferred.memberships.some((m) => m.group === g && m.proficiency >= minProficiency)
         ? preferred
         : undefined;
-    this.emit({
-      type: 'interaction.queued',
-      interaction: {
-        id: spec.id,
-        channel: spec.channel,
-        groupId: g.config.id,
-        priority: spec.priority ?? 0,
-        legalPriority: spec.legalPriority ?? false,
-        waitingSince: spec.waitingSince ?? this.now,
-        minProficiency,
-        ...(target ? { targetAgentId: target.config.id, targetUntil: this.now + this.options.targetWaitSeconds * 1000 } : {}),
-      },
-    });
-    this.matchSession(this.state.interactions.get(spec.id)!);
+    const interaction: QueuedInteraction = {
+      id: spec.id,
+      channel: spec.channel,
+      groupId: g.config.id,
+      priority: spec.priority ?? 0,
+      legalPriority: spec.legalPriority ?? false,
+      waitingSince: spec.waitingSince ?? this.now,
+      minProficiency,
+    };
+    if (target) {
+      interaction.targetAgentId = target.id;
+      interaction.targetUntil = this.now + this.options.targetWaitSeconds * 1000;
+    }
+    const e: EventOf<'interaction.queued'> = { type: 'interaction.queued', interaction, at: this.now };
+    this.state.applyQueued(e, g);
+    this.record(e);
+    this.matchSession(this.state.lastQueued!);
     return undefined;
   }
 
@@ -177,30 +211,31 @@ export class Router {
     if (state !== 'available' && state !== 'paused' && state !== 'offline') {
       throw new RoutingError('invalid_command', `unknown agent state ${String(state)}`);
     }
-    if (a.presence === state && a.reason === reason) return;
+    // Nothing changes (an available agent has no reason to change): no event.
+    if (a.presence === state && (state === 'available' || a.reason === reason)) return;
     if (state === 'available') {
-      this.emit({ type: 'agent.state_changed', agentId, state });
+      this.emit({ type: 'agent.state_changed', agentId, state }, undefined, a);
       this.releaseAgent(a);
       return;
     }
     const revoked = this.revokeOffers(a, state === 'paused' ? 'agent_paused' : 'agent_offline');
-    this.emit({ type: 'agent.state_changed', agentId, state, ...(reason !== undefined ? { reason } : {}) });
+    this.emit({ type: 'agent.state_changed', agentId, state, ...(reason !== undefined ? { reason } : {}) }, undefined, a);
     for (const s of inQueueOrder(revoked)) this.matchSession(s);
   }
 
   private revokeOffers(a: AgentRuntime, reason: 'agent_paused' | 'agent_offline'): InteractionRuntime[] {
-    const revoked = [...a.offers];
-    for (const s of revoked) this.emit({ type: 'interaction.revoked', interactionId: s.id, agentId: a.config.id, reason });
+    const revoked = a.offers.toArray();
+    for (const s of revoked) this.emit({ type: 'interaction.revoked', interactionId: s.id, agentId: a.id, reason }, s, a);
     return revoked;
   }
 
   /** A rejected or expired offer: back to the head of its queue; too many in a row pause the agent. */
   private miss(s: InteractionRuntime, a: AgentRuntime, type: 'interaction.rejected' | 'interaction.expired'): void {
-    this.emit({ type, interactionId: s.id, agentId: a.config.id });
+    this.emit({ type, interactionId: s.id, agentId: a.id } as EventInput, s, a);
     const back = [s];
     if (a.misses >= this.options.maxConsecutiveMisses && a.presence === 'available') {
       back.push(...this.revokeOffers(a, 'agent_paused'));
-      this.emit({ type: 'agent.auto_paused', agentId: a.config.id, reason: this.options.autoPauseReason, misses: a.misses });
+      this.emit({ type: 'agent.auto_paused', agentId: a.id, reason: this.options.autoPauseReason, misses: a.misses }, undefined, a);
     }
     for (const session of inQueueOrder(back)) this.matchSession(session);
     this.releaseAgent(a);
@@ -210,7 +245,7 @@ export class Router {
     const s = this.session(command.interactionId);
     if (s.state === 'wrapup') throw new RoutingError('invalid_state', 'interaction is in wrap-up', { state: s.state });
     const from = s.agent;
-    if (command.byAgentId !== undefined && from && from.config.id !== command.byAgentId) {
+    if (command.byAgentId !== undefined && from && from.id !== command.byAgentId) {
       throw new RoutingError('not_your_session', 'the interaction belongs to another agent');
     }
     let toGroup = s.group;
@@ -238,11 +273,11 @@ export class Router {
     this.emit({
       type: 'interaction.transferred',
       interactionId: s.id,
-      ...(from ? { fromAgentId: from.config.id } : {}),
+      ...(from ? { fromAgentId: from.id } : {}),
       fromGroupId: s.group.config.id,
       toGroupId: toGroup.config.id,
-      ...(toAgent ? { toAgentId: toAgent.config.id, targetUntil: this.now + this.options.targetWaitSeconds * 1000 } : {}),
-    });
+      ...(toAgent ? { toAgentId: toAgent.id, targetUntil: this.now + this.options.targetWaitSeconds * 1000 } : {}),
+    }, s);
     this.matchSession(s);
     if (from) this.releaseAgent(from);
   }
@@ -259,24 +294,24 @@ export class Router {
           break;
         case DeadlineKind.WrapUpEnd: {
           const a = s.agent!;
-          this.emit({ type: 'interaction.wrapped_up', interactionId: s.id, agentId: a.config.id });
+          this.emit({ type: 'interaction.wrapped_up', interactionId: s.id, agentId: a.id }, s, a);
           this.releaseAgent(a);
           break;
         }
         case DeadlineKind.Overflow:
-          this.emit({ type: 'interaction.overflowed', interactionId: s.id, toGroupId: s.group.config.overflow!.groupId });
+          this.emit({ type: 'interaction.overflowed', interactionId: s.id, toGroupId: s.group.config.overflow!.groupId }, s);
           this.matchSession(s);
           break;
         case DeadlineKind.Ring:
-          this.emit({ type: 'interaction.widened', interactionId: s.id, minProficiency: (s.minProficiency - 1) as Proficiency, untargeted: false });
+          this.emit({ type: 'interaction.widened', interactionId: s.id, minProficiency: (s.minProficiency - 1) as Proficiency, untargeted: false }, s);
           this.matchSession(s);
           break;
         case DeadlineKind.MissCooldown:
-          this.emit({ type: 'interaction.cooldown_ended', interactionId: s.id, agentId: s.misses.find((m) => !m.cooledDown && m.until === d.at)!.agent.config.id });
+          this.emit({ type: 'interaction.cooldown_ended', interactionId: s.id, agentId: s.misses.find((m) => !m.cooledDown && m.until === d.at)!.agent.config.id }, s);
           this.matchSession(s);
           break;
         case DeadlineKind.TargetEnd:
-          this.emit({ type: 'interaction.widened', interactionId: s.id, minProficiency: s.minProficiency, untargeted: true });
+          this.emit({ type: 'interaction.widened', interactionId: s.id, minProficiency: s.minProficiency, untargeted: true }, s);
           this.matchSession(s);
           break;
       }
@@ -308,85 +343,119 @@ export class Router {
   }
 
   private bestAgentIn(g: GroupRuntime, s: InteractionRuntime): AgentRuntime | undefined {
+    this.state.flushAgents();
     const mask = g.agentMask[s.ci]!;
     if (mask === 0) return undefined;
     const byLevel = g.agents[s.ci]!;
     const now = this.now;
-    let best: AgentRuntime | undefined;
+    const missed = s.misses.length > 0;
+    // Heaps of one group share its strategy, so their keys compare directly: all from the
+    // heaps' own arrays, without loading an agent until the winner is known.
+    let bestHeap: AgentHeap | undefined;
     let bestK1 = 0;
     let bestK2 = 0;
+    let bestK3 = 0;
     for (let p = s.minProficiency; p <= LEVELS; p++) {
       if ((mask & (1 << p)) === 0) continue;
       const heap = byLevel[p]!;
-      let entry = heap.peek();
-      if (!entry) continue;
-      if (s.excludes(entry.agent, now)) entry = heap.findFirst((agent) => !s.excludes(agent, now));
-      if (!entry) continue;
-      // Heaps of one group share its strategy, so their keys compare directly.
-      const a = entry.agent;
-      const k1 = a.slotK1[entry.slot]!;
-      const k2 = a.slotK2[entry.slot]!;
-      if (!best || k1 < bestK1 || (k1 === bestK1 && (k2 < bestK2 || (k2 === bestK2 && a.ordinal < best.ordinal)))) {
-        best = a;
+      const i = heap.topIndex();
+      if (i < 0) continue;
+      let k1 = heap.k1At(i);
+      let k2 = heap.k2At(i);
+      let k3 = heap.k3At(i);
+      // Rare (a recent miss): only then pay for a filtered search.
+      if (missed && s.excludes(heap.agentAt(i), now)) {
+        const found = heap.findFirst((agent) => !s.excludes(agent, now));
+        if (!found) continue;
+        ({ k1, k2, k3 } = found);
+      }
+      if (!bestHeap || k1 < bestK1 || (k1 === bestK1 && (k2 < bestK2 || (k2 === bestK2 && k3 < bestK3)))) {
+        bestHeap = heap;
         bestK1 = k1;
         bestK2 = k2;
+        bestK3 = k3;
       }
     }
-    return best;
+    return bestHeap ? this.state.agentSlots.byOrdinal[Math.floor(bestK3 / SLOT_SPAN)] : undefined;
   }
 
   /** An agent has room: give it the best waiting sessions across its groups and channels. */
   private releaseAgent(a: AgentRuntime): void {
     const now = this.now;
-    const accept = (s: InteractionRuntime): boolean => !s.excludes(a, now);
     while (a.presence === 'available') {
-      let best: InteractionRuntime | undefined;
+      // The best (rank, seq) so far and where it sits; read from the queues' own arrays.
+      let bestQueue: WaitingQueue | undefined;
+      let bestIndex = -1;
+      let bestRank = 0;
+      let bestSeq = 0;
       let bestVia: GroupRuntime | undefined;
       for (let c = 0; c < CHANNEL_COUNT; c++) {
         if (!a.canTake(c)) continue;
-        const personal = a.personal[c];
+        const personal = a.personalWaiting > 0 ? a.personal[c] : undefined;
         if (personal && personal.size > 0) {
-          const s = personal.peek()!;
-          if (!best || sessionBefore(s, best)) {
-            best = s;
-            bestVia = s.group;
+          const i = personal.topIndex();
+          const rank = personal.k1At(i);
+          const seq = personal.k2At(i);
+          if (!bestQueue || rank < bestRank || (rank === bestRank && seq < bestSeq)) {
+            bestQueue = personal;
+            bestIndex = i;
+            bestRank = rank;
+            bestSeq = seq;
+            bestVia = undefined; // the session's own group
           }
         }
-        for (const m of a.memberships) {
-          const mask = m.group.queueMask[c]!;
+        const memberships = a.memberships;
+        for (let m = 0; m < memberships.length; m++) {
+          const { group, proficiency } = memberships[m]!;
+          const mask = group.queueMask[c]!;
           if (mask === 0) continue;
-          for (let level = 1; level <= m.proficiency; level++) {
+          const queues = group.queues[c]!;
+          for (let level = 1; level <= proficiency; level++) {
             if ((mask & (1 << level)) === 0) continue;
-            const queue = m.group.queues[c]![level]!;
-            let s = queue.peek();
-            if (s && !accept(s)) s = queue.findFirst(accept);
-            if (s && (!best || sessionBefore(s, best))) {
-              best = s;
-              bestVia = m.group;
+            const queue = queues[level]!;
+            let i = queue.topIndex();
+            if (i < 0) continue;
+            // Rare (a recent miss): only then load the session and pay for a filtered search.
+            if (tagMissed(queue.tagAt(i)) && queue.sessionAt(i).excludes(a, now)) {
+              i = queue.findFirst((x) => !x.excludes(a, now));
+              if (i < 0) continue;
+            }
+            const rank = queue.k1At(i);
+            const seq = queue.k2At(i);
+            if (!bestQueue || rank < bestRank || (rank === bestRank && seq < bestSeq)) {
+              bestQueue = queue;
+              bestIndex = i;
+              bestRank = rank;
+              bestSeq = seq;
+              bestVia = group;
             }
           }
         }
       }
-      if (!best) return;
-      this.offer(best, a, bestVia!);
+      if (!bestQueue) return;
+      const best = bestQueue.sessionAt(bestIndex);
+      this.offer(best, a, bestVia ?? best.group);
     }
   }
 
   private offer(s: InteractionRuntime, a: AgentRuntime, via: GroupRuntime): void {
-    this.emit({
+    const e: EventOf<'interaction.offered'> = {
       type: 'interaction.offered',
       interactionId: s.id,
-      agentId: a.config.id,
+      agentId: a.id,
       groupId: via.config.id,
       expiresAt: this.now + this.options.offerTimeoutSeconds * 1000,
-    });
+      at: this.now,
+    };
+    this.state.applyOffered(e, s, a, via);
+    this.record(e);
   }
 
   // ------------------------------------------------------------ lookups
 
   hoursOf(g: GroupRuntime): OpenState {
     const hours = g.config.hours;
-    if (!hours) return { open: true, until: undefined };
+    if (!hours) return ALWAYS_OPEN;
     const cache = g.hoursCache;
     const now = this.now;
     if (cache && now >= cache.from && now < cache.until) return cache.state;
@@ -396,20 +465,22 @@ export class Router {
     return state;
   }
 
-  private heldOffer(interactionId: string, agentId: string): { s: InteractionRuntime; a: AgentRuntime } {
+  /** The session the agent holds an offer for (its `agent` is that agent). */
+  private heldOffer(interactionId: string, agentId: string): InteractionRuntime {
     const s = this.session(interactionId);
-    const a = this.agent(agentId);
-    if (s.state === 'offered' && s.agent === a) {
+    // The offer's holder answers without a second lookup; anyone else is looked up for the error.
+    if (s.state === 'offered' && s.agent!.id === agentId) {
       if (this.now >= s.offerExpiresAt!) throw new RoutingError('offer_expired', 'the offer has expired', { expiresAt: s.offerExpiresAt });
-      return { s, a };
+      return s;
     }
+    const a = this.agent(agentId);
     if (s.missBy(a)?.kind === 'expired') throw new RoutingError('offer_expired', 'the offer has expired');
     throw new RoutingError('no_offer', 'this agent holds no offer for the interaction', { state: s.state });
   }
 
   private ownAgent(s: InteractionRuntime, agentId: string | undefined): AgentRuntime {
     const a = s.agent!;
-    if (agentId !== undefined && a.config.id !== agentId) {
+    if (agentId !== undefined && a.id !== agentId) {
       if (!this.state.agents.has(agentId)) throw new RoutingError('unknown_agent', `unknown agent ${agentId}`);
       throw new RoutingError('not_your_session', 'the interaction belongs to another agent');
     }
@@ -434,6 +505,8 @@ export class Router {
     return g;
   }
 }
+
+const ALWAYS_OPEN: OpenState = Object.freeze({ open: true, until: undefined });
 
 /** Sessions handed back together compete for the same free agents: the one ahead in the queue goes first. */
 function inQueueOrder(sessions: InteractionRuntime[]): InteractionRuntime[] {

@@ -5,12 +5,18 @@ import { IndexedHeap, type HeapNode } from './heap.js';
 import { startOfNextLocalDay } from './hours.js';
 import {
   AgentRuntime,
+  AgentTable,
   CHANNEL_COUNT,
   GroupRuntime,
+  HistoryKind,
   InteractionRuntime,
+  SessionTable,
 } from './runtime.js';
 import { strategies } from './strategies/index.js';
 import { type EventOf, type RouterOptions, type RoutingEvent } from './types.js';
+
+/** Ended interactions' records kept for reuse; arrivals and departures balance out in steady state. */
+const SPARE_RECORDS = 4096;
 
 export enum DeadlineKind {
   OfferExpiry,
@@ -27,6 +33,9 @@ export interface Deadline extends HeapNode {
   session: InteractionRuntime;
   /** The session's wait it belongs to; a timer of an earlier wait never comes back to life. */
   stint: number;
+  /** The session's queue order, kept here: a dead deadline's record may live again with another. */
+  rank: number;
+  seq: number;
 }
 
 export class RouterState {
@@ -36,9 +45,25 @@ export class RouterState {
   readonly interactions = new Map<string, InteractionRuntime>();
   /** Deadlines due together fire in queue order, so simultaneous timers never let a newer session jump an older one. */
   readonly deadlines = new IndexedHeap<Deadline>(deadlineLess);
+  /** Integer slots of live sessions and of agents' heap entries, shared by all queues and heaps. */
+  readonly agentSlots = new AgentTable();
+  readonly sessionSlots = new SessionTable(this.groupList, this.agentSlots);
   /** Sessions that reached `ended` / `abandoned` since start (they leave the live map). */
   ended = 0;
   abandoned = 0;
+  /**
+   * While a decision runs, agents whose heap entries must follow a change wait here and are
+   * refreshed once, before the next read of the agent heaps or when it ends: an agent released
+   * and offered its next session in the same decision never leaves and re-enters its heaps.
+   */
+  private batching = false;
+  private readonly dirty: (AgentRuntime | undefined)[] = [];
+  private dirtyCount = 0;
+  private readonly spareDeadlines: Deadline[] = [];
+  /** Records of interactions that ended, for new arrivals to reuse. */
+  private readonly spare: InteractionRuntime[] = [];
+  /** The interaction the latest `interaction.queued` created. */
+  lastQueued: InteractionRuntime | undefined;
   private seq = 0;
   private offerSeq = 0;
   private nextDayAt = -Infinity;
@@ -47,7 +72,24 @@ export class RouterState {
 
   constructor(readonly options: RouterOptions) {}
 
-  apply(e: RoutingEvent): void {
+  /**
+   * Apply one event. A decision already holds the records the event names and may pass them
+   * (`hs`: its interaction, `ha`: its agent, `hg`: its group) to spare the id lookups; a replay
+   * passes none.
+   */
+  apply(e: RoutingEvent, hs?: InteractionRuntime, ha?: AgentRuntime, hg?: GroupRuntime): void {
+    // The events of every lifecycle have their own entries, which decisions call directly: an
+    // event's type read here sees every event shape and is a slow, megamorphic load.
+    switch (e.type) {
+      case 'interaction.queued':
+        return this.applyQueued(e, hg);
+      case 'interaction.offered':
+        return this.applyOffered(e, hs, ha, hg);
+      case 'interaction.accepted':
+        return this.applyAccepted(e, hs);
+      case 'interaction.ended':
+        return this.applyEnded(e, hs);
+    }
     if (e.at >= this.nextDayAt) this.rollDay(e.at);
     switch (e.type) {
       case 'group.configured':
@@ -56,7 +98,7 @@ export class RouterState {
         return this.applyAgent(e);
       case 'agent.state_changed':
       case 'agent.auto_paused': {
-        const a = this.agents.get(e.agentId)!;
+        const a = ha ?? this.agents.get(e.agentId)!;
         const state = e.type === 'agent.auto_paused' ? 'paused' : e.state;
         if (state === 'available' && a.presence !== 'available') {
           a.idleSince = e.at;
@@ -65,33 +107,12 @@ export class RouterState {
         a.presence = state;
         a.reason = e.reason;
         a.presenceSince = e.at;
-        return this.refreshAgent(a);
-      }
-      case 'interaction.queued':
-        return this.applyQueued(e);
-      case 'interaction.offered':
-        return this.applyOffered(e);
-      case 'interaction.accepted': {
-        const s = this.interactions.get(e.interactionId)!;
-        const a = s.agent!;
-        a.offers.delete(s);
-        a.sessions.add(s);
-        a.misses = 0;
-        s.state = 'active';
-        s.acceptedAt = e.at;
-        const stats = s.group.stats[s.ci]!;
-        const waited = e.at - s.queuedAt;
-        stats.waiting--;
-        stats.answered++;
-        stats.waitMsTotal += waited;
-        if (waited <= s.group.config.slaSeconds * 1000) stats.answeredWithinSla++;
-        s.history.push({ at: e.at, kind: 'accepted', groupId: s.group.config.id, agentId: a.config.id });
-        return;
+        return this.touchAgent(a);
       }
       case 'interaction.rejected':
       case 'interaction.expired':
       case 'interaction.revoked': {
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         const a = s.agent!;
         this.takeBackOffer(s, a);
         const kind = e.type === 'interaction.rejected' ? 'rejected' : e.type === 'interaction.expired' ? 'expired' : 'revoked';
@@ -100,7 +121,7 @@ export class RouterState {
           a.misses++;
           s.noteMiss({ agent: a, kind, until: e.at + this.options.missCooldownSeconds * 1000 });
         }
-        s.history.push({ at: e.at, kind: 'missed', groupId: s.group.config.id, agentId: a.config.id });
+        s.note(e.at, HistoryKind.Missed, s.group, a);
         if (s.targetAgent === a) {
           // The agent it waited for did not take it: it goes to the whole group now.
           s.targetAgent = undefined;
@@ -109,59 +130,47 @@ export class RouterState {
         this.requeue(s, e.at);
         // A new wait: (re)arm the cooldown timers not yet served, earlier misses' included.
         for (const m of s.misses) if (!m.cooledDown) this.addDeadline(m.until, DeadlineKind.MissCooldown, s);
-        return this.refreshAgent(a);
-      }
-      case 'interaction.ended': {
-        const s = this.interactions.get(e.interactionId)!;
-        const stats = s.group.stats[s.ci]!;
-        stats.handled++;
-        stats.handleMsTotal += e.at - (s.acceptedAt ?? e.at);
-        s.history.push({ at: e.at, kind: 'ended', groupId: s.group.config.id, agentId: e.agentId });
-        if (e.wrapUpUntil !== undefined) {
-          s.state = 'wrapup';
-          s.wrapUpUntil = e.wrapUpUntil;
-          this.addDeadline(e.wrapUpUntil, DeadlineKind.WrapUpEnd, s);
-          return;
-        }
-        return this.finish(s, e.at);
+        return this.touchAgent(a);
       }
       case 'interaction.wrapped_up':
-        return this.finish(this.interactions.get(e.interactionId)!, e.at);
+        return this.finish(hs ?? this.interactions.get(e.interactionId)!, e.at);
       case 'interaction.abandoned': {
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         const stats = s.group.stats[s.ci]!;
         stats.waiting--;
         stats.abandoned++;
         if (s.state === 'offered') {
           const a = s.agent!;
           this.takeBackOffer(s, a);
-          this.refreshAgent(a);
+          this.touchAgent(a);
         } else {
           this.unplace(s);
         }
         s.state = 'abandoned';
+        this.sessionSlots.release(s.slot);
         this.interactions.delete(s.id);
         this.abandoned++;
+        this.recycle(s);
         return;
       }
       case 'interaction.transferred':
-        return this.applyTransferred(e);
+        return this.applyTransferred(e, hs);
       case 'interaction.cooldown_ended': {
         // Recorded so the served cooldown timer is dead in a replayed state too, not only in
         // the live deadline heap that popped it.
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         s.misses = s.misses.map((m) => (m.agent.config.id === e.agentId ? { ...m, cooledDown: true as const } : m));
         return;
       }
       case 'interaction.overflowed': {
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         s.overflowed = true;
-        s.history.push({ at: e.at, kind: 'overflowed', groupId: e.toGroupId });
+        s.note(e.at, HistoryKind.Overflowed, this.groups.get(e.toGroupId)!);
         this.unplace(s);
         return this.place(s);
       }
       case 'interaction.widened': {
-        const s = this.interactions.get(e.interactionId)!;
+        const s = hs ?? this.interactions.get(e.interactionId)!;
         this.unplace(s);
         if (e.untargeted) {
           s.targetAgent = undefined;
@@ -185,12 +194,14 @@ export class RouterState {
     const config = e.group;
     let g = this.groups.get(config.id);
     if (!g) {
-      g = new GroupRuntime(this.groupList.length, config);
+      g = new GroupRuntime(this.groupList.length, config, this.sessionSlots, this.agentSlots);
       this.groups.set(config.id, g);
       this.groupList.push(g);
     } else {
+      // Its old (tema, categoria, level) no longer leads here; another group that took the key since keeps it.
       const old = g.config;
-      this.escalation.delete(escalationKey(old.tema, old.categoria, old.level));
+      const oldKey = escalationKey(old.tema, old.categoria, old.level);
+      if (this.escalation.get(oldKey) === g) this.escalation.delete(oldKey);
       g.config = config;
       g.strategy = strategies[config.strategy];
       g.hoursCache = undefined;
@@ -203,7 +214,7 @@ export class RouterState {
     const config = e.agent;
     let a = this.agents.get(config.id);
     if (!a) {
-      a = new AgentRuntime(this.agents.size, config, e.at);
+      a = new AgentRuntime(this.agentSlots, this.agents.size, config, e.at);
       this.agents.set(config.id, a);
     }
     // Leave every heap under the old memberships, then rejoin under the new ones.
@@ -214,11 +225,11 @@ export class RouterState {
     for (const m of a.memberships) m.group.members.delete(a);
     a.config = config;
     a.setCapacity(config);
-    a.memberships = config.groups.map((m) => ({ group: this.groups.get(m.groupId)!, proficiency: m.proficiency }));
-    const slots = a.memberships.length * CHANNEL_COUNT;
-    a.slotVersions = new Array<number>(slots).fill(0);
-    a.slotK1 = new Array<number>(slots).fill(0);
-    a.slotK2 = new Array<number>(slots).fill(0);
+    a.setMemberships(config.groups.map((m) => ({ group: this.groups.get(m.groupId)!, proficiency: m.proficiency })));
+    // Fresh slots: the old ones' entries are dead already (the agent left every heap above).
+    a.slotBase = this.agentSlots.assign(a.ordinal, a, a.memberships.length * CHANNEL_COUNT);
+    a.heaps = [];
+    for (const m of a.memberships) for (let c = 0; c < CHANNEL_COUNT; c++) a.heaps.push(m.group.agents[c]![m.proficiency]!);
     for (const m of a.memberships) m.group.members.add(a);
     this.refreshAgent(a);
   }
@@ -232,24 +243,65 @@ export class RouterState {
 
   // ------------------------------------------------------------ interactions
 
-  private applyQueued(e: EventOf<'interaction.queued'>): void {
+  applyAccepted(e: EventOf<'interaction.accepted'>, hs: InteractionRuntime | undefined): void {
+    if (e.at >= this.nextDayAt) this.rollDay(e.at);
+    const s = hs ?? this.interactions.get(e.interactionId)!;
+    const a = s.agent!;
+    a.offers.remove(s);
+    a.sessions.add(s);
+    a.misses = 0;
+    s.state = 'active';
+    s.acceptedAt = e.at;
+    const stats = s.group.stats[s.ci]!;
+    const waited = e.at - s.queuedAt;
+    stats.waiting--;
+    stats.answered++;
+    stats.waitMsTotal += waited;
+    if (waited <= s.group.config.slaSeconds * 1000) stats.answeredWithinSla++;
+    s.note(e.at, HistoryKind.Accepted, s.group, a);
+  }
+
+  applyEnded(e: EventOf<'interaction.ended'>, hs: InteractionRuntime | undefined): void {
+    if (e.at >= this.nextDayAt) this.rollDay(e.at);
+    const s = hs ?? this.interactions.get(e.interactionId)!;
+    const stats = s.group.stats[s.ci]!;
+    stats.handled++;
+    stats.handleMsTotal += e.at - (s.acceptedAt ?? e.at);
+    if (e.wrapUpUntil !== undefined) {
+      // Without wrap-up the session leaves the live map right away: nobody could read the entry.
+      s.note(e.at, HistoryKind.Ended, s.group, s.agent);
+      s.state = 'wrapup';
+      s.wrapUpUntil = e.wrapUpUntil;
+      this.addDeadline(e.wrapUpUntil, DeadlineKind.WrapUpEnd, s);
+      return;
+    }
+    this.finish(s, e.at);
+  }
+
+  applyQueued(e: EventOf<'interaction.queued'>, hg: GroupRuntime | undefined): void {
+    if (e.at >= this.nextDayAt) this.rollDay(e.at);
     const q = e.interaction;
-    const g = this.groups.get(q.groupId)!;
+    const g = hg ?? this.groups.get(q.groupId)!;
     const o = this.options;
     const rank = q.waitingSince - (q.legalPriority ? o.legalPriorityBonusSeconds * 1000 : 0) - q.priority * o.priorityStepSeconds * 1000;
-    const s = new InteractionRuntime(q.id, q.channel, g, q.priority, q.legalPriority, q.waitingSince, q.minProficiency, rank, this.seq++, e.at);
+    const seq = this.seq++;
+    const recycled = this.spare.pop();
+    const s = recycled
+      ? recycled.init(q.id, q.channel, g, q.priority, q.legalPriority, q.waitingSince, q.minProficiency, rank, seq, e.at)
+      : new InteractionRuntime(this.sessionSlots, q.id, q.channel, g, q.priority, q.legalPriority, q.waitingSince, q.minProficiency, rank, seq, e.at);
     s.targetAgent = q.targetAgentId !== undefined ? this.agents.get(q.targetAgentId) : undefined;
     s.targetUntil = s.targetAgent ? q.targetUntil : undefined;
     this.interactions.set(s.id, s);
+    this.lastQueued = s;
     g.stats[s.ci]!.waiting++;
-    s.history.push({ at: e.at, kind: 'queued', groupId: g.config.id });
     this.enterGroup(s, e.at);
   }
 
-  private applyOffered(e: EventOf<'interaction.offered'>): void {
-    const s = this.interactions.get(e.interactionId)!;
-    const a = this.agents.get(e.agentId)!;
-    const via = this.groups.get(e.groupId)!;
+  applyOffered(e: EventOf<'interaction.offered'>, hs: InteractionRuntime | undefined, ha: AgentRuntime | undefined, hg: GroupRuntime | undefined): void {
+    if (e.at >= this.nextDayAt) this.rollDay(e.at);
+    const s = hs ?? this.interactions.get(e.interactionId)!;
+    const a = ha ?? this.agents.get(e.agentId)!;
+    const via = hg ?? this.groups.get(e.groupId)!;
     this.unplace(s);
     s.state = 'offered';
     s.agent = a;
@@ -257,28 +309,26 @@ export class RouterState {
     s.offeredAt = e.at;
     s.offerExpiresAt = e.expiresAt;
     a.offers.add(s);
-    a.load[s.ci]!++;
-    a.totalLoad++;
+    a.addLoad(s.ci, 1);
     a.sessionsToday++;
-    a.todayByGroup.set(via.index, (a.todayByGroup.get(via.index) ?? 0) + 1);
     a.noteOffer(via.index, this.offerSeq++);
-    s.history.push({ at: e.at, kind: 'offered', groupId: via.config.id, agentId: a.config.id });
+    s.note(e.at, HistoryKind.Offered, via, a);
     this.addDeadline(e.expiresAt, DeadlineKind.OfferExpiry, s);
-    this.refreshAgent(a);
+    this.touchAgent(a);
   }
 
-  private applyTransferred(e: EventOf<'interaction.transferred'>): void {
-    const s = this.interactions.get(e.interactionId)!;
+  private applyTransferred(e: EventOf<'interaction.transferred'>, hs: InteractionRuntime | undefined): void {
+    const s = hs ?? this.interactions.get(e.interactionId)!;
     const from = s.group;
     const a = s.agent;
     if (s.state === 'queued') {
       this.unplace(s);
     } else if (a && s.state === 'offered') {
       this.takeBackOffer(s, a);
-      this.refreshAgent(a);
+      this.touchAgent(a);
     } else if (a) {
       this.releaseSlot(s, a, e.at);
-      this.refreshAgent(a);
+      this.touchAgent(a);
     }
     if (s.state === 'queued' || s.state === 'offered') from.stats[s.ci]!.waiting--;
     s.agent = undefined;
@@ -291,7 +341,7 @@ export class RouterState {
     s.targetUntil = e.targetUntil;
     // A new group starts a new round: only the transferring agent is kept away for a while.
     s.misses = a ? [{ agent: a, kind: 'rejected', until: e.at + this.options.missCooldownSeconds * 1000 }] : [];
-    s.history.push({ at: e.at, kind: 'transferred', groupId: e.toGroupId, agentId: e.toAgentId });
+    s.note(e.at, HistoryKind.Transferred, s.group, s.targetAgent);
     for (const m of s.misses) this.addDeadline(m.until, DeadlineKind.MissCooldown, s);
     this.enterGroup(s, e.at);
   }
@@ -333,20 +383,16 @@ export class RouterState {
   }
 
   private takeBackOffer(s: InteractionRuntime, a: AgentRuntime): void {
-    a.offers.delete(s);
-    a.load[s.ci]!--;
-    a.totalLoad--;
+    a.offers.remove(s);
+    a.addLoad(s.ci, -1);
     // A missed offer was not received: the equal strategy gives the count back.
     a.sessionsToday = Math.max(0, a.sessionsToday - 1);
-    const via = s.servedVia!.index;
-    const n = a.todayByGroup.get(via) ?? 0;
-    if (n > 0) a.todayByGroup.set(via, n - 1);
+    a.unnoteToday(s.servedVia!.index);
   }
 
   private releaseSlot(s: InteractionRuntime, a: AgentRuntime, at: number): void {
-    a.sessions.delete(s);
-    a.load[s.ci]!--;
-    a.totalLoad--;
+    a.sessions.remove(s);
+    a.addLoad(s.ci, -1);
     a.idleSince = at;
   }
 
@@ -354,42 +400,55 @@ export class RouterState {
     const a = s.agent!;
     this.releaseSlot(s, a, at);
     s.state = 'ended';
+    this.sessionSlots.release(s.slot);
     this.interactions.delete(s.id);
     this.ended++;
-    this.refreshAgent(a);
+    this.recycle(s);
+    this.touchAgent(a);
+  }
+
+  /** An interaction left: keep its record for the next arrival (see InteractionRuntime). */
+  private recycle(s: InteractionRuntime): void {
+    if (this.spare.length < SPARE_RECORDS) this.spare.push(s);
   }
 
   // ------------------------------------------------------------ queues
 
   place(s: InteractionRuntime): void {
+    const tag = this.sessionSlots.place(s.slot, s.misses.length > 0);
     if (s.targetAgent) {
-      const queue = s.targetAgent.personalQueue(s.ci);
-      queue.push(s, s.rank, s.seq);
+      const target = s.targetAgent;
+      const queue = target.personalQueue(s.ci, this.sessionSlots);
+      queue.push(s.slot, s.rank, s.seq, tag);
       s.placedPersonal = queue;
+      s.placedFor = target;
+      target.personalWaiting++;
       return;
     }
     s.placedLevel = s.minProficiency;
-    this.insertInGroup(s, s.group);
+    this.insertInGroup(s, s.group, tag);
     s.placedHome = s.group;
     if (s.overflowed) {
       const over = this.groups.get(s.group.config.overflow?.groupId ?? '');
       if (over && over !== s.group) {
-        this.insertInGroup(s, over);
+        this.insertInGroup(s, over, tag);
         s.placedOverflow = over;
       }
     }
   }
 
-  private insertInGroup(s: InteractionRuntime, g: GroupRuntime): void {
-    g.queues[s.ci]![s.minProficiency]!.push(s, s.rank, s.seq);
+  private insertInGroup(s: InteractionRuntime, g: GroupRuntime, tag: number): void {
+    g.queues[s.ci]![s.minProficiency]!.push(s.slot, s.rank, s.seq, tag);
     g.queueMask[s.ci]! |= 1 << s.minProficiency;
   }
 
   unplace(s: InteractionRuntime): void {
-    s.placement++;
+    this.sessionSlots.unplace(s.slot);
     if (s.placedPersonal) {
       s.placedPersonal.removed();
       s.placedPersonal = undefined;
+      s.placedFor!.personalWaiting--;
+      s.placedFor = undefined;
     }
     if (s.placedHome) {
       this.leaveGroup(s, s.placedHome);
@@ -409,30 +468,63 @@ export class RouterState {
 
   // ------------------------------------------------------------ agent heaps
 
+  /** Start deferring agent refreshes (a decision begins). */
+  beginBatch(): void {
+    this.batching = true;
+  }
+
+  /** Refresh what waits and stop deferring (a decision ends). */
+  endBatch(): void {
+    this.flushAgents();
+    this.batching = false;
+  }
+
+  /** The agent heaps are about to be read: bring every waiting agent up to date. */
+  flushAgents(): void {
+    const dirty = this.dirty;
+    // Refreshing never dirties another agent, so the list cannot grow meanwhile.
+    for (let i = 0; i < this.dirtyCount; i++) {
+      const a = dirty[i]!;
+      dirty[i] = undefined;
+      a.dirty = false;
+      this.refreshAgent(a);
+    }
+    this.dirtyCount = 0;
+  }
+
+  private touchAgent(a: AgentRuntime): void {
+    if (!this.batching) return this.refreshAgent(a);
+    if (a.dirty) return;
+    a.dirty = true;
+    this.dirty[this.dirtyCount++] = a;
+  }
+
   /** Put the agent in (or take it out of) each channel's heaps per what it can take now, re-keyed. */
   refreshAgent(a: AgentRuntime): void {
     const key = this.scratchKey;
+    const memberships = a.memberships;
+    const heaps = a.heaps;
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       const want = a.canTake(c);
       const bit = 1 << c;
       const has = (a.inHeapsMask & bit) !== 0;
       if (!want && !has) continue;
-      for (let m = 0; m < a.memberships.length; m++) {
-        const { group, proficiency } = a.memberships[m]!;
+      for (let m = 0; m < memberships.length; m++) {
+        const { group, proficiency } = memberships[m]!;
         const slot = m * CHANNEL_COUNT + c;
-        const heap = group.agents[c]![proficiency]!;
+        const heap = heaps[slot]!;
         if (!want) {
-          heap.remove(a, slot);
+          heap.remove(a.ordinal, slot);
           if (heap.size === 0) group.agentMask[c]! &= ~(1 << proficiency);
           continue;
         }
         group.strategy.score(a, group.index, key);
-        // Most changes leave this group's key alone (round-robin, other channels): skip the heap.
-        if (has && key.k1 === a.slotK1[slot] && key.k2 === a.slotK2[slot]) continue;
-        a.slotK1[slot] = key.k1;
-        a.slotK2[slot] = key.k2;
-        heap.put(a, slot, key.k1, key.k2, a.ordinal, has);
-        group.agentMask[c]! |= 1 << proficiency;
+        if (has) {
+          heap.rekey(a.ordinal, slot, key.k1, key.k2);
+        } else {
+          heap.put(a.ordinal, slot, key.k1, key.k2, false);
+          group.agentMask[c]! |= 1 << proficiency;
+        }
       }
       if (want) a.inHeapsMask |= bit;
       else a.inHeapsMask &= ~bit;
@@ -440,14 +532,13 @@ export class RouterState {
   }
 
   private rescoreGroup(g: GroupRuntime): void {
+    this.flushAgents();
     const key = this.scratchKey;
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       for (const heap of g.agents[c]!) {
         for (const { agent, slot } of heap.entries()) {
           g.strategy.score(agent, g.index, key);
-          agent.slotK1[slot] = key.k1;
-          agent.slotK2[slot] = key.k2;
-          heap.put(agent, slot, key.k1, key.k2, agent.ordinal, true);
+          heap.put(agent.ordinal, slot, key.k1, key.k2, true);
         }
       }
     }
@@ -456,8 +547,7 @@ export class RouterState {
   private rollDay(at: number): void {
     this.nextDayAt = startOfNextLocalDay(at, this.options.timeZone);
     for (const a of this.agents.values()) {
-      a.sessionsToday = 0;
-      a.todayByGroup.clear();
+      a.resetToday();
     }
     for (const g of this.groupList) {
       g.resetStats();
@@ -468,7 +558,19 @@ export class RouterState {
   // ------------------------------------------------------------ deadlines
 
   addDeadline(at: number, kind: DeadlineKind, session: InteractionRuntime): void {
-    this.deadlines.push({ at, kind, session, stint: session.stint, index: -1 });
+    // Every offer arms an expiry that its acceptance kills: dead deadlines are reused.
+    const d = this.spareDeadlines.pop();
+    if (!d) {
+      this.deadlines.push({ at, kind, session, stint: session.stint, rank: session.rank, seq: session.seq, index: -1 });
+      return;
+    }
+    d.at = at;
+    d.kind = kind;
+    d.session = session;
+    d.stint = session.stint;
+    d.rank = session.rank;
+    d.seq = session.seq;
+    this.deadlines.push(d);
   }
 
   /**
@@ -477,7 +579,8 @@ export class RouterState {
    */
   isLive(d: Deadline): boolean {
     const s = d.session;
-    if (this.interactions.get(s.id) !== s || d.stint !== s.stint) return false;
+    // Ended and abandoned sessions are exactly those that left the live map.
+    if (s.state === 'ended' || s.state === 'abandoned' || d.stint !== s.stint) return false;
     switch (d.kind) {
       case DeadlineKind.OfferExpiry:
         return s.state === 'offered' && s.offerExpiresAt === d.at;
@@ -499,6 +602,7 @@ export class RouterState {
     for (let d = this.deadlines.peek(); d; d = this.deadlines.peek()) {
       if (this.isLive(d)) return d.at;
       this.deadlines.pop();
+      if (this.spareDeadlines.length < SPARE_RECORDS) this.spareDeadlines.push(d);
     }
     return undefined;
   }
@@ -506,10 +610,8 @@ export class RouterState {
 
 function deadlineLess(a: Deadline, b: Deadline): boolean {
   if (a.at !== b.at) return a.at < b.at;
-  const x = a.session;
-  const y = b.session;
-  if (x.rank !== y.rank) return x.rank < y.rank;
-  if (x.seq !== y.seq) return x.seq < y.seq;
+  if (a.rank !== b.rank) return a.rank < b.rank;
+  if (a.seq !== b.seq) return a.seq < b.seq;
   return a.kind < b.kind;
 }
 

@@ -27,6 +27,7 @@ export function validateGroup(g: GroupConfig, state: RouterState): void {
     if (!state.groups.has(g.overflow.groupId)) throw new RoutingError('unknown_group', `unknown overflow group ${g.overflow.groupId}`, { groupId: g.overflow.groupId });
   }
   if (g.bullseye && (!(g.bullseye.ringSeconds > 0) || !Number.isFinite(g.bullseye.ringSeconds))) invalid('bullseye.ringSeconds must be positive', 'bullseye.ringSeconds');
+  if (g.escalationGroupId !== undefined && g.escalationGroupId === g.id) invalid('a group cannot escalate to itself', 'escalationGroupId');
   if (g.escalationGroupId !== undefined && !state.groups.has(g.escalationGroupId)) {
     throw new RoutingError('unknown_group', `unknown escalation group ${g.escalationGroupId}`, { groupId: g.escalationGroupId });
   }

@@ -38,7 +38,7 @@ export function interactionView(s: InteractionRuntime): InteractionView {
     queuedAt: s.queuedAt,
     minProficiency: s.minProficiency,
     overflowed: s.overflowed,
-    history: s.history.slice(),
+    history: s.historyEntries(),
   };
   if (s.agent) v.agentId = s.agent.config.id;
   if (s.offeredAt !== undefined) v.offeredAt = s.offeredAt;
@@ -79,12 +79,12 @@ export function agentView(a: AgentRuntime): AgentView {
     sessionsToday: a.sessionsToday,
     idleSince: a.idleSince,
     misses: a.misses,
-    offers: [...a.offers].map((s) => s.id).sort(),
-    sessions: [...a.sessions].map((s) => s.id).sort(),
+    offers: a.offers.toArray().map((s) => s.id).sort(),
+    sessions: a.sessions.toArray().map((s) => s.id).sort(),
     groups: a.memberships.map((m) => ({
       groupId: m.group.config.id,
       proficiency: m.proficiency,
-      sessionsToday: a.todayByGroup.get(m.group.index) ?? 0,
+      sessionsToday: m.today,
     })),
   };
   if (a.reason !== undefined) v.reason = a.reason;
@@ -118,10 +118,10 @@ export function queueFigures(state: RouterState, now: number, groupIds?: Set<str
       const st = g.stats[c]!;
       const agents = { available: 0, busy: 0, paused: 0, offline: 0 };
       for (const a of g.members) {
-        if (a.capacity[c] === 0) continue;
+        if (a.capacityOf(c) === 0) continue;
         if (a.presence === 'offline') agents.offline++;
         else if (a.presence === 'paused') agents.paused++;
-        else if (a.load[c]! > 0) agents.busy++;
+        else if (a.loadOf(c) > 0) agents.busy++;
         else agents.available++;
       }
       const staffed = agents.available + agents.busy + agents.paused + agents.offline > 0;
@@ -192,7 +192,7 @@ export function fairness(state: RouterState, groupId: string): Fairness | undefi
   const sessionsPerAgent: Record<string, number> = {};
   const counts: number[] = [];
   for (const a of g.members) {
-    const n = a.todayByGroup.get(g.index) ?? 0;
+    const n = a.todayIn(g.index);
     sessionsPerAgent[a.config.id] = n;
     counts.push(n);
   }

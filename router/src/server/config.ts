@@ -1,5 +1,5 @@
 // Server configuration: one zod schema with the embedded defaults, filled from the environment
-// (PORT, ATENDE_DATA_DIR, DATABASE_URL, REDIS_URL, REDIS_CLUSTER_NODES, ATENDE_TENANT, ATENDE_ADMIN_TOKEN, ATENDE_SECRET, LOG_LEVEL) and argv.
+// (PORT, ATENDE_DATA_DIR, DATABASE_URL, REDIS_URL, REDIS_CLUSTER_NODES, ATENDE_TENANT, ATENDE_REDIS_SCRIPT, ATENDE_ADMIN_TOKEN, ATENDE_SECRET, LOG_LEVEL) and argv.
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -16,6 +16,8 @@ export const serverConfigSchema = z.object({
   redisClusterNodes: z.array(z.string().regex(/^[^:\s]+:\d+$/, 'host:porta')).min(1).optional(),
   /** The agency whose routing state this node serves (the Redis hash tag {atende:<tenant>}). */
   tenant: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letras, dígitos, _ . -').default('default'),
+  /** How each decision calls the routing script: EVALSHA (default) or FCALL of a Redis Functions library (Redis ≥ 7, ~10 % cheaper). */
+  redisScript: z.enum(['evalsha', 'fcall']).default('evalsha'),
   /** Generated (and printed by main) when absent. */
   adminToken: z.string().min(16).optional(),
   /** Token signing secret; generated once and kept in the database when absent. */
@@ -59,6 +61,7 @@ const envSchema = z.object({
   REDIS_URL: optionalText,
   REDIS_CLUSTER_NODES: optionalText,
   ATENDE_TENANT: optionalText,
+  ATENDE_REDIS_SCRIPT: optionalText,
   ATENDE_ADMIN_TOKEN: optionalText,
   ATENDE_SECRET: optionalText,
   LOG_LEVEL: optionalText,
@@ -84,6 +87,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, argv: readonly string[]): 
     redisUrl: e.REDIS_URL,
     redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(',').map((n) => n.trim()).filter((n) => n !== ''),
     tenant: e.ATENDE_TENANT,
+    redisScript: e.ATENDE_REDIS_SCRIPT,
     adminToken: e.ATENDE_ADMIN_TOKEN,
     secret: e.ATENDE_SECRET,
     logLevel: e.LOG_LEVEL,

@@ -103,6 +103,17 @@ describe('presence', () => {
     expect(h.state('c3')).toBe('queued');
   });
 
+  it('changes nothing, and says nothing, when an available agent is set available again (a reason or not)', () => {
+    const h = new Harness().setup([group('g')], [agent('a', ['g'])]);
+    expect(h.ok({ type: 'setAgentState', agentId: 'a', state: 'available' })).toEqual([]);
+    expect(h.ok({ type: 'setAgentState', agentId: 'a', state: 'available', reason: 'café' })).toEqual([]);
+    expect(h.agent('a')).toMatchObject({ presence: 'available' });
+    expect(h.agent('a').reason).toBeUndefined();
+    // A paused agent with another reason is a change.
+    h.ok({ type: 'setAgentState', agentId: 'a', state: 'paused', reason: 'café' });
+    expect(types(h.ok({ type: 'setAgentState', agentId: 'a', state: 'paused', reason: 'almoço' }))).toEqual(['agent.state_changed']);
+  });
+
   it('hands the revoked offers of a pausing agent to a free agent in queue order, not in offer order', () => {
     const h = new Harness().setup([group('g')], [agent('a', ['g'], { capacity: { chat: 2 } }), agent('b', ['g'])]);
     h.ok({ type: 'setAgentState', agentId: 'b', state: 'paused' });

@@ -151,6 +151,24 @@ describe('a transfer to the next level', () => {
     expect(h.offeredTo(h.ok({ type: 'transfer', interactionId: 's1', to: { kind: 'nextLevel' } }))).toEqual({ s1: 's' });
   });
 
+  it('refuses a group that escalates to itself', () => {
+    const h = levels();
+    expect(h.fail({ type: 'configureGroup', group: group('n1', { tema: 'IPVA', categoria: 'débitos', level: 1, escalationGroupId: 'n1' }) })).toBe('invalid_command');
+    expect(h.router.state.groups.get('n1')!.config.escalationGroupId).toBeUndefined();
+  });
+
+  it('keeps the next level another group took when a group sharing its tema, categoria and level moves away', () => {
+    // n2 and n2b both serve IPVA/débitos at N2; n2b was configured last, so N1 escalates there.
+    const h = new Harness().setup(
+      [group('n1', { tema: 'IPVA', categoria: 'débitos', level: 1 }), group('n2', { tema: 'IPVA', categoria: 'débitos', level: 2 }), group('n2b', { tema: 'IPVA', categoria: 'débitos', level: 2 })],
+      [agent('a', ['n1']), agent('x', ['n2']), agent('z', ['n2b'])],
+    );
+    // n2 changes categoria: the key it no longer holds stays with n2b.
+    h.ok({ type: 'configureGroup', group: group('n2', { tema: 'IPVA', categoria: 'isenção', level: 2 }) });
+    activeWithA(h, 'n1');
+    expect(h.offeredTo(h.ok({ type: 'transfer', interactionId: 's1', to: { kind: 'nextLevel' } }))).toEqual({ s1: 'z' });
+  });
+
   it('moves the queue figures: the session waits in the new group, not the old one', () => {
     const h = levels();
     h.ok({ type: 'setAgentState', agentId: 'x', state: 'paused' });

@@ -22,5 +22,11 @@ describe('configuration from the environment', () => {
     expect(() => configFromEnv({ LOG_LEVEL: 'loud' }, [])).toThrow(/logLevel/);
     expect(() => configFromEnv({ ATENDE_ADMIN_TOKEN: 'short' }, [])).toThrow(/adminToken/);
     expect(() => configFromEnv({}, ['--turbo'])).toThrow(/--turbo/);
+    expect(() => configFromEnv({ ATENDE_REDIS_SCRIPT: 'eval' }, [])).toThrow(/redisScript/);
+  });
+
+  it('calls the Redis routing script with EVALSHA unless told FCALL', () => {
+    expect(configFromEnv({}, []).redisScript).toBe('evalsha');
+    expect(configFromEnv({ ATENDE_REDIS_SCRIPT: 'fcall', REDIS_URL: 'redis://r:6379', ATENDE_TENANT: 'sefaz' }, [])).toMatchObject({ redisScript: 'fcall', redisUrl: 'redis://r:6379', tenant: 'sefaz' });
   });
 });

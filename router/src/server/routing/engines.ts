@@ -8,7 +8,7 @@ import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RoutingEngine } from '../../store/engine.js';
 import { MemoryEngine } from '../../store/memory/index.js';
-import { ReplicatedRedisEngine, type RedisClient } from '../../store/redis/index.js';
+import { ReplicatedRedisEngine, RoutingScript, type RedisClient } from '../../store/redis/index.js';
 import type { ServerConfig } from '../config.js';
 import { journalRows } from '../durability/journal.js';
 import type { ProjectedRow } from '../durability/projection.js';
@@ -127,6 +127,7 @@ async function redisEngine({ config, db, eventLog, log, clock, onTickError }: En
       client,
       reader,
       tenant: config.tenant,
+      script: new RoutingScript(config.redisScript),
       router: config.router,
       clock,
       history: recovered.events,

@@ -1,6 +1,6 @@
 // The multi-node state engine over Redis (one atomic Lua script per decision).
 export { RedisEngine, tenantKey, type RedisEngineOptions } from './engine.js';
-export { RoutingScript, routingScriptSource, type RedisClient } from './script.js';
+export { RoutingScript, routingScriptSource, SCRIPT_CALLS, type RedisClient, type ScriptCall } from './script.js';
 export { StateReader } from './views.js';
 export { readStream, waitForEntries, eventId, streamKey, type StreamEntry } from './stream.js';
 export { ReplicatedRedisEngine, isConnectionError, type ReplicatedEngineOptions } from './replicated.js';

@@ -3,58 +3,73 @@
 
 import { gini, type AgentView, type Fairness, type InteractionView, type QueueFigures } from '../../core/views.js';
 import { CHANNELS, type AgentConfig, type Channel, type InteractionState, type Presence } from '../../core/types.js';
+import { LAYOUTS, decodeRecord } from './layout.js';
 import type { RedisClient } from './script.js';
 
-type Fields = Record<string, string>;
+/** A packed session, agent or group record, decoded (layout.ts). */
+type Rec = Record<string, unknown>;
 
-const num = (v: string | undefined): number => Number(v);
+const session = (buf: Buffer): Rec => decodeRecord(LAYOUTS.session, buf);
+const agentRecord = (buf: Buffer): Rec => decodeRecord(LAYOUTS.agent, buf);
+const groupRecord = (buf: Buffer): Rec => decodeRecord(LAYOUTS.group, buf);
 
-function perChannel(m: Fields, prefix: string): Record<Channel, number> {
-  return Object.fromEntries(CHANNELS.map((ch, c) => [ch, num(m[`${prefix}${c}`])])) as Record<Channel, number>;
+function perChannel(values: unknown): Record<Channel, number> {
+  const list = values as number[];
+  return Object.fromEntries(CHANNELS.map((ch, c) => [ch, list[c]!])) as Record<Channel, number>;
 }
 
-export function interactionFromFields(m: Fields, history: string[]): InteractionView {
+/** Sessions today per group ({} when none: an empty map packs as [] too). */
+function todayByGroup(r: Rec): Record<string, number> {
+  const map = JSON.parse(r.tg as string) as Record<string, number> | [];
+  return Array.isArray(map) ? {} : map;
+}
+
+export function interactionFromRecord(m: Rec): InteractionView {
   const state = m.st as InteractionState;
   const v: InteractionView = {
-    id: m.id!,
-    channel: CHANNELS[num(m.ch)]!,
-    groupId: m.g!,
+    id: m.id as string,
+    channel: CHANNELS[m.ch as number]!,
+    groupId: m.g as string,
     state,
-    priority: num(m.pri),
-    legalPriority: m.legal === '1',
-    waitingSince: num(m.ws),
-    queuedAt: num(m.qAt),
-    minProficiency: num(m.minp),
-    overflowed: m.ofd === '1',
-    history: history.map((h) => JSON.parse(h) as InteractionView['history'][number]),
+    priority: m.pri as number,
+    legalPriority: m.legal === 1,
+    waitingSince: m.ws as number,
+    queuedAt: m.qAt as number,
+    minProficiency: m.minp as number,
+    overflowed: m.ofd === 1,
+    // h: the history entries' JSON joined by commas (the array without its brackets).
+    history: m.h ? (JSON.parse(`[${m.h as string}]`) as InteractionView['history']) : [],
   };
-  if (m.ag !== undefined) v.agentId = m.ag;
-  if (m.offAt !== undefined) v.offeredAt = num(m.offAt);
-  if (state === 'offered') v.offerExpiresAt = num(m.exp);
-  if (m.accAt !== undefined) v.acceptedAt = num(m.accAt);
-  if (state === 'wrapup') v.wrapUpUntil = num(m.wrap);
-  if (m.tgt !== undefined) v.targetAgentId = m.tgt;
+  if (m.ag !== undefined) v.agentId = m.ag as string;
+  if (m.offAt !== undefined) v.offeredAt = m.offAt as number;
+  if (state === 'offered') v.offerExpiresAt = m.exp as number;
+  if (m.accAt !== undefined) v.acceptedAt = m.accAt as number;
+  if (state === 'wrapup') v.wrapUpUntil = m.wrap as number;
+  if (m.tgt !== undefined) v.targetAgentId = m.tgt as string;
   return v;
 }
 
-export function agentFromFields(m: Fields): AgentView {
-  const config = JSON.parse(m.cfg!) as AgentConfig;
-  const memberships = JSON.parse(m.mem!) as [string, number][];
+export function agentFromRecord(m: Rec, configJson: string): AgentView {
+  const config = JSON.parse(configJson) as AgentConfig;
+  // mem: the membership groups; mp: their proficiencies, one digit each.
+  const proficiencies = (m.mp as string | undefined) ?? '';
+  const memberships = (JSON.parse(m.mem as string) as string[]).map((groupId, i) => [groupId, Number(proficiencies[i])] as const);
+  const today = todayByGroup(m);
   const v: AgentView = {
-    id: m.id!,
+    id: m.id as string,
     name: config.name,
     presence: m.pres as Presence,
-    presenceSince: num(m.since),
-    load: perChannel(m, 'l'),
-    capacity: perChannel(m, 'c'),
-    sessionsToday: num(m.today),
-    idleSince: num(m.idle),
-    misses: num(m.misses),
-    offers: (JSON.parse(m.offers!) as string[]).sort(),
-    sessions: (JSON.parse(m.sess!) as string[]).sort(),
-    groups: memberships.map(([groupId, proficiency]) => ({ groupId, proficiency, sessionsToday: num(m[`tg:${groupId}`] ?? '0') })),
+    presenceSince: m.since as number,
+    load: perChannel(m.load),
+    capacity: perChannel(m.cap),
+    sessionsToday: m.today as number,
+    idleSince: m.idle as number,
+    misses: m.misses as number,
+    offers: (JSON.parse(m.offers as string) as string[]).sort(),
+    sessions: (JSON.parse(m.sess as string) as string[]).sort(),
+    groups: memberships.map(([groupId, proficiency]) => ({ groupId, proficiency, sessionsToday: today[groupId] ?? 0 })),
   };
-  if (m.reason !== undefined) v.reason = m.reason;
+  if (m.reason !== undefined) v.reason = m.reason as string;
   return v;
 }
 
@@ -77,61 +92,59 @@ export class StateReader {
   ) {}
 
   async interaction(id: string): Promise<InteractionView | undefined> {
-    const [m, history] = await all<Fields & string[]>(this.client, (p) => p.hgetall(`${this.key}:s:${id}`).lrange(`${this.key}:sh:${id}`, 0, -1));
-    return m && Object.keys(m).length > 0 ? interactionFromFields(m, history as unknown as string[]) : undefined;
+    const buf = await this.client.getBuffer(`${this.key}:s:${id}`);
+    return buf ? interactionFromRecord(session(buf)) : undefined;
   }
 
   async interactions(): Promise<InteractionView[]> {
-    const ids = await this.client.smembers(`${this.key}:live`);
-    const rows = await all<Fields | string[]>(this.client, (p) => {
-      for (const id of ids) p.hgetall(`${this.key}:s:${id}`).lrange(`${this.key}:sh:${id}`, 0, -1);
-    });
-    return ids.map((_, i) => interactionFromFields(rows[2 * i] as Fields, rows[2 * i + 1] as string[]));
+    return this.liveSessions();
   }
 
   async agent(id: string): Promise<AgentView | undefined> {
-    const m = await this.client.hgetall(`${this.key}:a:${id}`);
-    return Object.keys(m).length > 0 ? agentFromFields(m) : undefined;
+    const [buf, config] = await all<Buffer | null>(this.client, (p) => p.getBuffer(`${this.key}:a:${id}`).getBuffer(`${this.key}:ac:${id}`));
+    return buf && config ? agentFromRecord(agentRecord(buf), config.toString('utf8')) : undefined;
   }
 
   async agents(): Promise<AgentView[]> {
-    return (await this.agentFields()).map(agentFromFields);
+    const ids = await this.client.lrange(`${this.key}:agents`, 0, -1);
+    const rows = await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:a:${id}`).getBuffer(`${this.key}:ac:${id}`)));
+    return ids.map((_, i) => agentFromRecord(agentRecord(rows[2 * i]!), rows[2 * i + 1]!.toString('utf8')));
   }
 
   /** Sessions that ended and were abandoned since the tenant's state began. */
   async totals(): Promise<{ ended: number; abandoned: number }> {
-    const [ended, abandoned] = await this.client.hmget(`${this.key}:meta`, 'ended', 'aband');
-    return { ended: Number(ended ?? 0), abandoned: Number(abandoned ?? 0) };
+    const buf = await this.client.getBuffer(`${this.key}:meta`);
+    const meta = buf ? decodeRecord(LAYOUTS.meta, buf) : {};
+    return { ended: (meta.ended as number | undefined) ?? 0, abandoned: (meta.aband as number | undefined) ?? 0 };
   }
 
   /** The core's queueFigures over the Redis state (a board read: it scans the tenant's live sessions). */
   async queues(groupIds?: Set<string>): Promise<QueueFigures[]> {
     const now = this.clock();
     const ids = await this.client.lrange(`${this.key}:groups`, 0, -1);
-    const groups = await all<Fields>(this.client, (p) => ids.forEach((id) => p.hgetall(`${this.key}:g:${id}`)));
+    const groups = (await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:g:${id}`)))).map(groupRecord);
     const members = await all<string[]>(this.client, (p) => ids.forEach((id) => p.smembers(`${this.key}:gm:${id}`)));
-    const agents = new Map((await this.agentFields()).map((m) => [m.id!, m]));
-    const live = await this.client.smembers(`${this.key}:live`);
-    const sessions = await all<Fields>(this.client, (p) => live.forEach((id) => p.hgetall(`${this.key}:s:${id}`)));
+    const agents = new Map((await this.agentRecords()).map((m) => [m.id as string, m]));
+    const sessions = await this.liveSessions();
     const oldest = new Map<string, number>();
     for (const s of sessions) {
-      if (s.st !== 'queued' && s.st !== 'offered') continue;
-      const k = `${s.g}\u0000${s.ch}`;
-      oldest.set(k, Math.min(oldest.get(k) ?? Infinity, num(s.qAt)));
+      if (s.state !== 'queued' && s.state !== 'offered') continue;
+      const k = `${s.groupId}\u0000${CHANNELS.indexOf(s.channel)}`;
+      oldest.set(k, Math.min(oldest.get(k) ?? Infinity, s.queuedAt));
     }
     const result: QueueFigures[] = [];
     ids.forEach((gid, gi) => {
       if (groupIds && !groupIds.has(gid)) return;
-      const g = groups[gi]!;
+      const stats = groups[gi]!.st as number[][];
       for (let c = 0; c < CHANNELS.length; c++) {
-        const [waiting, answered, answeredWithinSla, waitMsTotal, handled, handleMsTotal, abandoned] = JSON.parse(g[`st${c}`]!) as number[];
+        const [waiting, answered, answeredWithinSla, waitMsTotal, handled, handleMsTotal, abandoned] = stats[c]!;
         const counts = { available: 0, busy: 0, paused: 0, offline: 0 };
         for (const aid of members[gi]!) {
           const a = agents.get(aid)!;
-          if (num(a[`c${c}`]) === 0) continue;
+          if ((a.cap as number[])[c] === 0) continue;
           if (a.pres === 'offline') counts.offline++;
           else if (a.pres === 'paused') counts.paused++;
-          else if (num(a[`l${c}`]) > 0) counts.busy++;
+          else if ((a.load as number[])[c]! > 0) counts.busy++;
           else counts.available++;
         }
         const staffed = counts.available + counts.busy + counts.paused + counts.offline > 0;
@@ -160,16 +173,22 @@ export class StateReader {
   async fairness(groupId: string): Promise<Fairness | undefined> {
     if ((await this.client.exists(`${this.key}:g:${groupId}`)) === 0) return undefined;
     const ids = await this.client.smembers(`${this.key}:gm:${groupId}`);
-    const rows = await all<string | null>(this.client, (p) => ids.forEach((id) => p.hget(`${this.key}:a:${id}`, `tg:${groupId}`)));
+    const rows = await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:a:${id}`)));
     const sessionsPerAgent: Record<string, number> = {};
-    const counts = ids.map((id, i) => (sessionsPerAgent[id] = Number(rows[i] ?? 0)));
+    const counts = ids.map((id, i) => (sessionsPerAgent[id] = todayByGroup(agentRecord(rows[i]!))[groupId] ?? 0));
     const max = counts.length ? Math.max(...counts) : 0;
     const min = counts.length ? Math.min(...counts) : 0;
     return { groupId, sessionsPerAgent, max, min, spread: max - min, gini: gini(counts) };
   }
 
-  private async agentFields(): Promise<Fields[]> {
+  private async liveSessions(): Promise<InteractionView[]> {
+    const ids = await this.client.smembers(`${this.key}:live`);
+    const rows = await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:s:${id}`)));
+    return rows.map((buf) => interactionFromRecord(session(buf)));
+  }
+
+  private async agentRecords(): Promise<Rec[]> {
     const ids = await this.client.lrange(`${this.key}:agents`, 0, -1);
-    return all<Fields>(this.client, (p) => ids.forEach((id) => p.hgetall(`${this.key}:a:${id}`)));
+    return (await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:a:${id}`)))).map(agentRecord);
   }
 }

@@ -7,7 +7,9 @@ import { RedisEngine, RoutingScript, type RedisClient } from '../../../src/store
 import { freshTenant } from './redis-server.js';
 import { MIDNIGHT, agentConfig, groupConfig, routerOptions, toCommand, type Action, type World } from './world.js';
 
-const script = new RoutingScript();
+// Both ways of calling the script (EVALSHA, FCALL) decide every other world.
+const scripts = [new RoutingScript('evalsha'), new RoutingScript('fcall')];
+let worlds = 0;
 
 const byId = <T extends { id: string }>(items: T[]): T[] => [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
@@ -34,7 +36,7 @@ export async function differential(client: RedisClient, world: World, actions: A
   const options = routerOptions(world);
   const router = new Router(options);
   let now = MIDNIGHT + world.startMinute * 60_000;
-  const engine = await RedisEngine.open({ client, tenant, router: options, timers: false, clock: () => now, script });
+  const engine = await RedisEngine.open({ client, tenant, router: options, timers: false, clock: () => now, script: scripts[worlds++ % 2] });
   const run = async (command: Command, where: string): Promise<void> => {
     const expected = router.decide(structuredClone(command), now);
     const actual = await engine.decide(command, now);

@@ -22,9 +22,9 @@ afterAll(async () => {
 });
 
 /** Feeds [time, command] steps to both; returns the engine and the router for further checks. */
-async function compare(steps: [number, Command][], options: Partial<RouterOptions> = {}): Promise<{ router: Router; engine: RedisEngine }> {
+async function compare(steps: [number, Command][], options: Partial<RouterOptions> = {}, using = script): Promise<{ router: Router; engine: RedisEngine }> {
   const router = new Router(options);
-  const engine = await RedisEngine.open({ client, tenant: freshTenant('scenario'), router: options, timers: false, script });
+  const engine = await RedisEngine.open({ client, tenant: freshTenant('scenario'), router: options, timers: false, script: using });
   for (const [i, [now, command]] of steps.entries()) {
     const expected = router.decide(structuredClone(command), now);
     expect(await engine.decide(command, now), `step ${i}: ${JSON.stringify(command)}`).toEqual(expected);
@@ -107,14 +107,51 @@ describe('the Redis engine in edge cases', () => {
     ]);
   });
 
-  it('reloads the script on NOSCRIPT (a restarted or failed-over node) and goes on', async () => {
+  it('overflows a waiting session at its time when its group drops its overflow and takes it back meanwhile', async () => {
+    // The overflow deadline must survive the call that touches the session while the group has no
+    // overflow (here a bullseye ring widening it): the core drops such a deadline only at the front.
+    // s2's ring keeps the front of the deadlines, so the core holds on to s1's overflow deadline.
+    const { router } = await compare([
+      [T0, { type: 'configureGroup', group: group('h', { bullseye: { ringSeconds: 60 } }) }],
+      [T0, { type: 'enqueue', interaction: { id: 's2', channel: 'chat', groupId: 'h', minProficiency: 2 } }],
+      [T0, { type: 'configureGroup', group: group('g', { overflow: { afterSeconds: 120, groupId: 'h' }, bullseye: { ringSeconds: 5 } }) }],
+      [T0, { type: 'enqueue', interaction: { id: 's1', channel: 'chat', groupId: 'g', minProficiency: 2 } }],
+      [T0 + 1_000, { type: 'configureGroup', group: group('g', { bullseye: { ringSeconds: 5 } }) }],
+      [T0 + 6_000, { type: 'tick' }],
+      [T0 + 7_000, { type: 'configureGroup', group: group('g', { overflow: { afterSeconds: 120, groupId: 'h' }, bullseye: { ringSeconds: 5 } }) }],
+      [T0 + 121_000, { type: 'tick' }],
+    ]);
+    expect(interactionView(router.state.interactions.get('s1')!).history.map((h) => h.kind)).toContain('overflowed');
+  });
+
+  it('reloads the script when Redis lost it (NOSCRIPT: a master restarted without persistence) and goes on', async () => {
     const { router, engine } = await compare([
       [T0, { type: 'configureGroup', group: group('g') }],
       [T0, { type: 'configureAgent', agent: agent('a', ['g']) }],
     ]);
     await client.script('FLUSH');
+    expect(await client.script('EXISTS', script.evalSha)).toEqual([0]);
     const command: Command = { type: 'setAgentState', agentId: 'a', state: 'available' };
     expect(await engine.decide(command, T0 + 1)).toEqual(router.decide(command, T0 + 1));
-    expect(await client.script('EXISTS', script.sha)).toEqual([1]);
+    expect(await client.script('EXISTS', script.evalSha)).toEqual([1]);
+  });
+
+  it('runs as a Redis Functions library (FCALL) too, reloading it when Redis lost it', async () => {
+    const library = new RoutingScript('fcall');
+    const { router, engine } = await compare(
+      [
+        [T0, { type: 'configureGroup', group: group('g') }],
+        [T0, { type: 'configureAgent', agent: agent('a', ['g']) }],
+        [T0, { type: 'enqueue', interaction: { id: 's1', channel: 'chat', groupId: 'g' } }],
+      ],
+      {},
+      library,
+    );
+    await client.function('FLUSH');
+    expect(await client.function('LIST', 'LIBRARYNAME', library.library)).toEqual([]);
+    const command: Command = { type: 'setAgentState', agentId: 'a', state: 'available' };
+    expect(await engine.decide(command, T0 + 1)).toEqual(router.decide(command, T0 + 1));
+    const [listed] = (await client.function('LIST', 'LIBRARYNAME', library.library)) as unknown[][];
+    expect(listed).toContain(library.library);
   });
 });

@@ -2,51 +2,161 @@
 -- Lua's tostring and cjson.encode keep 14 digits, so every number this script writes goes through %.17g.
 
 local C, K, S, A, R = {}, {}, {}, {}, {}
--- Per call: the caller's clock, the next local midnight, the router options, the open state of groups.
+-- Per call: the caller's clock, the next local midnight, the router options, the open state of groups
+-- (the library is loaded once and its functions run many times: per-call state is reset by main).
 local NOW, NEXTDAY, OPT, HOURS
 local fmt, sub, byte = string.format, string.sub, string.byte
 
+local floor = math.floor
+local INTEGRAL = 2 ^ 53
+-- The caller's clock as it sent it (its shortest round-trip text), set per call.
+local nowText
+
+function C.setNow(now, text)
+  NOW = now
+  nowText = text
+end
+
+--- Exact text of a number: integers below 2^53 by %d (a lot cheaper than %.17g), others %.17g.
 function C.num(x)
+  if x == NOW then return nowText end
+  if x == floor(x) and x < INTEGRAL and x > -INTEGRAL and (x ~= 0 or 1 / x > 0) then return fmt('%d', x) end
   return fmt('%.17g', x)
+end
+
+-- JSON text of strings, kept across calls up to a bound (event types, ids met again and again).
+local STR, strCount = {}, 0
+local function jsonString(v)
+  local text = STR[v]
+  if text == nil then
+    text = cjson.encode(v)
+    if strCount >= 4096 then STR, strCount = {}, 0 end
+    STR[v] = text
+    strCount = strCount + 1
+  end
+  return text
+end
+C.jsonString = jsonString
+
+-- Object keys are the script's own names: each one's JSON text (with the colon, and with a
+-- leading comma) is made once and kept for the library's lifetime; keys starting with '_' are
+-- private (false).
+local function keyCache(comma)
+  return setmetatable({}, {
+    __index = function(t, k)
+      local text = sub(k, 1, 1) ~= '_' and comma .. cjson.encode(k) .. ':' or false
+      t[k] = text
+      return text
+    end,
+  })
+end
+local KEY, NEXTKEY = keyCache(''), keyCache(',')
+
+local put, putObject
+
+--- Appends the JSON of v to buf after its n-th piece; returns the new count.
+function put(buf, n, v)
+  local t = type(v)
+  if t == 'string' then
+    buf[n + 1] = jsonString(v)
+    return n + 1
+  end
+  if t == 'number' then
+    buf[n + 1] = C.num(v)
+    return n + 1
+  end
+  if t == 'boolean' then
+    buf[n + 1] = v and 'true' or 'false'
+    return n + 1
+  end
+  local raw = v.__raw
+  if raw then
+    buf[n + 1] = raw
+    return n + 1
+  end
+  if v[1] ~= nil or next(v) == nil then
+    n = n + 1
+    buf[n] = '['
+    for i = 1, #v do
+      if i > 1 then
+        n = n + 1
+        buf[n] = ','
+      end
+      n = put(buf, n, v[i])
+    end
+    buf[n + 1] = ']'
+    return n + 1
+  end
+  return putObject(buf, n, v)
+end
+
+function putObject(buf, n, v)
+  n = n + 1
+  buf[n] = '{'
+  local keys = KEY
+  for k, x in pairs(v) do
+    local key = keys[k]
+    if key then
+      n = n + 1
+      buf[n] = key
+      n = put(buf, n, x)
+      keys = NEXTKEY
+    end
+  end
+  buf[n + 1] = '}'
+  return n + 1
 end
 
 --- JSON text of a string, number, boolean or table; {__raw = text} embeds text as is, keys
 --- starting with '_' are private to the script. An empty table is an empty array.
 function C.json(v)
-  local t = type(v)
-  if t == 'string' then return cjson.encode(v) end
-  if t == 'number' then return fmt('%.17g', v) end
-  if t == 'boolean' then return v and 'true' or 'false' end
-  if v.__raw then return v.__raw end
-  local parts = {}
-  if v[1] ~= nil or next(v) == nil then
-    for i = 1, #v do parts[i] = C.json(v[i]) end
-    return '[' .. table.concat(parts, ',') .. ']'
-  end
-  for k, x in pairs(v) do
-    if sub(k, 1, 1) ~= '_' then parts[#parts + 1] = cjson.encode(k) .. ':' .. C.json(x) end
-  end
-  return '{' .. table.concat(parts, ',') .. '}'
+  local buf = {}
+  return table.concat(buf, '', 1, put(buf, 0, v))
 end
 
 --- JSON object text of a table, even an empty one.
 function C.object(v)
-  local parts = {}
-  for k, x in pairs(v) do
-    if sub(k, 1, 1) ~= '_' then parts[#parts + 1] = cjson.encode(k) .. ':' .. C.json(x) end
+  local buf = {}
+  return table.concat(buf, '', 1, putObject(buf, 0, v))
+end
+
+--- JSON array text of objects (the events of a call).
+function C.objects(list)
+  local buf, n = { '[' }, 1
+  for i, v in ipairs(list) do
+    if i > 1 then
+      n = n + 1
+      buf[n] = ','
+    end
+    n = putObject(buf, n, v)
   end
-  return '{' .. table.concat(parts, ',') .. '}'
+  buf[n + 1] = ']'
+  return table.concat(buf, '', 1, n + 1)
 end
 
 --- 16 hex digits whose byte order is the numeric order of any finite double (IEEE 754 bits with
 --- the sign bit flipped for x >= 0 and every bit flipped for x < 0; -0 counts as 0).
+local HEX = {}
+for b = 0, 255 do HEX[b] = fmt('%02x', b) end
+
 function C.hexd(x)
   if x == 0 then x = 0 end
   local b1, b2, b3, b4, b5, b6, b7, b8 = byte(struct.pack('>d', x), 1, 8)
   if x >= 0 then
-    return fmt('%02x%02x%02x%02x%02x%02x%02x%02x', b1 + 128, b2, b3, b4, b5, b6, b7, b8)
+    return HEX[b1 + 128] .. HEX[b2] .. HEX[b3] .. HEX[b4] .. HEX[b5] .. HEX[b6] .. HEX[b7] .. HEX[b8]
   end
-  return fmt('%02x%02x%02x%02x%02x%02x%02x%02x', 255 - b1, 255 - b2, 255 - b3, 255 - b4, 255 - b5, 255 - b6, 255 - b7, 255 - b8)
+  return HEX[255 - b1] .. HEX[255 - b2] .. HEX[255 - b3] .. HEX[255 - b4] .. HEX[255 - b5] .. HEX[255 - b6] .. HEX[255 - b7] .. HEX[255 - b8]
+end
+
+--- The number a C.hexd text stands for.
+function C.unhexd(h)
+  local hi, lo = tonumber(sub(h, 1, 8), 16), tonumber(sub(h, 9, 16), 16)
+  if hi >= 2147483648 then
+    hi = hi - 2147483648
+  else
+    hi, lo = 4294967295 - hi, 4294967295 - lo
+  end
+  return (struct.unpack('>d', struct.pack('>I4I4', hi, lo)))
 end
 
 --- A non-negative integer below 10^16, zero-padded so byte order is numeric order.
@@ -54,30 +164,32 @@ function C.dec16(n)
   return fmt('%016d', n)
 end
 
---- Whether the first n bytes of a sort before those of b (bytes, not the locale's strcoll).
-function C.before(a, b, n)
-  for i = 1, n do
-    local x, y = byte(a, i), byte(b, i)
-    if x ~= y then return x < y end
-  end
-  return false
+-- Every key of the tenant starts with its prefix '{atende:<tenant>}' (the call's one key), one
+-- Redis Cluster slot. Variable ids come last, so no two (kind, channel, level, id) ever share a key.
+local P
+--- Set per call: the library stays loaded between calls, the tenant changes.
+function K.use(prefix)
+  if prefix == P then return end
+  P = prefix
+  K.meta = P .. ':meta'
+  K.groups = P .. ':groups'
+  K.agents = P .. ':agents'
+  K.live = P .. ':live'
+  K.esc = P .. ':esc'
+  K.deadlines = P .. ':dl'
+  K.heaps = P .. ':hx'
+  K.gx = P .. ':gx'
+  K.events = P .. ':events'
 end
-
--- Every key of the tenant starts with KEYS[1] = '{atende:<tenant>}', one Redis Cluster slot.
--- Variable ids come last, so no two (kind, channel, level, id) ever share a key.
-local P = KEYS[1]
-K.meta = P .. ':meta'
-K.groups = P .. ':groups'
-K.agents = P .. ':agents'
-K.live = P .. ':live'
-K.esc = P .. ':esc'
-K.deadlines = P .. ':dl'
-K.events = P .. ':events'
 function K.group(id) return P .. ':g:' .. id end
 function K.members(id) return P .. ':gm:' .. id end
 function K.agent(id) return P .. ':a:' .. id end
+function K.groupConfig(id) return P .. ':gc:' .. id end
+function K.agentConfig(id) return P .. ':ac:' .. id end
 function K.session(id) return P .. ':s:' .. id end
-function K.history(id) return P .. ':sh:' .. id end
-function K.queue(gid, c, level) return P .. ':q:' .. c .. ':' .. level .. ':' .. gid end
-function K.heap(gid, c, p) return P .. ':h:' .. c .. ':' .. p .. ':' .. gid end
-function K.personal(aid, c) return P .. ':pq:' .. c .. ':' .. aid end
+-- Channels and levels are small integers: their text from a table (a number in a concatenation
+-- goes through sprintf).
+local DIGIT = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' }
+C.DIGIT = DIGIT
+function K.queue(gid, c, level) return P .. ':q:' .. DIGIT[c] .. ':' .. DIGIT[level] .. ':' .. gid end
+function K.personal(aid, c) return P .. ':pq:' .. DIGIT[c] .. ':' .. aid end

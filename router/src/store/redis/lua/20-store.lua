@@ -1,208 +1,265 @@
--- Routing script, part 2: tenant records (meta, groups, agents, sessions) read once per call into
--- Lua tables, then written back as only the hash fields that changed. Sorted sets are written directly.
+-- Routing script, part 2: tenant records (meta, groups, agents, sessions). Each is one Redis string
+-- in the packed layout of layout.ts (codec L, generated): one GET and one struct.unpack read it
+-- whole, one struct.pack and one SET write it back if it changed. Its JSON strings (lists, maps)
+-- are decoded only when the code touches them. A configuration's raw JSON sits apart (P:gc, P:ac):
+-- decisions never read it.
+--
+-- Besides the records, one tenant-wide hash indexes what agents need from their groups without
+-- reading the groups: P:gx holds, per group and channel, the bit mask of its non-empty session
+-- queues (q<c>:<group>, absent when 0).
 
 local num = C.num
-local cache = { g = {}, a = {}, s = {} }
--- record -> its fields as read, decoded (numbers, strings, lists); nil for a record created in this call.
--- Writing back compares typed values and formats only what changed.
-local snapshot = {}
+local cache, info, gx, gxDirty, gxRead
 
-local function hgetall(key)
-  local flat = redis.call('HGETALL', key)
-  if #flat == 0 then return nil end
-  local m = {}
-  for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end
-  return m
+--- A new call: nothing read yet.
+function S.reset()
+  cache = { g = {}, a = {}, s = {} }
+  info = {}
+  gx = {}
+  gxDirty = {}
+  gxRead = {}
+  S.m = nil
+  S.groupConfigured = false
 end
 
---- Decodes hash fields by kind: kindOf(field) is 's' (text), 'l' (JSON list) or 'n' (number).
-local function decode(m, kindOf)
-  local t = {}
-  for f, v in pairs(m) do
-    local k = kindOf(f)
-    if k == 'n' then
-      t[f] = tonumber(v)
-    elseif k == 'l' then
-      t[f] = cjson.decode(v)
-    else
-      t[f] = v
-    end
-  end
-  return t
-end
+-- ---------------------------------------------------------------- JSON strings of records
+-- mem is { { g = groupId, p = proficiency } } in Lua; in the record, the JSON list of group ids
+-- (mem) and the proficiencies as one digit each (mp). tg and lo are maps group -> number ({}
+-- when empty); the other JSON strings are lists.
 
-local function copy(list)
+local DIGIT = C.DIGIT
+
+local function memFrom(r, list)
+  local mp = rawget(r, 'mp') or ''
   local out = {}
-  for i, x in ipairs(list) do out[i] = type(x) == 'table' and copy(x) or x end
+  for n, g in ipairs(list) do out[n] = { g = g, p = string.byte(mp, n) - 48 } end
   return out
 end
 
-local function same(x, y)
-  if x == y then return true end
-  if type(x) ~= 'table' or type(y) ~= 'table' or #x ~= #y then return false end
-  for i = 1, #x do
-    if not same(x[i], y[i]) then return false end
+local function memTo(r, mem)
+  local ids, digits = {}, {}
+  for n, x in ipairs(mem) do
+    ids[n] = x.g
+    digits[n] = DIGIT[x.p]
   end
-  return true
+  r.mp = table.concat(digits)
+  return C.json(ids)
 end
 
-local function put(m, f, v)
-  if v ~= nil then m[f] = v end
+local function mapToJson(_, m)
+  local parts, n = {}, 0
+  for k, v in pairs(m) do
+    n = n + 1
+    parts[n] = C.jsonString(k) .. ':' .. num(v)
+  end
+  return '{' .. table.concat(parts, ',') .. '}'
+end
+
+local FROM_JSON = { mem = memFrom }
+local TO_JSON = { mem = memTo, tg = mapToJson, lo = mapToJson }
+-- JSON strings the code only ever replaces (never changes in place): unchanged while the decoded
+-- table is still there. The others are encoded again and compared with the blob.
+local REPLACED_ONLY = { mem = true }
+
+local recordMeta = {
+  __index = function(r, f)
+    local j = rawget(r, '_json')
+    local text = j and j[f]
+    if text == nil then return nil end
+    local v = text == '[]' and {} or cjson.decode(text)
+    local from = FROM_JSON[f]
+    if from then v = from(r, v) end
+    rawset(r, f, v)
+    info[r].decoded[f] = v
+    return v
+  end,
+}
+
+local function jsonText(r, f, v)
+  local to = TO_JSON[f]
+  if to then return to(r, v) end
+  return C.json(v)
+end
+
+-- A session's only JSON string (misses) is decoded at once: a table without a metatable reads its
+-- many absent fields (tgt, pp, ring...) without a call.
+local EAGER = { session = true }
+
+--- The record at key, or nil when it does not exist.
+local function open(key, kind)
+  local blob = redis.call('GET', key)
+  if not blob then return nil end
+  local r = L[kind].decode(blob)
+  local i = { key = key, kind = kind, blob = blob, decoded = {} }
+  info[r] = i
+  local j = r._json
+  if j and EAGER[kind] then
+    for f, text in pairs(j) do
+      local v = text == '[]' and {} or cjson.decode(text)
+      r[f] = v
+      i.decoded[f] = v
+    end
+  elseif j then
+    setmetatable(r, recordMeta)
+  end
+  return r
+end
+
+--- A record created in this call: a plain table, written whole.
+local function create(key, kind, r)
+  info[r] = { key = key, kind = kind }
+  return r
+end
+
+--- Write the record back if its blob changed.
+local function save(r)
+  local i = info[r]
+  local codec = L[i.kind]
+  local j
+  if #codec.json > 0 then
+    j = {}
+    local old = rawget(r, '_json') or {}
+    for _, f in ipairs(codec.json) do
+      local v = rawget(r, f)
+      if v == nil or (REPLACED_ONLY[f] and i.decoded and v == i.decoded[f]) then
+        j[f] = old[f]
+      else
+        j[f] = jsonText(r, f, v)
+      end
+    end
+  end
+  local blob = codec.encode(r, j)
+  if blob ~= i.blob then redis.call('SET', i.key, blob) end
 end
 
 -- ---------------------------------------------------------------- meta
 
-local META_FIELDS = { 'seq', 'oseq', 'nday', 'ended', 'aband', 'acount', 'gcount', 'dseq' }
-
-local function numeric()
-  return 'n'
-end
-
 function S.meta()
   if S.m then return S.m end
-  local t = decode(hgetall(K.meta) or {}, numeric)
-  local r = {}
-  for _, f in ipairs(META_FIELDS) do r[f] = t[f] or 0 end
-  if t.nday == nil then r.nday = -math.huge end
-  snapshot[r] = t
+  local r = open(K.meta, 'meta') or create(K.meta, 'meta', {})
+  for _, f in ipairs({ 'seq', 'oseq', 'ended', 'aband', 'acount', 'gcount', 'dseq' }) do r[f] = r[f] or 0 end
+  r.nday = r.nday or -math.huge
   S.m = r
   return r
 end
 
-local function metaTo(r)
-  local m = {}
-  for _, f in ipairs(META_FIELDS) do
-    if r[f] ~= -math.huge then m[f] = r[f] end
+-- ---------------------------------------------------------------- group index (P:gx)
+
+local QM = {}
+for c = 0, 4 do QM[c] = 'q' .. c .. ':' end
+
+--- Loads the index fields not read yet in this call, in one HMGET.
+local function gxLoad(fields)
+  local missing = {}
+  for _, f in ipairs(fields) do
+    if gx[f] == nil then missing[#missing + 1] = f end
   end
-  return m
+  if #missing == 0 then return end
+  local values = redis.call('HMGET', K.gx, unpack(missing))
+  for n, f in ipairs(missing) do
+    local v = tonumber(values[n]) or values[n] or false
+    gx[f] = v
+    gxRead[f] = v
+  end
+end
+
+--- What an agent's release reads from its groups, fetched together: the queue masks of the
+--- channels it has capacity on, for each membership.
+function S.prefetchGroups(a)
+  local fields = {}
+  for _, m in ipairs(a.mem) do
+    for c = 0, 4 do
+      if a.cap[c] > 0 then fields[#fields + 1] = QM[c] .. m.g end
+    end
+  end
+  gxLoad(fields)
+end
+
+--- Bit `level` set when the group's queue (channel c, level) is not empty.
+function S.queueMask(gid, c)
+  local f = QM[c] .. gid
+  if gx[f] == nil then gxLoad({ f }) end
+  return tonumber(gx[f]) or 0
+end
+
+function S.setQueueMask(gid, c, mask)
+  local f = QM[c] .. gid
+  gx[f] = mask ~= 0 and mask or false
+  gxDirty[f] = true
+end
+
+local function saveIndex()
+  local set, gone = {}, {}
+  for f in pairs(gxDirty) do
+    local v = gx[f]
+    if v == gxRead[f] then
+      -- unchanged (a session queued and offered in the same call leaves its queue as it was)
+    elseif v then
+      set[#set + 1] = f
+      set[#set + 1] = type(v) == 'number' and num(v) or v
+    else
+      gone[#gone + 1] = f
+    end
+  end
+  if #gone > 0 then redis.call('HDEL', K.gx, unpack(gone)) end
+  if #set > 0 then redis.call('HSET', K.gx, unpack(set)) end
+end
+
+-- A value longer than 64 bytes keeps P:gx a hashtable (O(1) reads) rather than a listpack, which
+-- Redis scans for every field read while the hash is small.
+local GX_FILLER = 'keeps this hash a hashtable: constant-time field reads, where a listpack scans'
+
+--- A new group's index entry: the filler comes with it (the hash's first write is a group's).
+function S.indexGroup()
+  gx._ = GX_FILLER
+  gxDirty._ = true
+end
+
+-- ---------------------------------------------------------------- configurations (raw JSON)
+
+function S.groupConfig(gid)
+  return redis.call('GET', K.groupConfig(gid))
+end
+
+function S.setGroupConfig(gid, raw)
+  redis.call('SET', K.groupConfig(gid), raw)
+end
+
+function S.setAgentConfig(aid, raw)
+  redis.call('SET', K.agentConfig(aid), raw)
 end
 
 -- ---------------------------------------------------------------- groups
--- Stats per channel: { waiting, answered, answeredWithinSla, waitMsTotal, handled, handleMsTotal, abandoned }.
-
-local GROUP_TEXT = { id = true, cfg = true, tema = true, cat = true, strat = true, ofG = true, esc = true }
-
-local function groupKind(f)
-  if GROUP_TEXT[f] then return 's' end
-  if string.sub(f, 1, 2) == 'st' then return 'l' end
-  return 'n'
-end
-
-local function groupFrom(t)
-  local g = {
-    id = t.id, idx = t.idx, cfg = t.cfg, tema = t.tema, cat = t.cat, lvl = t.lvl, sla = t.sla, strat = t.strat,
-    ofA = t.ofA, ofG = t.ofG, wrap = t.wrap, ring = t.ring, esc = t.esc, hh = t.hh, hv = t.hv, qm = {}, st = {},
-  }
-  for c = 0, 4 do
-    g.qm[c] = t['qm' .. c]
-    g.st[c] = copy(t['st' .. c])
-  end
-  return g
-end
-
-local function groupTo(g)
-  local m = {}
-  for _, f in ipairs({ 'id', 'idx', 'cfg', 'tema', 'cat', 'lvl', 'sla', 'strat', 'ofA', 'ofG', 'wrap', 'ring', 'esc', 'hh', 'hv' }) do
-    put(m, f, g[f])
-  end
-  for c = 0, 4 do
-    m['qm' .. c] = g.qm[c]
-    m['st' .. c] = g.st[c]
-  end
-  return m
-end
+-- st[c]: stats per channel { waiting, answered, answeredWithinSla, waitMsTotal, handled,
+-- handleMsTotal, abandoned }.
 
 function S.group(id)
   local g = cache.g[id]
   if g == nil then
-    local m = hgetall(K.group(id))
-    local t = m and decode(m, groupKind)
-    g = t and groupFrom(t) or false
-    if g then snapshot[g] = t end
+    g = open(K.group(id), 'group') or false
     cache.g[id] = g
   end
   return g or nil
 end
 
 function S.newGroup(id, idx)
-  local g = { id = id, idx = idx, hv = 0, qm = {}, st = {} }
-  for c = 0, 4 do
-    g.qm[c] = 0
-    g.st[c] = { 0, 0, 0, 0, 0, 0, 0 }
-  end
-  cache.g[id] = g
+  local g = { id = id, idx = idx, hv = 0, st = {} }
+  for c = 0, 4 do g.st[c] = { 0, 0, 0, 0, 0, 0, 0 } end
+  cache.g[id] = create(K.group(id), 'group', g)
   redis.call('RPUSH', K.groups, id)
   return g
 end
 
 -- ---------------------------------------------------------------- agents
--- mem: memberships { g = groupId, p = proficiency }; slots[m * 5 + c]: the member the agent is
--- filed under in heap (mem[m + 1].g, c, p); tg/lo: sessions today and latest offer seq per group;
--- pn[c]: sessions waiting in the agent's personal queue of channel c.
-
-local AGENT_TEXT = { id = true, cfg = true, pres = true, reason = true }
-local AGENT_LIST = { offers = true, sess = true, mem = true }
-
-local function agentKind(f)
-  if AGENT_TEXT[f] then return 's' end
-  if AGENT_LIST[f] then return 'l' end
-  if string.sub(f, 1, 3) == 'sm:' then return 's' end
-  return 'n'
-end
-
-local function agentFrom(t)
-  local a = {
-    id = t.id, cfg = t.cfg, ord = t.ord, pres = t.pres, reason = t.reason, since = t.since, idle = t.idle,
-    today = t.today, misses = t.misses, tl = t.tl, tc = t.tc, vx = t.vx, offers = copy(t.offers), sess = copy(t.sess),
-    load = {}, cap = {}, pn = {}, mem = {}, slots = {}, tg = {}, lo = {},
-  }
-  for c = 0, 4 do
-    a.load[c] = t['l' .. c]
-    a.cap[c] = t['c' .. c]
-    a.pn[c] = t['p' .. c]
-  end
-  for i, x in ipairs(t.mem) do a.mem[i] = { g = x[1], p = x[2] } end
-  for f, v in pairs(t) do
-    local prefix = string.sub(f, 1, 3)
-    if prefix == 'sm:' then
-      a.slots[tonumber(string.sub(f, 4))] = v
-    elseif prefix == 'tg:' then
-      a.tg[string.sub(f, 4)] = v
-    elseif prefix == 'lo:' then
-      a.lo[string.sub(f, 4)] = v
-    end
-  end
-  return a
-end
-
-local function agentTo(a)
-  local m = {}
-  for _, f in ipairs({ 'id', 'cfg', 'ord', 'pres', 'reason', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx' }) do
-    put(m, f, a[f])
-  end
-  m.offers = a.offers
-  m.sess = a.sess
-  local mem = {}
-  for i, x in ipairs(a.mem) do mem[i] = { x.g, x.p } end
-  m.mem = mem
-  for c = 0, 4 do
-    m['l' .. c] = a.load[c]
-    m['c' .. c] = a.cap[c]
-    m['p' .. c] = a.pn[c]
-  end
-  for slot, member in pairs(a.slots) do m['sm:' .. slot] = member end
-  for gid, n in pairs(a.tg) do m['tg:' .. gid] = n end
-  for gid, n in pairs(a.lo) do m['lo:' .. gid] = n end
-  return m
-end
+-- mem: memberships { g = groupId, p = proficiency }. hm: bit c set when the agent sits in the
+-- agent heap of channel c (of every group of its); hk: per membership, in mem order, the 32-hex
+-- order key it is filed under (hexd(k1) .. hexd(k2)). tg/lo: sessions today and latest offer seq
+-- per group; pn[c]: sessions waiting in the agent's personal queue of channel c.
 
 function S.agent(id)
   local a = cache.a[id]
   if a == nil then
-    local m = hgetall(K.agent(id))
-    local t = m and decode(m, agentKind)
-    a = t and agentFrom(t) or false
-    if a then snapshot[a] = t end
+    a = open(K.agent(id), 'agent') or false
     cache.a[id] = a
   end
   return a or nil
@@ -210,15 +267,15 @@ end
 
 function S.newAgent(id, ord, at)
   local a = {
-    id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0,
-    offers = {}, sess = {}, load = {}, cap = {}, pn = {}, mem = {}, slots = {}, tg = {}, lo = {},
+    id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0, hm = 0,
+    offers = {}, sess = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {},
   }
   for c = 0, 4 do
     a.load[c] = 0
     a.cap[c] = 0
     a.pn[c] = 0
   end
-  cache.a[id] = a
+  cache.a[id] = create(K.agent(id), 'agent', a)
   redis.call('RPUSH', K.agents, id)
   return a
 end
@@ -226,97 +283,65 @@ end
 -- ---------------------------------------------------------------- sessions
 -- seq identifies one incarnation of an id (deadlines and queue members carry it); misses are
 -- { agentId, kind, until, cooledDown 0|1 }; pp/ph/po/pl: where it waits (personal queue's agent,
--- home group, overflow group, level).
-
-local SESSION_TEXT = { 'id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po' }
-local SESSION_NUM = { 'ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl' }
-local SESSION_KIND = { misses = 'l' }
-for _, f in ipairs(SESSION_TEXT) do SESSION_KIND[f] = 's' end
-
-local function sessionKind(f)
-  return SESSION_KIND[f] or 'n'
-end
-
-local function sessionFrom(t)
-  local s = {}
-  for _, f in ipairs(SESSION_TEXT) do s[f] = t[f] end
-  for _, f in ipairs(SESSION_NUM) do s[f] = t[f] end
-  s.misses = copy(t.misses)
-  return s
-end
-
-local function sessionTo(s)
-  local m = {}
-  for _, f in ipairs(SESSION_TEXT) do put(m, f, s[f]) end
-  for _, f in ipairs(SESSION_NUM) do put(m, f, s[f]) end
-  m.misses = s.misses
-  return m
-end
+-- home group, overflow group, level); h: its history, JSON objects joined by commas.
 
 function S.session(id)
   local s = cache.s[id]
   if s == nil then
-    local m = hgetall(K.session(id))
-    local t = m and decode(m, sessionKind)
-    s = t and sessionFrom(t) or false
-    if s then snapshot[s] = t end
+    s = open(K.session(id), 'session') or false
     cache.s[id] = s
   end
-  if not s or s.deleted then return nil end
+  if not s or rawget(s, '_deleted') then return nil end
+  return s
+end
+
+--- The sessions this call read or created (id -> session, or false when it does not exist).
+function S.heldSessions()
+  return cache.s
+end
+
+--- Whether this call read (and may change) the session.
+function S.heldSession(id)
+  return cache.s[id] ~= nil
+end
+
+--- The session for reading only (nothing of it will be written in this call): the one this call
+--- holds, or a fresh read it does not keep.
+function S.peekSession(id)
+  local s = cache.s[id]
+  if s == nil then return open(K.session(id), 'session') end
+  if not s or rawget(s, '_deleted') then return nil end
   return s
 end
 
 function S.newSession(id)
   local s = { id = id, misses = {} }
-  cache.s[id] = s
+  cache.s[id] = create(K.session(id), 'session', s)
   redis.call('SADD', K.live, id)
   return s
 end
 
 function S.deleteSession(s)
-  s.deleted = true
+  rawset(s, '_deleted', true)
   redis.call('SREM', K.live, s.id)
 end
 
 -- ---------------------------------------------------------------- write back
 
-local function encode(v)
-  local t = type(v)
-  if t == 'number' then return num(v) end
-  if t == 'table' then return C.json(v) end
-  return v
-end
-
-local function save(key, record, fields)
-  local before = snapshot[record] or {}
-  local set = {}
-  for f, v in pairs(fields) do
-    if not same(v, before[f]) then
-      set[#set + 1] = f
-      set[#set + 1] = encode(v)
-    end
-  end
-  if #set > 0 then redis.call('HSET', key, unpack(set)) end
-  local gone = {}
-  for f in pairs(before) do
-    if fields[f] == nil then gone[#gone + 1] = f end
-  end
-  if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
-end
-
 function S.flush()
-  if S.m then save(K.meta, S.m, metaTo(S.m)) end
-  for id, g in pairs(cache.g) do
-    if g then save(K.group(id), g, groupTo(g)) end
+  if S.m then save(S.m) end
+  saveIndex()
+  for _, g in pairs(cache.g) do
+    if g then save(g) end
   end
-  for id, a in pairs(cache.a) do
-    if a then save(K.agent(id), a, agentTo(a)) end
+  for _, a in pairs(cache.a) do
+    if a then save(a) end
   end
   for id, s in pairs(cache.s) do
-    if s and s.deleted then
-      redis.call('DEL', K.session(id), K.history(id))
+    if s and rawget(s, '_deleted') then
+      redis.call('DEL', K.session(id))
     elseif s then
-      save(K.session(id), s, sessionTo(s))
+      save(s)
     end
   end
 end

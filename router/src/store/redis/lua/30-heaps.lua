@@ -1,14 +1,17 @@
--- Routing script, part 3: where agents and sessions wait. Free agents sit in one sorted set per
--- (group, channel, proficiency), waiting sessions in one per (group, channel, minProficiency) and
--- one per (agent, channel) for targeted sessions; timers in one deadline set. Mirrors core/state.ts.
+-- Routing script, part 3: where agents and sessions wait. Free agents sit in one tenant-wide
+-- sorted set ordered by member bytes (every score 0), one range of it per (group, channel); waiting
+-- sessions in one sorted set per (group, channel, minProficiency) and one per (agent, channel) for
+-- targeted sessions; timers in one deadline set. Mirrors core/state.ts.
 --
 -- Encodings (ZRANGE order = the core's order):
---   agent heap:    score k1, member hexd(k2) .. dec16(ordinal) .. agentId       -> (k1, k2, ordinal)
+--   agent heaps:   member prefix(group, channel) .. hexd(k1) .. hexd(k2) .. dec16(ordinal) .. p .. agentId
+--                  with prefix = dec6(#groupId) .. groupId .. channel (no prefix is another's
+--                  prefix), score 0, read BYLEX                              -> (k1, k2, ordinal)
 --   session queue: score rank, member dec16(seq) .. sessionId                     -> (rank, seq)
 --   deadlines:     score at, member hexd(rank) .. dec16(seq) .. kind .. dec16(n) .. dec16(stint) .. sessionId
 --                  -> (at, rank, seq, kind); n only makes equal timers distinct members.
 
-local sub = string.sub
+local sub, byte, fmt = string.sub, string.byte, string.format
 local band, bor, bnot, lshift = bit.band, bit.bor, bit.bnot, bit.lshift
 
 A.OfferExpiry, A.WrapUpEnd, A.Overflow, A.Ring, A.MissCooldown, A.TargetEnd = 0, 1, 2, 3, 4, 5
@@ -20,73 +23,151 @@ function A.canTake(a, c)
 end
 
 --- The group strategy's key for the agent (strategies/*.ts): lowest wins.
-function A.score(a, g)
-  local st = g.strat
-  if st == 'equal' then return a.today, a.idle end
-  if st == 'longest-idle' then return a.idle, a.today end
-  if st == 'least-occupied' then
+function A.score(a, strategy, gid)
+  if strategy == 'equal' then return a.today, a.idle end
+  if strategy == 'longest-idle' then return a.idle, a.today end
+  if strategy == 'least-occupied' then
     if a.tc > 0 then return a.tl / a.tc, a.idle end
     return 1, a.idle
   end
-  return a.lo[g.id] or -1, 0
+  return a.lo[gid] or -1, 0
 end
 
-local function agentMember(a, k2)
-  return C.hexd(k2) .. C.dec16(a.ord) .. a.id
+--- The agent's order key in a group of that strategy: 32 hex digits, byte order = (k1, k2) order.
+local function orderKey(a, strategy, gid)
+  local k1, k2 = A.score(a, strategy, gid)
+  return C.hexd(k1) .. C.hexd(k2)
 end
 
---- File the agent (re-keyed) in the heaps of each channel it can take now; take it out of the others.
+-- An agent keeps its groups' strategies (ms, a letter per membership), so refreshing it reads no group.
+A.STRATEGY = { [101] = 'equal', [108] = 'longest-idle', [111] = 'least-occupied', [114] = 'round-robin' }
+local LETTER = { equal = 'e', ['longest-idle'] = 'l', ['least-occupied'] = 'o', ['round-robin'] = 'r' }
+
+--- The strategy letters of the agent's memberships, in mem order.
+function A.strategies(a)
+  local letters = {}
+  for m, ms in ipairs(a.mem) do letters[m] = LETTER[S.group(ms.g).strat] end
+  return table.concat(letters)
+end
+
+--- A group changed strategy: its members' letters follow.
+function A.restrategize(g)
+  for _, aid in ipairs(redis.call('SMEMBERS', K.members(g.id))) do
+    local a = S.agent(aid)
+    a.ms = A.strategies(a)
+  end
+end
+
+local CHANNEL = { [0] = '0', '1', '2', '3', '4' }
+-- Heap prefixes by group id (a pure function of the id: kept across calls, up to a bound).
+local prefixes, prefixCount = {}, 0
+
+function A.reset() end
+
+--- The bytes every member of the (group, channel) heap starts with.
+function A.heapPrefix(gid, c)
+  local p = prefixes[gid]
+  if not p then
+    if prefixCount >= 4096 then prefixes, prefixCount = {}, 0 end
+    p = {}
+    local base = fmt('%06d', #gid) .. gid
+    for k = 0, 4 do p[k] = base .. CHANNEL[k] end
+    prefixes[gid] = p
+    prefixCount = prefixCount + 1
+  end
+  return p[c]
+end
+
+local PROFICIENCY = { '1', '2', '3', '4', '5' }
+
+--- What follows a heap member's order key: ordinal, proficiency, agent id.
+local function memberTail(a, p, ord)
+  return (ord or C.dec16(a.ord)) .. PROFICIENCY[p] .. a.id
+end
+
+--- File the agent in the heaps of each channel it can take now, re-keyed; take it out of the
+--- others. Heaps whose key did not change are left alone (as the core does): one ZREM and one
+--- ZADD for all the others.
 function A.refreshAgent(a)
+  local want = 0
   for c = 0, 4 do
-    local want = A.canTake(a, c)
-    for m, ms in ipairs(a.mem) do
-      local slot = (m - 1) * 5 + c
-      local old = a.slots[slot]
-      if want or old then
-        local key = K.heap(ms.g, c, ms.p)
-        if not want then
-          redis.call('ZREM', key, old)
-          a.slots[slot] = nil
-        else
-          local k1, k2 = A.score(a, S.group(ms.g))
-          local member = agentMember(a, k2)
-          if old and old ~= member then redis.call('ZREM', key, old) end
-          redis.call('ZADD', key, k1, member)
-          a.slots[slot] = member
+    if A.canTake(a, c) then want = bor(want, lshift(1, c)) end
+  end
+  local had = a.hm or 0
+  if want == 0 and had == 0 then return end
+  local mem = a.mem
+  local oldKeys = a.hk or ''
+  local keys = {}
+  local removed, added = {}, {}
+  local strategies = a.ms
+  local ord = C.dec16(a.ord)
+  for m, ms in ipairs(mem) do
+    local old = had ~= 0 and sub(oldKeys, m * 32 - 31, m * 32) or nil
+    local key = want ~= 0 and orderKey(a, A.STRATEGY[byte(strategies, m)], ms.g) or nil
+    keys[m] = key
+    if key ~= old or want ~= had then
+      local tail = memberTail(a, ms.p, ord)
+      for c = 0, 4 do
+        local bit = lshift(1, c)
+        local has, wants = band(had, bit) ~= 0, band(want, bit) ~= 0
+        if has and (not wants or key ~= old) then removed[#removed + 1] = A.heapPrefix(ms.g, c) .. old .. tail end
+        if wants and (not has or key ~= old) then
+          added[#added + 1] = '0'
+          added[#added + 1] = A.heapPrefix(ms.g, c) .. key .. tail
         end
       end
     end
   end
+  if #removed > 0 then redis.call('ZREM', K.heaps, unpack(removed)) end
+  if #added > 0 then redis.call('ZADD', K.heaps, unpack(added)) end
+  a.hm = want
+  a.hk = want ~= 0 and table.concat(keys) or nil
 end
 
 --- Re-key every agent filed in the group's heaps (strategy changed, or a new day).
 function A.rescoreGroup(g)
+  local strategy = g.strat
+  local removed, added = {}, {}
   for c = 0, 4 do
-    for p = 1, 5 do
-      local key = K.heap(g.id, c, p)
-      for _, old in ipairs(redis.call('ZRANGE', key, 0, -1)) do
-        local a = S.agent(sub(old, 33))
-        local k1, k2 = A.score(a, g)
-        local member = agentMember(a, k2)
-        if member ~= old then redis.call('ZREM', key, old) end
-        redis.call('ZADD', key, k1, member)
-        for m, ms in ipairs(a.mem) do
-          if ms.g == g.id then a.slots[(m - 1) * 5 + c] = member end
-        end
+    local prefix = A.heapPrefix(g.id, c)
+    local n = #prefix
+    for _, old in ipairs(redis.call('ZRANGE', K.heaps, '[' .. prefix, '[' .. prefix .. '\255', 'BYLEX')) do
+      local a = S.agent(sub(old, n + 50))
+      local key = orderKey(a, strategy, g.id)
+      local member = prefix .. key .. sub(old, n + 33)
+      if member ~= old then
+        removed[#removed + 1] = old
+        added[#added + 1] = '0'
+        added[#added + 1] = member
       end
+      -- Every filed channel of a membership shares its key.
+      local keys = a.hk
+      for m, ms in ipairs(a.mem) do
+        if ms.g == g.id then keys = sub(keys, 1, m * 32 - 32) .. key .. sub(keys, m * 32 + 1) end
+      end
+      a.hk = keys
     end
   end
+  if #removed > 0 then redis.call('ZREM', K.heaps, unpack(removed)) end
+  if #added > 0 then redis.call('ZADD', K.heaps, unpack(added)) end
 end
 
---- The best agent of a heap the session does not keep away, as (member, k1, agentId).
-function A.firstAgent(key, s)
+--- The best agent of the group's heap for the session's channel with proficiency at least the
+--- session's minimum, that the session does not keep away.
+function A.firstAgent(gid, s)
+  local prefix = A.heapPrefix(gid, s.ch)
+  local n = #prefix
+  local minp = s.minp
   local start, batch = 0, 1
   while true do
-    local r = redis.call('ZRANGE', key, start, start + batch - 1, 'WITHSCORES')
+    local r = redis.call('ZRANGE', K.heaps, '[' .. prefix, '[' .. prefix .. '\255', 'BYLEX', 'LIMIT', start, batch)
     if #r == 0 then return nil end
-    for i = 1, #r, 2 do
-      local aid = sub(r[i], 33)
-      if not A.excludes(s, aid) then return r[i], tonumber(r[i + 1]), aid end
+    for i = 1, #r do
+      local member = r[i]
+      if byte(member, n + 49) - 48 >= minp then
+        local aid = sub(member, n + 50)
+        if not A.excludes(s, aid) then return aid end
+      end
     end
     start = start + batch
     batch = batch * 4
@@ -130,13 +211,13 @@ function A.personalHead(aid, c)
 end
 
 local function insertInGroup(s, g)
-  redis.call('ZADD', K.queue(g.id, s.ch, s.minp), s.rank, sessionMember(s))
-  g.qm[s.ch] = bor(g.qm[s.ch], lshift(1, s.minp))
+  redis.call('ZADD', K.queue(g.id, s.ch, s.minp), C.num(s.rank), sessionMember(s))
+  S.setQueueMask(g.id, s.ch, bor(S.queueMask(g.id, s.ch), lshift(1, s.minp)))
 end
 
 function A.place(s)
   if s.tgt then
-    redis.call('ZADD', K.personal(s.tgt, s.ch), s.rank, sessionMember(s))
+    redis.call('ZADD', K.personal(s.tgt, s.ch), C.num(s.rank), sessionMember(s))
     local t = S.agent(s.tgt)
     t.pn[s.ch] = t.pn[s.ch] + 1
     s.pp = s.tgt
@@ -159,8 +240,7 @@ local function leaveGroup(s, gid)
   local key = K.queue(gid, s.ch, s.pl)
   redis.call('ZREM', key, sessionMember(s))
   if redis.call('ZCARD', key) == 0 then
-    local g = S.group(gid)
-    g.qm[s.ch] = band(g.qm[s.ch], bnot(lshift(1, s.pl)))
+    S.setQueueMask(gid, s.ch, band(S.queueMask(gid, s.ch), bnot(lshift(1, s.pl))))
   end
 end
 
@@ -182,48 +262,107 @@ function A.unplace(s)
 end
 
 -- ---------------------------------------------------------------- deadlines
+-- member: hexd(at) .. hexd(rank) .. hexd(seq) .. kind .. hexd(n) .. hexd(stint) .. sessionId
+-- (bytes 1-16, 17-32, 33-48, 49, 50-65, 66-81, 82-): equal numbers compare as their hexd, so a
+-- liveness check parses no text.
 
 function A.addDeadline(at, kind, s)
   local meta = S.meta()
   meta.dseq = meta.dseq + 1
-  redis.call('ZADD', K.deadlines, at, C.hexd(s.rank) .. C.dec16(s.seq) .. kind .. C.dec16(meta.dseq) .. C.dec16(s.stint) .. s.id)
+  local hexd = C.hexd
+  local prefix = hexd(at) .. hexd(s.rank) .. hexd(s.seq) .. kind .. hexd(meta.dseq) .. hexd(s.stint)
+  redis.call('ZADD', K.deadlines, C.num(at), prefix .. s.id)
+  s.dls = (s.dls or '') .. prefix
 end
 
+--- Remove the deadlines that died in this call (ZREM), from the sessions this call holds: the
+--- deadline set keeps live ones only. Removing dead entries early changes nothing: they never
+--- fire, nor count as the next deadline, and once dead by their session they stay dead. Not so an
+--- overflow whose group dropped its overflow: the group may take it back before the deadline
+--- reaches the front, and the core drops such a deadline only there; so the check here is the
+--- session's part alone, and the front (A.nextDeadline) drops the rest as the core does.
+function A.pruneDeadlines()
+  local gone = {}
+  for id, s in pairs(S.heldSessions()) do
+    local dls = s and rawget(s, 'dls')
+    if dls and dls ~= '' then
+      if rawget(s, '_deleted') then
+        for at = 1, #dls, 81 do gone[#gone + 1] = sub(dls, at, at + 80) .. id end
+        s.dls = nil
+      else
+        local keep = {}
+        for at = 1, #dls, 81 do
+          local prefix = sub(dls, at, at + 80)
+          if A.isLive({ member = prefix, atKey = sub(prefix, 1, 16), kind = byte(prefix, 49) - 48 }, s, true) then
+            keep[#keep + 1] = prefix
+          else
+            gone[#gone + 1] = prefix .. id
+          end
+        end
+        if #keep * 81 < #dls then s.dls = #keep > 0 and table.concat(keep) or nil end
+      end
+    end
+  end
+  if #gone > 0 then redis.call('ZREM', K.deadlines, unpack(gone)) end
+end
+
+--- A deadline as read (member and score text); its time as a number only when asked (A.deadlineAt).
 function A.parseDeadline(member, score)
-  return {
-    member = member, at = tonumber(score), seq = tonumber(sub(member, 17, 32)), kind = tonumber(sub(member, 33, 33)),
-    stint = tonumber(sub(member, 50, 65)), sid = sub(member, 66),
-  }
+  return { member = member, score = score, atKey = sub(member, 1, 16), kind = byte(member, 49) - 48, sid = sub(member, 82) }
 end
 
---- Whether a deadline still means something (state.ts isLive): once dead it stays dead.
-function A.isLive(d)
-  local s = S.session(d.sid)
-  if not s or s.seq ~= d.seq or s.stint ~= d.stint then return false end
+function A.deadlineAt(d)
+  local at = d.at
+  if at == nil then
+    at = d.score and tonumber(d.score) or C.unhexd(d.atKey)
+    d.at = at
+  end
+  return at
+end
+
+--- Whether a deadline still means something (state.ts isLive): once dead it stays dead. `s` is
+--- its session if live (as S.session gives it), or nil.
+function A.isLive(d, s, sessionOnly)
+  local hexd, member = C.hexd, d.member
+  if not s or hexd(s.seq) ~= sub(member, 33, 48) or hexd(s.stint) ~= sub(member, 66, 81) then return false end
   local k = d.kind
-  if k == A.OfferExpiry then return s.st == 'offered' and s.exp == d.at end
-  if k == A.WrapUpEnd then return s.st == 'wrapup' and s.wrap == d.at end
+  if k == A.OfferExpiry then return s.st == 'offered' and hexd(s.exp) == d.atKey end
+  if k == A.WrapUpEnd then return s.st == 'wrapup' and hexd(s.wrap) == d.atKey end
   if s.st ~= 'queued' then return false end
   if k == A.Overflow then
-    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= d.at and S.group(s.g).ofA ~= nil
+    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= A.deadlineAt(d) and (sessionOnly or S.group(s.g).ofA ~= nil)
   end
-  if k == A.Ring then return s.tgt == nil and s.ring ~= nil and s.ring <= d.at and s.minp > 1 end
+  if k == A.Ring then return s.tgt == nil and s.ring ~= nil and s.ring <= A.deadlineAt(d) and s.minp > 1 end
   if k == A.MissCooldown then
     for _, m in ipairs(s.misses) do
-      if m[4] == 0 and m[3] == d.at then return true end
+      if m[4] == 0 and hexd(m[3]) == d.atKey then return true end
     end
     return false
   end
-  return s.tgt ~= nil and s.tgtU == d.at
+  return s.tgt ~= nil and s.tgtU ~= nil and hexd(s.tgtU) == d.atKey
 end
 
---- The earliest live deadline, dropping dead ones from the front.
+--- The earliest live deadline (its score text), dropping dead ones from the front. A deadline's
+--- liveness depends only on its session and its group's overflow setting: when the front is the
+--- one the last call found live (meta.front), and this call neither read that session nor
+--- configured a group, it is still live and nothing needs reading. Sessions read here are not
+--- kept for writing: nothing changes after this in a call.
 function A.nextDeadline()
+  local meta = S.meta()
   while true do
-    local r = redis.call('ZRANGE', K.deadlines, 0, 0, 'WITHSCORES')
-    if #r == 0 then return nil end
-    local d = A.parseDeadline(r[1], r[2])
-    if A.isLive(d) then return d.at end
-    redis.call('ZREM', K.deadlines, r[1])
+    local r = redis.call('ZRANGE', K.deadlines, '0', '0', 'WITHSCORES')
+    if #r == 0 then
+      meta.front = nil
+      return nil
+    end
+    local member = r[1]
+    local sid = sub(member, 82)
+    if member == meta.front and not S.heldSession(sid) and not S.groupConfigured then return r[2] end
+    local d = A.parseDeadline(member, r[2])
+    if A.isLive(d, S.peekSession(sid)) then
+      meta.front = member
+      return r[2]
+    end
+    redis.call('ZREM', K.deadlines, member)
   end
 end

@@ -1,10 +1,14 @@
 -- Routing script, part 4: applying events, the one way state changes (mirrors core/state.ts).
 -- Every event has at = NOW; the first event of a new local day resets the daily counters first.
 
+--- A history entry, {"at":…,"kind":…,"groupId":…[,"agentId":…]} (ids JSON-escaped), appended to
+--- the session's h (entries joined by commas: the JSON array without its brackets).
 local function history(s, kind, gid, aid)
-  local entry = { at = NOW, kind = kind, groupId = gid }
-  if aid then entry.agentId = aid end
-  redis.call('RPUSH', K.history(s.id), C.json(entry))
+  local text = '{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"'
+  if gid then text = text .. ',"groupId":' .. C.jsonString(gid) end
+  if aid then text = text .. ',"agentId":' .. C.jsonString(aid) end
+  local h = s.h
+  s.h = h and h .. ',' .. text .. '}' or text .. '}'
 end
 
 local function removeValue(list, value)
@@ -35,7 +39,7 @@ local function rollDay()
 end
 
 local function escalationKey(tema, cat, level)
-  return tema .. '\0' .. cat .. '\0' .. C.num(level)
+  return tema .. '\0' .. cat .. '\0' .. string.format('%.17g', level)
 end
 
 local function scheduleWaiting(s, at)
@@ -101,6 +105,7 @@ end
 local apply = {}
 
 apply['group.configured'] = function(e)
+  S.groupConfigured = true
   local cfg = e._g
   local g = S.group(cfg.id)
   if not g then
@@ -108,12 +113,17 @@ apply['group.configured'] = function(e)
     g = S.newGroup(cfg.id, meta.gcount)
     meta.gcount = meta.gcount + 1
   else
-    redis.call('HDEL', K.esc, escalationKey(g.tema, g.cat, g.lvl))
+    -- Its old key no longer leads here; another group that took the key since keeps it.
+    local old = escalationKey(g.tema, g.cat, g.lvl)
+    if redis.call('HGET', K.esc, old) == g.id then redis.call('HDEL', K.esc, old) end
   end
-  g.cfg = e.group.__raw
+  S.setGroupConfig(g.id, e.group.__raw)
+  local strategy = g.strat
   g.tema, g.cat, g.lvl, g.sla, g.strat = cfg.tema, cfg.categoria, cfg.level, cfg.slaSeconds, cfg.strategy
   g.ofA, g.ofG, g.wrap, g.ring, g.esc, g.hh = cfg.overflowAfter, cfg.overflowGroupId, cfg.wrapUpSeconds, cfg.ringSeconds, cfg.escalationGroupId, cfg.hasHours
   g.hv = g.hv + 1
+  S.indexGroup()
+  if strategy and strategy ~= g.strat then A.restrategize(g) end
   A.rescoreGroup(g)
   redis.call('HSET', K.esc, escalationKey(g.tema, g.cat, g.lvl), g.id)
 end
@@ -132,7 +142,7 @@ apply['agent.configured'] = function(e)
   A.refreshAgent(a)
   a.pres = was
   for _, m in ipairs(a.mem) do redis.call('SREM', K.members(m.g), a.id) end
-  a.cfg = e.agent.__raw
+  S.setAgentConfig(a.id, e.agent.__raw)
   a.tc = 0
   for c = 0, 4 do
     a.cap[c] = cfg.capacity[c + 1]
@@ -141,7 +151,7 @@ apply['agent.configured'] = function(e)
   a.vx = cfg.voiceExcludesChat
   a.mem = {}
   for i, m in ipairs(cfg.groups) do a.mem[i] = { g = m[1], p = m[2] } end
-  a.slots = {}
+  a.ms = A.strategies(a)
   for _, m in ipairs(a.mem) do redis.call('SADD', K.members(m.g), a.id) end
   A.refreshAgent(a)
 end

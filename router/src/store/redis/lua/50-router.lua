@@ -1,9 +1,15 @@
 -- Routing script, part 5: the commands and the matching (mirrors core/router.ts). Each command
 -- validates before its first event, so a routing error leaves nothing written.
 
-local OUT = {}
-R.out = OUT
-R.hoursUsed = {}
+local OUT
+
+--- A new call: no events, no hours used, no closed answer yet.
+function R.reset()
+  OUT = {}
+  R.out = OUT
+  R.hoursUsed = {}
+  R.closed = nil
+end
 
 local function fail(code, message, details)
   error({ routing = true, code = code, message = message, details = details }, 0)
@@ -42,7 +48,7 @@ function R.hoursOf(g)
     R.hoursUsed[#R.hoursUsed + 1] = g.id
     return h[2] == 1, h[3]
   end
-  error({ hours = g.id, version = g.hv, cfg = g.cfg }, 0)
+  error({ hours = g.id, version = g.hv, cfg = S.groupConfig(g.id) }, 0)
 end
 
 -- ---------------------------------------------------------------- matching
@@ -52,15 +58,8 @@ local function offer(s, a, via)
 end
 
 local function bestAgentIn(g, s)
-  local best, bestK1, bestMember
-  for p = s.minp, 5 do
-    local member, k1, aid = A.firstAgent(K.heap(g.id, s.ch, p), s)
-    -- Heaps of one group share its strategy, so their keys compare directly.
-    if member and (not best or k1 < bestK1 or (k1 == bestK1 and C.before(member, bestMember, 32))) then
-      best, bestK1, bestMember = aid, k1, member
-    end
-  end
-  return best and S.agent(best)
+  local aid = A.firstAgent(g.id, s)
+  return aid and S.agent(aid)
 end
 
 --- A session became eligible for more agents: offer it to the best free one, if any.
@@ -87,6 +86,7 @@ end
 
 --- An agent has room: give it the best waiting sessions across its groups and channels.
 local function releaseAgent(a)
+  if a.pres == 'available' then S.prefetchGroups(a) end
   while a.pres == 'available' do
     local best, bestVia
     for c = 0, 4 do
@@ -96,7 +96,7 @@ local function releaseAgent(a)
           if not best or A.sessionBefore(s, best) then best, bestVia = s, s.g end
         end
         for _, m in ipairs(a.mem) do
-          local mask = S.group(m.g).qm[c]
+          local mask = S.queueMask(m.g, c)
           if mask ~= 0 then
             for level = 1, m.p do
               if bit.band(mask, bit.lshift(1, level)) ~= 0 then
@@ -156,13 +156,15 @@ local function heldOffer(sid, aid)
   fail('no_offer', 'this agent holds no offer for the interaction', { state = s.st })
 end
 
+--- The id of the session's agent, when the caller (if named) is that agent. Only the id is
+--- needed: the agent's record is read when its state changes.
 local function ownAgent(s, agentId)
-  local a = S.agent(s.ag)
-  if agentId ~= nil and a.id ~= agentId then
+  local aid = s.ag
+  if agentId ~= nil and aid ~= agentId then
     if not S.agent(agentId) then fail('unknown_agent', 'unknown agent ' .. agentId) end
     fail('not_your_session', 'the interaction belongs to another agent')
   end
-  return a
+  return aid
 end
 
 -- ---------------------------------------------------------------- commands
@@ -184,7 +186,7 @@ commands.setAgentState = function(cmd)
   if state ~= 'available' and state ~= 'paused' and state ~= 'offline' then
     fail('invalid_command', 'unknown agent state ' .. cmd.stateText)
   end
-  if a.pres == state and a.reason == cmd.reason then return end
+  if a.pres == state and (state == 'available' or a.reason == cmd.reason) then return end
   if state == 'available' then
     emit({ type = 'agent.state_changed', agentId = a.id, state = state })
     releaseAgent(a)
@@ -235,22 +237,22 @@ end
 commands['end'] = function(cmd)
   local s = session(cmd.interactionId)
   if s.st ~= 'active' then fail('invalid_state', 'interaction is ' .. s.st .. ', not active', { state = s.st }) end
-  local a = ownAgent(s, cmd.agentId)
+  local aid = ownAgent(s, cmd.agentId)
   local wrap = S.group(s.g).wrap
   if wrap > 0 then
-    emit({ type = 'interaction.ended', interactionId = s.id, agentId = a.id, wrapUpUntil = NOW + wrap * 1000 })
+    emit({ type = 'interaction.ended', interactionId = s.id, agentId = aid, wrapUpUntil = NOW + wrap * 1000 })
   else
-    emit({ type = 'interaction.ended', interactionId = s.id, agentId = a.id })
-    releaseAgent(a)
+    emit({ type = 'interaction.ended', interactionId = s.id, agentId = aid })
+    releaseAgent(S.agent(aid))
   end
 end
 
 commands.completeWrapUp = function(cmd)
   local s = session(cmd.interactionId)
   if s.st ~= 'wrapup' then fail('invalid_state', 'interaction is ' .. s.st .. ', not in wrap-up', { state = s.st }) end
-  local a = ownAgent(s, cmd.agentId)
-  emit({ type = 'interaction.wrapped_up', interactionId = s.id, agentId = a.id })
-  releaseAgent(a)
+  local aid = ownAgent(s, cmd.agentId)
+  emit({ type = 'interaction.wrapped_up', interactionId = s.id, agentId = aid })
+  releaseAgent(S.agent(aid))
 end
 
 commands.abandon = function(cmd)
@@ -302,13 +304,13 @@ end
 
 commands.tick = function()
   while true do
-    local r = redis.call('ZRANGE', K.deadlines, 0, 0, 'WITHSCORES')
+    local r = redis.call('ZRANGE', K.deadlines, '0', '0', 'WITHSCORES')
     if #r == 0 then return end
     local d = A.parseDeadline(r[1], r[2])
-    if d.at > NOW then return end
+    if A.deadlineAt(d) > NOW then return end
     redis.call('ZREM', K.deadlines, r[1])
-    if A.isLive(d) then
-      local s = S.session(d.sid)
+    local s = S.session(d.sid)
+    if A.isLive(d, s) then
       local k = d.kind
       if k == A.OfferExpiry then
         miss(s, S.agent(s.ag), 'interaction.expired')
@@ -325,7 +327,7 @@ commands.tick = function()
       elseif k == A.MissCooldown then
         local aid
         for _, m in ipairs(s.misses) do
-          if aid == nil and m[4] == 0 and m[3] == d.at then aid = m[1] end
+          if aid == nil and m[4] == 0 and C.hexd(m[3]) == d.atKey then aid = m[1] end
         end
         emit({ type = 'interaction.cooldown_ended', interactionId = s.id, agentId = aid })
         matchSession(s)

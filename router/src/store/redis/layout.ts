@@ -1,0 +1,180 @@
+// The packed records of the Redis engine: meta, groups, agents and sessions are each one Redis
+// string, a fixed layout of big-endian doubles and length-prefixed strings (Lua's struct library
+// packs and unpacks it in one C call; numbers never go through text, which costs the script more
+// than anything else). This module is the one definition of the layouts: the routing script's
+// codec (Lua) is generated from it, and the views decode records with it.
+//
+// A record: [mask: double] [numbers: double × n] [strings: (uint32 length, bytes) × m]. An absent
+// number is NaN; string i is present when bit i of the mask is set (an absent one is packed empty).
+
+/** A number's place in the Lua record: a field, an element of a per-channel table, or of a stats list. */
+export type NumberPath = string | readonly [string, number] | readonly [string, number, number];
+
+export interface Layout {
+  numbers: readonly NumberPath[];
+  strings: readonly string[];
+  /** Strings holding JSON, decoded by the script only when touched. */
+  json: readonly string[];
+}
+
+const CHANNEL_INDEXES = [0, 1, 2, 3, 4] as const;
+const perChannel = (field: string): [string, number][] => CHANNEL_INDEXES.map((c) => [field, c]);
+
+/** Group stats per channel, in the core's order. */
+export const STATS = ['waiting', 'answered', 'answeredWithinSla', 'waitMsTotal', 'handled', 'handleMsTotal', 'abandoned'] as const;
+
+export const LAYOUTS = {
+  meta: {
+    numbers: ['seq', 'oseq', 'nday', 'ended', 'aband', 'acount', 'gcount', 'dseq'],
+    // front: the deadline member last found live at the front of P:dl (see A.nextDeadline).
+    strings: ['front'],
+    json: [],
+  },
+  group: {
+    numbers: ['idx', 'lvl', 'sla', 'ofA', 'wrap', 'ring', 'hh', 'hv', ...CHANNEL_INDEXES.flatMap((c) => STATS.map((_, i) => ['st', c, i + 1] as const))],
+    strings: ['id', 'tema', 'cat', 'strat', 'ofG', 'esc'],
+    json: [],
+  },
+  agent: {
+    numbers: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm', ...perChannel('load'), ...perChannel('cap'), ...perChannel('pn')],
+    // ms: per membership, in mem order, its group's strategy (one letter, see 30-heaps.lua).
+    // mem: the membership groups (JSON list of ids); mp: their proficiencies, one digit each.
+    strings: ['id', 'pres', 'reason', 'hk', 'ms', 'mp', 'offers', 'sess', 'mem', 'tg', 'lo'],
+    json: ['offers', 'sess', 'mem', 'tg', 'lo'],
+  },
+  session: {
+    numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl'],
+    // dls: its deadlines in P:dl, each member's first 81 bytes (the rest is the session id).
+    strings: ['id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'h', 'dls'],
+    json: ['misses'],
+  },
+} as const satisfies Record<string, Layout>;
+
+export type RecordKind = keyof typeof LAYOUTS;
+
+/** The struct format of a layout. */
+export function structFormat(layout: Layout): string {
+  return `>d${'d'.repeat(layout.numbers.length)}${'I4c0'.repeat(layout.strings.length)}`;
+}
+
+// ---------------------------------------------------------------- the script's codec (Lua)
+
+const luaString = (s: string): string => `'${s}'`;
+
+function luaPath(path: NumberPath, record = 'r'): string {
+  if (typeof path === 'string') return `${record}.${path}`;
+  return `${record}.${path[0]}${path.slice(1).map((i) => `[${i}]`).join('')}`;
+}
+
+/** A Lua table constructor holding the numbers of the layout (nested per-channel tables too), NaN read as nil. */
+function luaConstructor(layout: Layout, strings: string[]): string {
+  interface Node {
+    fields: Map<string | number, Node | string>;
+  }
+  const root: Node = { fields: new Map() };
+  layout.numbers.forEach((path, i) => {
+    const value = `n${i + 1} == n${i + 1} and n${i + 1} or nil`;
+    const keys = typeof path === 'string' ? [path] : [...path];
+    let node = root;
+    for (const k of keys.slice(0, -1)) {
+      let next = node.fields.get(k);
+      if (next === undefined || typeof next === 'string') {
+        next = { fields: new Map() };
+        node.fields.set(k, next);
+      }
+      node = next;
+    }
+    node.fields.set(keys[keys.length - 1]!, value);
+  });
+  // Keys 1, 2, 3… in order go positionally (the array part); others by name or [index].
+  const render = (node: Node, extra: string[] = []): string => {
+    let next = 1;
+    const entries = [...node.fields].map(([k, v]) => {
+      const value = typeof v === 'string' ? v : render(v);
+      if (k === next) {
+        next++;
+        return value;
+      }
+      return `${typeof k === 'number' ? `[${k}]` : k} = ${value}`;
+    });
+    return `{ ${[...entries, ...extra].join(', ')} }`;
+  };
+  return render(root, strings);
+}
+
+function luaKind(kind: string, layout: Layout): string {
+  const numberNames = layout.numbers.map((_, i) => `n${i + 1}`);
+  const stringNames = layout.strings.map((_, i) => `s${i + 1}`);
+  const json = new Set(layout.json);
+  const lines: string[] = [];
+  lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))} }`);
+  // decode: every number and plain string into the record; JSON strings into its _json (decoded
+  // on first touch). One constructor per table: Lua sizes it once (filling an empty table field
+  // by field would rehash it again and again).
+  lines.push(`function L.${kind}.decode(b)`);
+  lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(L.${kind}.format, b)`);
+  const present = (i: number) => `band(m, ${2 ** i}) ~= 0 and s${i + 1} or nil`;
+  const plain = layout.strings.flatMap((name, i) => (json.has(name) ? [] : [`${name} = ${present(i)}`]));
+  const texts = layout.strings.flatMap((name, i) => (json.has(name) ? [`${name} = ${present(i)}`] : []));
+  if (texts.length > 0) plain.push(`_json = { ${texts.join(', ')} }`);
+  lines.push(`  return ${luaConstructor(layout, plain)}`);
+  lines.push('end');
+  // encode: j holds the JSON strings' text (the caller's, from r._json or freshly encoded).
+  lines.push(`function L.${kind}.encode(r, j)`);
+  lines.push('  local m = 0');
+  layout.strings.forEach((name, i) => {
+    lines.push(`  local s${i + 1} = ${json.has(name) ? `j.${name}` : `r.${name}`}`);
+    lines.push(`  if s${i + 1} then m = m + ${2 ** i} else s${i + 1} = '' end`);
+  });
+  const args = ['m', ...layout.numbers.map((path) => `${luaPath(path)} or NAN`), ...stringNames.map((name) => `#${name}, ${name}`)];
+  lines.push(`  return pack_(L.${kind}.format, ${args.join(', ')})`);
+  lines.push('end');
+  lines.push(`L.${kind}.json = { ${layout.json.map(luaString).join(', ')} }`);
+  return lines.join('\n');
+}
+
+/** The Lua part defining `L`: per record kind, format, decode(blob) → record and encode(record, jsonTexts) → blob. */
+export function luaCodecSource(): string {
+  const parts = [
+    '-- Routing script, part 1b (generated from layout.ts): packed records.',
+    'local L = {}',
+    'do',
+    'local unpack_, pack_, band = struct.unpack, struct.pack, bit.band',
+    'local NAN = 0 / 0',
+    ...Object.entries(LAYOUTS).map(([kind, layout]) => luaKind(kind, layout)),
+    'end',
+  ];
+  return parts.join('\n');
+}
+
+// ---------------------------------------------------------------- decoding in TypeScript (views)
+
+/** A decoded record: numbers and strings by name; per-channel numbers as arrays, stats as arrays of arrays. */
+export type DecodedRecord = Record<string, unknown>;
+
+export function decodeRecord(layout: Layout, buf: Buffer): DecodedRecord {
+  const r: DecodedRecord = {};
+  const mask = buf.readDoubleBE(0);
+  let at = 8;
+  for (const path of layout.numbers) {
+    const raw = buf.readDoubleBE(at);
+    at += 8;
+    const v = Number.isNaN(raw) ? undefined : raw;
+    if (typeof path === 'string') {
+      if (v !== undefined) r[path] = v;
+    } else if (path.length === 2) {
+      const list = (r[path[0]] ??= []) as (number | undefined)[];
+      list[path[1]] = v;
+    } else {
+      const lists = (r[path[0]] ??= []) as (number | undefined)[][];
+      (lists[path[1]] ??= [])[path[2] - 1] = v;
+    }
+  }
+  layout.strings.forEach((name, i) => {
+    const length = buf.readUInt32BE(at);
+    at += 4;
+    if (Math.floor(mask / 2 ** i) % 2 === 1) r[name] = buf.toString('utf8', at, at + length);
+    at += length;
+  });
+  return r;
+}
