@@ -18,3 +18,7 @@ export const isJoinedText = (text) => typeof text === 'string' && text.startsWit
 
 /** A session that came through a channel carries its conversation (the hub's citizenData), not the API citizens' t0. */
 export const isChannelSession = (interaction) => interaction.channel === 'whatsapp' || (interaction.data ?? {}).conversationId !== undefined;
+
+/** The setup's warm-up citizen (scenarios/whatsapp.js): its session waits for the agents to connect, so its offer is not timed. */
+export const WARM_UP_NAME = 'Aquecimento da Carga';
+export const isWarmUp = (interaction) => (interaction.data ?? {}).citizenName === WARM_UP_NAME;

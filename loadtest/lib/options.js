@@ -69,7 +69,7 @@ export function optionsFor(profile) {
  * One channel's arrivals: its share of the profile's rate (or of each step), undefined when the mix
  * gives it none. API citizens use the profile's VUs; a webchat or WhatsApp citizen holds its VU
  * through the bot round and the handoff (seconds), so those get VUs for ~4 s of arrivals up front
- * and up to a flow's timeout of them.
+ * and up to a flow's timeout of them (at most 500: each is a socket or a long poll held in k6).
  */
 export function citizenScenario(profile, channel, exec) {
   const percent = profile.mix[channel];
@@ -84,7 +84,7 @@ export function citizenScenario(profile, channel, exec) {
       ? { preAllocatedVUs: profile.citizenVus.preAllocated, maxVUs: profile.citizenVus.max }
       : {
           preAllocatedVUs: Math.max(2, Math.ceil(perSecond[0] * 4)),
-          maxVUs: Math.min(1_000, Math.max(10, Math.ceil(Math.max(...perSecond) * flowSeconds))),
+          maxVUs: Math.min(500, Math.max(10, Math.ceil(Math.max(...perSecond) * flowSeconds))),
         };
   const base = {
     exec,

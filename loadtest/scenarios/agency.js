@@ -4,6 +4,7 @@
 import { seedAgency, auditSessions } from '../lib/agency.js';
 import { optionsFor } from '../lib/options.js';
 import { profile } from '../lib/profile.js';
+import { warmUpWhatsApp } from './whatsapp.js';
 
 export { agents } from './agents.js';
 export { citizens } from './citizens.js';
@@ -14,7 +15,10 @@ export { whatsappCitizens } from './whatsapp.js';
 export const options = optionsFor(profile);
 
 export function setup() {
-  return seedAgency(profile);
+  const agency = seedAgency(profile);
+  // One unmeasured citizen through the bot and the handoff (the channels' code paths warm).
+  if (profile.mix.whatsapp > 0) warmUpWhatsApp(agency.runId);
+  return agency;
 }
 
 export function teardown() {

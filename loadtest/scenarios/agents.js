@@ -9,7 +9,7 @@ import http from 'k6/http';
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
 import { headers } from '../lib/api.js';
-import { AGENT_GREETING, isChannelSession } from '../lib/channels.js';
+import { AGENT_GREETING, isChannelSession, isWarmUp } from '../lib/channels.js';
 import {
   acceptRtt,
   agentDisconnects,
@@ -109,6 +109,7 @@ class Agent {
           this.pendingAccepts.delete(message.interactionId);
         }
         this.held.delete(message.interactionId);
+        this.channelSessions.delete(message.interactionId);
         this.maybeLeave();
         break;
       }
@@ -131,7 +132,8 @@ class Agent {
       // Created by the channels' handoff: no t0; its createdAt is when the citizen asked for a human.
       this.channelSessions.add(interaction.id);
       const createdAt = Date.parse(interaction.createdAt);
-      if (check(createdAt, { 'agent: channel offer carries its creation time': (t) => Number.isFinite(t) })) channelOfferLatency.add(receivedAt - createdAt, { channel: interaction.channel });
+      const timed = check(createdAt, { 'agent: channel offer carries its creation time': (t) => Number.isFinite(t) });
+      if (timed && !isWarmUp(interaction)) channelOfferLatency.add(receivedAt - createdAt, { channel: interaction.channel });
     } else if (check(data, { 'agent: offer carries the creation time': (d) => typeof d.t0 === 'number' })) {
       const latency = receivedAt - data.t0;
       offerLatency.add(latency, data.step === undefined ? {} : { step: String(data.step) });

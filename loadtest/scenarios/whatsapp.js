@@ -9,7 +9,7 @@ import { check } from 'k6';
 import crypto from 'k6/crypto';
 import exec from 'k6/execution';
 import http from 'k6/http';
-import { AGENT_GREETING, HUMAN_OPTION, isQueuedText, QUESTION, THEME_PREFIX } from '../lib/channels.js';
+import { AGENT_GREETING, HUMAN_OPTION, isQueuedText, QUESTION, THEME_PREFIX, WARM_UP_NAME } from '../lib/channels.js';
 import {
   sessionsCreated,
   sessionsNotCreated,
@@ -86,10 +86,36 @@ export function whatsappCitizens(agency) {
   }
 }
 
+/**
+ * One citizen through the bot and the handoff during setup, unmeasured: the server's first
+ * conversations compile their code paths and queries (PGlite, JIT), which would otherwise land on
+ * the first measured sessions — the channels' counterpart of the agents' warm-up. Its session is
+ * served by the first agent that connects and ends like any other (teardown counts it).
+ */
+export function warmUpWhatsApp(runId) {
+  const citizen = new WhatsAppCitizen(99_999_999, runId, WARM_UP_NAME);
+  try {
+    citizen.say(textNotification(contracts.text, citizen.who(), 'Olá'));
+    const menu = citizen.waitFor((m) => choicesOf(m).kind === 'list', BOT_WAIT_MS, 'the menu');
+    const theme = choicesOf(menu).options.find((o) => o.id.startsWith(THEME_PREFIX));
+    if (!theme) throw new Failed('the menu offers no theme');
+    citizen.say(replyNotification(contracts.list, citizen.who(), 'list', theme));
+    citizen.waitFor((m) => m.type === 'text', BOT_WAIT_MS, 'the theme confirmation');
+    citizen.say(textNotification(contracts.text, citizen.who(), QUESTION));
+    citizen.waitFor((m) => choicesOf(m).options.some((o) => o.id === HUMAN_OPTION), BOT_WAIT_MS, 'the offer of a human');
+    citizen.say(replyNotification(contracts.button, citizen.who(), 'button', { id: HUMAN_OPTION, title: 'Falar com atendente' }));
+    citizen.waitFor((m) => isQueuedText(textOf(m)), BOT_WAIT_MS, "the queue's message");
+  } catch (err) {
+    if (!(err instanceof Failed)) throw err;
+    throw new Error(`warm-up WhatsApp citizen: ${err.message}`);
+  }
+}
+
 class WhatsAppCitizen {
-  constructor(n, runId) {
+  constructor(n, runId, name = `Cidadão WhatsApp ${n}`) {
     this.n = n;
     this.runId = runId;
+    this.name = name;
     this.waId = waIdFor(n);
     this.messages = 0;
     /** Messages the sink has for this citizen that were read. */
@@ -99,7 +125,7 @@ class WhatsAppCitizen {
 
   who() {
     this.messages += 1;
-    return { phoneNumberId, waId: this.waId, name: `Cidadão WhatsApp ${this.n}`, messageId: `wamid.lt-${this.runId}-${this.n}-${this.messages}`, timestampMs: Date.now() };
+    return { phoneNumberId, waId: this.waId, name: this.name, messageId: `wamid.lt-${this.runId}-${this.n}-${this.messages}`, timestampMs: Date.now() };
   }
 
   /** POSTs a signed notification; returns when it was sent. Throws Failed unless Atende answers 200. */

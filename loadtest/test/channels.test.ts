@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseNotification, validCpf, validSignature } from '@atende/channels';
 import { describe, expect, it } from 'vitest';
-import { isChannelSession, isQueuedText } from '../lib/channels.js';
+import { isChannelSession, isQueuedText, isWarmUp, WARM_UP_NAME } from '../lib/channels.js';
 import { cpfCheckDigits, cpfFor } from '../lib/cpf.js';
 import { choicesOf, hubSignature, replyNotification, statusNotification, textNotification, textOf, waIdFor } from '../lib/whatsapp.js';
 
@@ -106,6 +106,12 @@ describe('channel sessions', () => {
     expect(isChannelSession({ channel: 'chat', data: { conversationId: 'c1' } })).toBe(true);
     expect(isChannelSession({ channel: 'whatsapp', data: {} })).toBe(true);
     expect(isChannelSession({ channel: 'chat', data: { t0: 1 } })).toBe(false);
+  });
+
+  it("knows the setup's warm-up session (its offer waits for the agents, so it is not timed)", () => {
+    expect(isWarmUp({ channel: 'whatsapp', data: { citizenName: WARM_UP_NAME } })).toBe(true);
+    expect(isWarmUp({ channel: 'whatsapp', data: { citizenName: 'Cidadão WhatsApp 3' } })).toBe(false);
+    expect(isWarmUp({ channel: 'chat' })).toBe(false);
   });
 
   it("recognises the queue's message in pt-BR", () => {
