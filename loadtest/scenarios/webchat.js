@@ -7,7 +7,8 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
-import { HUMAN_OPTION, isQueuedText, QUESTION, THEME_PREFIX, WANTS_HUMAN } from '../lib/channels.js';
+import ws from 'k6/ws';
+import { HUMAN_OPTION, isQueuedText, QUESTION, THEME_PREFIX, WANTS_HUMAN, WARM_UP_NAME } from '../lib/channels.js';
 import { cpfFor } from '../lib/cpf.js';
 import {
   sessionsCreated,
@@ -137,4 +138,47 @@ class WebchatCitizen {
     check(served, { 'webchat: citizen reached an agent': (v) => v });
     if (this.ws.readyState <= 1) this.ws.close();
   }
+}
+
+/**
+ * One unmeasured webchat citizen through the bot and the handoff during setup (k6/ws: setup has no
+ * event loop of its own to wait on): see warmUpWhatsApp. Returns once its session is queued.
+ */
+export function warmUpWebchat(runId, n) {
+  let queued = false;
+  let failure;
+  const res = ws.connect(`${wsBaseUrl}/ws/chat`, {}, (socket) => {
+    let phase = 'menu';
+    const send = (body) => socket.send(JSON.stringify(body));
+    socket.on('open', () => send({ type: 'identify', name: WARM_UP_NAME, email: `warm-up-${runId}-${n}@example.com`, cpf: cpfFor(999_000_000 + n) }));
+    socket.on('message', (data) => {
+      const m = JSON.parse(data);
+      if (m.type === 'error') {
+        failure = JSON.stringify(m.error);
+        return socket.close();
+      }
+      if (m.type !== 'message' || m.message.direction !== 'out') return;
+      const message = m.message;
+      const content = message.content ?? {};
+      if (phase === 'menu' && content.type === 'list') {
+        const row = (content.sections ?? []).flatMap((x) => x.rows ?? []).find((r) => String(r.id).startsWith(THEME_PREFIX));
+        phase = 'theme';
+        send({ type: 'choose', optionId: row.id, title: row.title });
+      } else if (phase === 'theme' && message.author === 'bot') {
+        phase = 'question';
+        send({ type: 'text', text: QUESTION });
+      } else if (phase === 'question' && content.type === 'buttons') {
+        phase = 'handoff';
+        send({ type: 'text', text: WANTS_HUMAN });
+      } else if (phase === 'handoff' && message.author === 'system' && isQueuedText(message.text)) {
+        queued = true;
+        socket.close();
+      }
+    });
+    socket.setTimeout(() => {
+      failure = failure ?? `not queued within 15 s (at ${phase})`;
+      socket.close();
+    }, 15_000);
+  });
+  if (!res || res.status !== 101 || !queued) throw new Error(`warm-up webchat citizen: ${failure ?? `upgrade answered ${res && res.status}`}`);
 }

@@ -88,12 +88,13 @@ export function whatsappCitizens(agency) {
 
 /**
  * One citizen through the bot and the handoff during setup, unmeasured: the server's first
- * conversations compile their code paths and queries (PGlite, JIT), which would otherwise land on
- * the first measured sessions — the channels' counterpart of the agents' warm-up. Its session is
- * served by the first agent that connects and ends like any other (teardown counts it).
+ * conversations compile their code paths and queries (JIT, PGlite), stalling its event loop for
+ * 60–130 ms at a time over the first handful of citizens (~20 ms later on), which would otherwise
+ * land on the first measured sessions — the channels' counterpart of the agents' warm-up. Its
+ * session is served by an agent once they connect and ends like any other (teardown counts it).
  */
-export function warmUpWhatsApp(runId) {
-  const citizen = new WhatsAppCitizen(99_999_999, runId, WARM_UP_NAME);
+export function warmUpWhatsApp(runId, n) {
+  const citizen = new WhatsAppCitizen(99_999_900 + n, runId, WARM_UP_NAME);
   try {
     citizen.say(textNotification(contracts.text, citizen.who(), 'Olá'));
     const menu = citizen.waitFor((m) => choicesOf(m).kind === 'list', BOT_WAIT_MS, 'the menu');
