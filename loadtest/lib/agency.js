@@ -10,7 +10,7 @@ import {
   sessionsLost,
   sessionsUnfinished,
 } from './metrics.js';
-import { agentId, groupId } from './schedule.js';
+import { agentCapacity, agentId, groupId } from './schedule.js';
 
 const PASSWORD = 'loadtest-password';
 
@@ -28,7 +28,7 @@ export function seedAgency(profile) {
       request(
         'PUT',
         `/api/agents/${agentId(n)}`,
-        { name: `Atendente ${n}`, groups: [{ groupId: groupId(n % profile.groups), proficiency: 3 }], capacity: { chat: 1 } },
+        { name: `Atendente ${n}`, groups: [{ groupId: groupId(n % profile.groups), proficiency: 3 }], capacity: agentCapacity(profile) },
         { name: '/api/agents/:id' },
       ),
     ),

@@ -36,3 +36,31 @@ export const sessionsAbandoned = new Counter('sessions_abandoned');
 export const sessionsUnfinished = new Counter('sessions_unfinished');
 export const sessionsLeftOver = new Counter('sessions_left_over');
 export const sessionsLost = new Counter('sessions_lost');
+
+// Citizens over the real channels (scenarios/webchat.js, scenarios/whatsapp.js). Sessions they
+// see queued also count in sessions_created, so teardown's "none lost" covers them.
+/** Citizens that arrived, that got a session (the queue's message), that got their agent's message, whose flow failed. */
+export const webchatCitizens = new Counter('webchat_citizens');
+export const webchatSessions = new Counter('webchat_sessions');
+export const webchatServed = new Counter('webchat_served');
+export const webchatFailed = new Counter('webchat_failed');
+/** Citizen's message (theme, question) sent → the bot's answer on the socket. */
+export const webchatBotReply = new Trend('webchat_bot_reply', true);
+/** "falar com atendente" sent → the queue's message; → the agent's first message. */
+export const webchatHandoffQueued = new Trend('webchat_handoff_queued', true);
+export const webchatHandoffToAgent = new Trend('webchat_handoff_to_agent', true);
+
+export const whatsappCitizens = new Counter('whatsapp_citizens');
+export const whatsappSessions = new Counter('whatsapp_sessions');
+export const whatsappServed = new Counter('whatsapp_served');
+export const whatsappFailed = new Counter('whatsapp_failed');
+/** Webhook POST sent → the bot's answer reaching the Graph API sink (the sink's clock: same machine). */
+export const whatsappBotReply = new Trend('whatsapp_bot_reply', true);
+export const whatsappHandoffQueued = new Trend('whatsapp_handoff_queued', true);
+export const whatsappHandoffToAgent = new Trend('whatsapp_handoff_to_agent', true);
+
+/** Channel sessions (no data.t0): the session's createdAt (server clock, same machine) → offer received. */
+export const channelOfferLatency = new Trend('channel_offer_latency', true);
+/** Agent's message on a channel session: POST /api/interactions/:id/messages → 201. */
+export const agentMessageRtt = new Trend('agent_message_rtt', true);
+export const agentMessages = new Counter('agent_messages');

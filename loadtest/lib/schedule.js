@@ -30,3 +30,33 @@ export const agentId = (index) => `lt-a${index}`;
 export function between([min, max]) {
   return min + Math.random() * (max - min);
 }
+
+/** A channel's arrivals per second: its whole-percentage share of the total rate. */
+export function channelRate(totalPerSecond, percent) {
+  return (totalPerSecond * percent) / 100;
+}
+
+/**
+ * k6's arrival-rate executors start whole iterations per time unit: rates per second when every
+ * rate is whole, otherwise per minute (0.5/s → 30 a minute). `rates` in the unit.
+ */
+export function inTimeUnit(ratesPerSecond) {
+  if (ratesPerSecond.every((r) => Number.isInteger(r))) return { timeUnit: '1s', rates: ratesPerSecond };
+  return { timeUnit: '1m', rates: ratesPerSecond.map((r) => Math.round(r * 60)) };
+}
+
+/**
+ * The longest a channel citizen waits for its agent's message after asking for one: the offer may
+ * expire once before an agent takes it, plus the think time and room for the bot and the handoff.
+ */
+export function channelFlowTimeoutMs(profile) {
+  return profile.offerTimeoutSeconds * 1000 + profile.thinkMs[1] + 15_000;
+}
+
+/**
+ * An agent's capacity: one chat at a time (API and webchat sessions are both `chat`), and one
+ * WhatsApp conversation besides when the mix has WhatsApp citizens.
+ */
+export function agentCapacity(profile) {
+  return profile.mix && profile.mix.whatsapp > 0 ? { chat: 1, whatsapp: 1 } : { chat: 1 };
+}

@@ -1,13 +1,21 @@
 // Agents: each VU drives `agentsPerVu` agent sockets (WS /ws/agent). An agent goes available,
 // accepts each offer after a think time, ends it after a handling time, and at its deadline
 // finishes what it holds, goes offline and leaves. Times offer latency and the accept round trip.
+// A session from a channel (webchat, WhatsApp) gets the agent's message first
+// (POST /api/interactions/:id/messages, which its citizen waits for), then the handling time.
 import { check } from 'k6';
 import exec from 'k6/execution';
+import http from 'k6/http';
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
+import { headers } from '../lib/api.js';
+import { AGENT_GREETING, isChannelSession, isWarmUp } from '../lib/channels.js';
 import {
   acceptRtt,
   agentDisconnects,
+  agentMessageRtt,
+  agentMessages,
+  channelOfferLatency,
   k6EventLag,
   agentErrors,
   endRtt,
@@ -16,7 +24,7 @@ import {
   offersRevoked,
   sessionsHandled,
 } from '../lib/metrics.js';
-import { adminToken, agentId, between, connectedSeconds, profile, wsBaseUrl } from '../lib/profile.js';
+import { adminToken, agentId, baseUrl, between, connectedSeconds, profile, wsBaseUrl } from '../lib/profile.js';
 
 /** After its deadline an agent still holding work gets this long to finish before it just leaves. */
 const FINISH_GRACE_MS = 15_000;
@@ -49,6 +57,7 @@ class Agent {
     this.held = new Set(); // offers and sessions this agent still has to finish
     this.pendingAccepts = new Map(); // interactionId → timer of an accept not sent yet
     this.seen = new Set();
+    this.channelSessions = new Set(); // held sessions that came through a channel
     this.stopping = false;
     this.left = false;
     this.timers = new Set();
@@ -100,6 +109,7 @@ class Agent {
           this.pendingAccepts.delete(message.interactionId);
         }
         this.held.delete(message.interactionId);
+        this.channelSessions.delete(message.interactionId);
         this.maybeLeave();
         break;
       }
@@ -118,7 +128,13 @@ class Agent {
     this.held.add(interaction.id);
     const data = interaction.data ?? {};
     offersReceived.add(1);
-    if (check(data, { 'agent: offer carries the creation time': (d) => typeof d.t0 === 'number' })) {
+    if (isChannelSession(interaction)) {
+      // Created by the channels' handoff: no t0; its createdAt is when the citizen asked for a human.
+      this.channelSessions.add(interaction.id);
+      const createdAt = Date.parse(interaction.createdAt);
+      const timed = check(createdAt, { 'agent: channel offer carries its creation time': (t) => Number.isFinite(t) });
+      if (timed && !isWarmUp(interaction)) channelOfferLatency.add(receivedAt - createdAt, { channel: interaction.channel });
+    } else if (check(data, { 'agent: offer carries the creation time': (d) => typeof d.t0 === 'number' })) {
       const latency = receivedAt - data.t0;
       offerLatency.add(latency, data.step === undefined ? {} : { step: String(data.step) });
       this.watchOverload(latency);
@@ -143,14 +159,16 @@ class Agent {
       case 'accept':
         check(ok, { 'agent: accept acknowledged': (v) => v });
         acceptRtt.add(receivedAt - request.sentAt);
-        if (ok) this.later(() => this.command({ type: 'end', interactionId: request.interactionId }), between(profile.handleMs));
-        else this.held.delete(request.interactionId);
+        if (!ok) this.held.delete(request.interactionId);
+        else if (this.channelSessions.has(request.interactionId)) this.greet(request.interactionId);
+        else this.later(() => this.command({ type: 'end', interactionId: request.interactionId }), between(profile.handleMs));
         break;
       case 'end':
         check(ok, { 'agent: end acknowledged': (v) => v });
         endRtt.add(receivedAt - request.sentAt);
         if (ok) sessionsHandled.add(1);
         this.held.delete(request.interactionId);
+        this.channelSessions.delete(request.interactionId);
         this.maybeLeave();
         break;
       case 'state':
@@ -160,6 +178,31 @@ class Agent {
       default:
         break;
     }
+  }
+
+  /** The agent's first message to a channel citizen (without blocking the VU's other sockets), then the handling time. */
+  greet(interactionId) {
+    const sentAt = Date.now();
+    const endLater = () => this.later(() => this.command({ type: 'end', interactionId }), between(profile.handleMs));
+    http
+      .asyncRequest('POST', `${baseUrl}/api/interactions/${interactionId}/messages`, JSON.stringify({ text: `${AGENT_GREETING} (${this.id})` }), {
+        headers: headers(this.token),
+        tags: { name: 'POST /api/interactions/:id/messages' },
+        responseType: 'none',
+      })
+      .then(
+        (res) => {
+          agentMessageRtt.add(Date.now() - sentAt);
+          if (check(res, { 'agent: message to the channel citizen stored and sent (201)': (r) => r.status === 201 })) agentMessages.add(1);
+          else console.warn(`agent ${this.id}: message on ${interactionId} → ${res.status}`);
+          endLater();
+        },
+        (err) => {
+          check(false, { 'agent: message to the channel citizen stored and sent (201)': (v) => v });
+          console.warn(`agent ${this.id}: message on ${interactionId} failed: ${err}`);
+          endLater();
+        },
+      );
   }
 
   command(body) {

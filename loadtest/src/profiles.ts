@@ -9,6 +9,12 @@ export type Arrival =
   | { kind: 'constant'; ratePerSecond: number; durationSeconds: number }
   | { kind: 'steps'; ratesPerSecond: number[]; rampSeconds: number; holdSeconds: number };
 
+/** How citizens arrive: sessions POSTed to the API, the webchat widget's socket, WhatsApp webhooks. */
+export type CitizenChannel = 'api' | 'webchat' | 'whatsapp';
+export const CITIZEN_CHANNELS: readonly CitizenChannel[] = ['api', 'webchat', 'whatsapp'];
+/** The share of arrivals each channel takes: whole percentages that add up to 100. */
+export type Mix = Record<CitizenChannel, number>;
+
 export interface Profile {
   name: ProfileName;
   /** Attendance groups; each agent serves one (agent n → group n mod groups), each session picks one at random. */
@@ -25,7 +31,10 @@ export interface Profile {
   handleMs: [number, number];
   /** Agents and boards connect during this time before the first citizen arrives. */
   warmupSeconds: number;
+  /** Every channel's arrivals together; `mix` splits them (each channel keeps the steps' shape). */
   arrival: Arrival;
+  mix: Mix;
+  /** VUs of the API citizens (the webchat and WhatsApp ones are sized from their rate: lib/options.js). */
   citizenVus: { preAllocated: number; max: number };
   /** Agents keep working this long after the last arrival, so every session can end. */
   drainSeconds: number;
@@ -61,8 +70,14 @@ const smoke: Profile = {
   handleMs: [500, 1500],
   warmupSeconds: 3,
   arrival: { kind: 'constant', ratePerSecond: 5, durationSeconds: 30 },
+  // A small share over the real channels (3 webchat and 3 WhatsApp citizens, after setup's warm-up
+  // ones) proves their whole path in CI. Kept this small because each costs the server ~100
+  // statements on the one PGlite connection the API sessions' durable writes queue behind: at 10 %
+  // the API sessions' p95 offer latency went past 100 ms on the shared 2-core machine.
+  mix: { api: 96, webchat: 2, whatsapp: 2 },
   citizenVus: { preAllocated: 5, max: 20 },
-  drainSeconds: 6,
+  // Channel citizens reach their agent a few seconds after they arrive (bot round, handoff).
+  drainSeconds: 8,
   leftovers: 'wait',
   offerTimeoutSeconds: 30,
   // Looser than standard's: smoke gates CI on shared runners, where neighbours take the CPUs (a run
@@ -83,6 +98,7 @@ const standard: Profile = {
   handleMs: [3_000, 7_000],
   warmupSeconds: 15,
   arrival: { kind: 'constant', ratePerSecond: 200, durationSeconds: 300 },
+  mix: { api: 70, webchat: 20, whatsapp: 10 },
   // Made up front (a VU made mid-run drops arrivals while it starts): 200/s at up to 1 s per POST.
   // Past 3 s per POST the server is far behind; more VUs would only pile up requests (and k6
   // memory, ~1 MB a VU), so arrivals beyond that are counted as dropped.
@@ -113,6 +129,7 @@ const stress: Profile = {
     rampSeconds: 3,
     holdSeconds: 20,
   },
+  mix: { api: 70, webchat: 20, whatsapp: 10 },
   // Few VUs to start: at 10/s, 100 VUs would leave each connection idle ~10 s, the server's
   // keep-alive timeout; k6 adds VUs as the steps need them.
   citizenVus: { preAllocated: 20, max: 1_000 },
@@ -149,5 +166,37 @@ export function withOverrides(profile: Profile, overridesJson: string | undefine
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) throw new Error('LOADTEST_OVERRIDES must be a JSON object');
   const unknown = Object.keys(overrides).filter((key) => !(key in profile) && key !== 'overload');
   if (unknown.length > 0) throw new Error(`LOADTEST_OVERRIDES: unknown profile field(s) ${unknown.join(', ')}`);
-  return { ...profile, ...overrides, name: profile.name };
+  const mix = overrides.mix === undefined ? {} : { mix: checkMix(overrides.mix, 'LOADTEST_OVERRIDES mix') };
+  return { ...profile, ...overrides, ...mix, name: profile.name };
+}
+
+/** A mix as given (an object of channel → percentage): whole, non-negative, adding up to 100. */
+export function checkMix(value: unknown, where = 'mix'): Mix {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where}: an object of ${CITIZEN_CHANNELS.join(', ')} percentages`);
+  const given = value as Record<string, unknown>;
+  const unknown = Object.keys(given).filter((key) => !(CITIZEN_CHANNELS as readonly string[]).includes(key));
+  if (unknown.length > 0) throw new Error(`${where}: unknown channel(s) ${unknown.join(', ')} (channels: ${CITIZEN_CHANNELS.join(', ')})`);
+  const mix = { api: 0, webchat: 0, whatsapp: 0 };
+  for (const channel of CITIZEN_CHANNELS) {
+    const share = given[channel] ?? 0;
+    if (typeof share !== 'number' || !Number.isInteger(share) || share < 0 || share > 100) throw new Error(`${where}: ${channel} must be a whole percentage 0..100, not ${JSON.stringify(share)}`);
+    mix[channel] = share;
+  }
+  const total = mix.api + mix.webchat + mix.whatsapp;
+  if (total !== 100) throw new Error(`${where}: the shares add up to ${total}, not 100`);
+  return mix;
+}
+
+/** `--mix api=70,webchat=20,whatsapp=10` (channels left out get 0). */
+export function parseMix(text: string): Mix {
+  const given: Record<string, number> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const match = /^([a-z]+)\s*=\s*(\d+(?:\.\d+)?)\s*%?$/i.exec(part);
+    if (!match) throw new Error(`mix: "${part}" is not channel=percentage`);
+    const channel = match[1]!.toLowerCase();
+    if (channel in given) throw new Error(`mix: ${channel} given twice`);
+    given[channel] = Number(match[2]);
+  }
+  if (Object.keys(given).length === 0) throw new Error('mix: empty (e.g. api=70,webchat=20,whatsapp=10)');
+  return checkMix(given);
 }

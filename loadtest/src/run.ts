@@ -6,12 +6,13 @@ import path from 'node:path';
 import type { Db, Engine } from './cli/args.js';
 import { ensureK6 } from './k6/install.js';
 import { runK6, type K6RunResult } from './k6/run.js';
-import { binDir, resultsDir, scenarioScript, serverEntry } from './paths.js';
-import { PROFILES, withOverrides, type ProfileName } from './profiles.js';
+import { binDir, graphSinkEntry, resultsDir, scenarioScript, serverEntry } from './paths.js';
+import { PROFILES, withOverrides, type Mix, type ProfileName } from './profiles.js';
 import { buildSummary, type RunSummary } from './summary/build.js';
 import { markdownSummary } from './summary/markdown.js';
 import { startAtende, type RunningAtende } from './system/atende.js';
 import { cpuUse } from './system/cpu.js';
+import { startGraphSink, whatsappEnv, type RunningGraphSink } from './system/graph.js';
 import { startDatabase, type RunningPostgres } from './system/postgres.js';
 import { startRedis, type RunningRedis } from './system/redis.js';
 
@@ -21,6 +22,8 @@ export interface RunRequest {
   db: Db;
   port?: number;
   keepData: boolean;
+  /** Replaces the profile's channel mix (`--mix`). */
+  mix?: Mix;
 }
 
 export interface RunOutput {
@@ -42,9 +45,11 @@ export function serverEnv(engine: Engine, redisUrl: string | undefined, database
 }
 
 export async function runProfile(request: RunRequest): Promise<RunOutput> {
-  const profile = withOverrides(PROFILES[request.profile], process.env.LOADTEST_OVERRIDES);
+  const overridden = withOverrides(PROFILES[request.profile], process.env.LOADTEST_OVERRIDES);
+  const profile = request.mix ? { ...overridden, mix: request.mix } : overridden;
   const notes: string[] = [];
-  if (profile !== PROFILES[request.profile]) notes.push(`profile overridden by LOADTEST_OVERRIDES=${process.env.LOADTEST_OVERRIDES}`);
+  if (overridden !== PROFILES[request.profile]) notes.push(`profile overridden by LOADTEST_OVERRIDES=${process.env.LOADTEST_OVERRIDES}`);
+  if (request.mix) notes.push(`channel mix set by --mix: ${JSON.stringify(request.mix)}`);
   const k6Path = await ensureK6(binDir, log);
   const startedAt = new Date().toISOString();
   const variant = `${request.engine}${request.db === 'postgres' ? '-postgres' : ''}`;
@@ -55,6 +60,8 @@ export async function runProfile(request: RunRequest): Promise<RunOutput> {
   let redis: RunningRedis | undefined;
   let database: RunningPostgres | undefined;
   let atende: RunningAtende | undefined;
+  let sink: RunningGraphSink | undefined;
+  let sinkStats: Awaited<ReturnType<RunningGraphSink['stop']>>;
   let run: K6RunResult;
   const k6Log = createWriteStream(path.join(dir, 'k6.log'));
   const stopK6 = () => log('interrupted: k6 is stopping (teardown still runs)');
@@ -69,6 +76,10 @@ export async function runProfile(request: RunRequest): Promise<RunOutput> {
       database = await startDatabase();
       if (!database.cpu) notes.push('the Postgres server is not a process of this machine: its CPU is not measured');
     }
+    if (profile.mix.whatsapp > 0) {
+      sink = await startGraphSink(graphSinkEntry, path.join(dir, 'graph-sink.log'));
+      log(`Graph API sink at ${sink.graphUrl} (control ${sink.controlUrl}, pid ${sink.pid})`);
+    }
     log(`starting the server (${request.engine} engine, ${database ? 'throwaway Postgres' : 'embedded PGlite in a temporary directory'})`);
     atende = await startAtende({
       serverEntry,
@@ -76,7 +87,7 @@ export async function runProfile(request: RunRequest): Promise<RunOutput> {
       logFile: path.join(dir, 'server.log'),
       keepData: request.keepData,
       ...(request.port !== undefined ? { port: request.port } : {}),
-      env: serverEnv(request.engine, redisUrl, database?.url),
+      env: { ...serverEnv(request.engine, redisUrl, database?.url), ...(sink ? whatsappEnv(sink.credentials, sink.graphUrl) : {}) },
     });
     log(`server healthy at ${atende.url} (pid ${atende.pid}); running k6 with the ${profile.name} profile`);
     run = await runK6({
@@ -87,7 +98,11 @@ export async function runProfile(request: RunRequest): Promise<RunOutput> {
       adminToken: atende.adminToken,
       summaryFile: path.join(dir, 'k6-summary.json'),
       htmlReportFile: path.join(dir, 'report.html'),
-      alsoSample: database?.cpu ? [atende.pid, database.cpu] : [atende.pid],
+      env: sink
+        ? { WHATSAPP_APP_SECRET: sink.credentials.appSecret, WHATSAPP_PHONE_NUMBER_ID: sink.credentials.phoneNumberId, GRAPH_CONTROL_URL: sink.controlUrl }
+        : {},
+      // Server, then the Graph sink and the database when there are.
+      alsoSample: [atende.pid, ...(sink ? [sink.pid] : []), ...(database?.cpu ? [database.cpu] : [])],
       onOutput: (chunk) => {
         k6Log.write(chunk);
         process.stderr.write(chunk);
@@ -100,6 +115,7 @@ export async function runProfile(request: RunRequest): Promise<RunOutput> {
     const code = await atende?.stop();
     if (code !== undefined && code !== 0) notes.push(`the server exited with ${code} when stopped (see server.log)`);
     if (request.keepData && atende) notes.push(`server data kept in ${atende.dataDir}`);
+    sinkStats = await sink?.stop();
     await redis?.stop();
     await database?.stop();
     k6Log.end();
@@ -110,6 +126,9 @@ export async function runProfile(request: RunRequest): Promise<RunOutput> {
   }
   if (!run.summary) notes.push(`k6 exported no summary (exit code ${run.exitCode}); see k6.log`);
   const cpus = os.availableParallelism();
+  const sample = (i: number | undefined) => (i === undefined ? undefined : run.others[i]);
+  const sinkSample = sample(sink ? 1 : undefined);
+  const databaseSample = sample(database?.cpu ? (sink ? 2 : 1) : undefined);
   const summary = buildSummary({
     profile,
     engine: request.engine,
@@ -117,7 +136,8 @@ export async function runProfile(request: RunRequest): Promise<RunOutput> {
     startedAt,
     k6: { exitCode: run.exitCode, summary: run.summary, cpu: cpuUse(run.k6Ticks, run.wallMs, run.ticksPerSecond, cpus, run.k6RunQueueWaitNs) },
     server: { cpu: cpuUse(run.others[0]?.ticks ?? 0, run.wallMs, run.ticksPerSecond, cpus, run.others[0]?.runQueueWaitNs ?? 0) },
-    ...(run.others[1] ? { database: { cpu: cpuUse(run.others[1].ticks, run.wallMs, run.ticksPerSecond, cpus, run.others[1].runQueueWaitNs) } } : {}),
+    ...(databaseSample ? { database: { cpu: cpuUse(databaseSample.ticks, run.wallMs, run.ticksPerSecond, cpus, databaseSample.runQueueWaitNs) } } : {}),
+    ...(sinkSample ? { graphSink: { cpu: cpuUse(sinkSample.ticks, run.wallMs, run.ticksPerSecond, cpus, sinkSample.runQueueWaitNs), sends: sinkStats?.sends ?? null } } : {}),
     machine: { busyCores: cpuUse(run.machineBusyTicks, run.wallMs, run.ticksPerSecond, cpus).cores, loadAverage: run.loadAverage },
     cpus,
     k6PeakRssMb: Math.round(run.k6PeakRssBytes / 2 ** 20),

@@ -45,11 +45,12 @@ describe('k6 side', () => {
     expect(stepAt({ kind: 'constant', ratePerSecond: 5, durationSeconds: 10 }, 3_000)).toBeUndefined();
   });
 
-  it('builds the three scenarios and gates offer latency, checks and lost sessions', () => {
+  it('builds the scenarios and gates offer latency, checks and lost sessions', () => {
     const options = optionsFor(PROFILES.standard);
     expect(options.scenarios.agents).toMatchObject({ executor: 'per-vu-iterations', vus: 40, iterations: 1 });
     expect(options.scenarios.supervisors).toMatchObject({ vus: 100 });
-    expect(options.scenarios.citizens).toMatchObject({ executor: 'constant-arrival-rate', rate: 200, duration: '300s', startTime: '15s', preAllocatedVUs: 200 });
+    // The API's share of the 200/s (the channels take the rest: test/mix.test.ts).
+    expect(options.scenarios.citizens).toMatchObject({ executor: 'constant-arrival-rate', rate: 140, duration: '300s', startTime: '15s', preAllocatedVUs: 200 });
     expect(options.thresholds).toMatchObject({ offer_latency: ['p(95)<50', 'p(99)<100'], checks: ['rate==1'], sessions_lost: ['count==0'] });
   });
 

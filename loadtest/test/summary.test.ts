@@ -23,6 +23,45 @@ function input(summary: K6SummaryExport | undefined, exitCode = 0, profile = PRO
 }
 
 describe('buildSummary', () => {
+  it('reports the channel citizens, and counts a handoff the server does not know as lost', () => {
+    const channels = {
+      webchat_sessions: { count: 8 },
+      webchat_served: { count: 8 },
+      webchat_failed: { count: 0 },
+      whatsapp_sessions: { count: 7 },
+      whatsapp_served: { count: 6 },
+      whatsapp_failed: { count: 1 },
+      webchat_handoff_to_agent: { med: 500, 'p(95)': 1200.04, count: 8 },
+      whatsapp_handoff_to_agent: { med: 560, 'p(95)': 1300, count: 6 },
+      whatsapp_bot_reply: { 'p(95)': 320.55, count: 18 },
+      channel_offer_latency: { 'p(95)': 80, 'p(99)': 140, count: 15 },
+      // 101 API + 15 channel sessions created; the server knows one fewer.
+      sessions_created: { count: 116 },
+      sessions_known: { count: 115 },
+    };
+    const s = buildSummary({ ...input(smokeExport(channels)), graphSink: { cpu: cpu(0.01), sends: 72 } });
+    expect(s).toMatchObject({
+      mix: PROFILES.smoke.mix,
+      sessions: 116,
+      webchatSessions: 8,
+      whatsappServed: 6,
+      whatsappFailed: 1,
+      webchatHandoffToAgentP95Ms: 1200,
+      whatsappHandoffToAgentP50Ms: 560,
+      whatsappBotReplyP95Ms: 320.6,
+      webchatBotReplyP95Ms: null,
+      channelOfferLatencyP99Ms: 140,
+      graphSinkCpuCores: 0.01,
+      graphSends: 72,
+      lost: 1,
+      thresholdsPassed: false,
+    });
+    // The sink's CPU is not counted as the neighbours'.
+    expect(s.othersCpuCores).toBeCloseTo(1.5 - 0.31 - 0.42 - 0.01, 3);
+    expect(markdownSummary(s)).toContain('| WhatsApp citizens: sessions / served by an agent / failed | 7 / 6 / 1 |');
+    expect(markdownSummary(s)).toContain('| Graph API sink CPU / sends answered | 0.01 cores / 72 |');
+  });
+
   it('passes a clean smoke run and carries the figures the issue asks for', () => {
     const s = buildSummary(input(smokeExport()));
     expect(s).toMatchObject({

@@ -1,6 +1,6 @@
 // Arguments of `npm run loadtest -- <profile> [--engine memory|redis]` (and `k6`, which only
 // installs k6). Pure, so the runner's tests cover every way to get it wrong.
-import { isProfileName, PROFILE_NAMES, type ProfileName } from '../profiles.js';
+import { isProfileName, parseMix, PROFILE_NAMES, type Mix, type ProfileName } from '../profiles.js';
 
 export type Engine = 'memory' | 'redis';
 export const ENGINES: readonly Engine[] = ['memory', 'redis'];
@@ -12,7 +12,7 @@ export type Db = 'pglite' | 'postgres';
 export const DBS: readonly Db[] = ['pglite', 'postgres'];
 
 export type Invocation =
-  | { command: 'run'; profile: ProfileName; engine: Engine; db: Db; port?: number; keepData: boolean }
+  | { command: 'run'; profile: ProfileName; engine: Engine; db: Db; port?: number; keepData: boolean; mix?: Mix }
   | { command: 'install-k6' }
   | { command: 'help' };
 
@@ -21,7 +21,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = [
-  'usage: npm run loadtest -- <profile> [--engine memory|redis] [--db pglite|postgres] [--port <n>] [--keep-data]',
+  'usage: npm run loadtest -- <profile> [--engine memory|redis] [--db pglite|postgres] [--mix api=70,webchat=20,whatsapp=10] [--port <n>] [--keep-data]',
   '       npm run loadtest -- k6          (only build/reuse bin/k6)',
   `profiles: ${PROFILE_NAMES.join(', ')}`,
 ].join('\n');
@@ -32,6 +32,7 @@ export function parseArgs(argv: readonly string[]): Invocation {
   let db: Db | undefined;
   let port: number | undefined;
   let keepData = false;
+  let mix: Mix | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -63,6 +64,15 @@ export function parseArgs(argv: readonly string[]): Invocation {
         port = n;
         break;
       }
+      case '--mix': {
+        const v = value();
+        try {
+          mix = parseMix(v);
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+        break;
+      }
       case '--keep-data':
         keepData = true;
         break;
@@ -76,5 +86,5 @@ export function parseArgs(argv: readonly string[]): Invocation {
   const [name] = positional as [string];
   if (name === 'k6') return { command: 'install-k6' };
   if (!isProfileName(name)) throw new UsageError(`unknown profile "${name}" (profiles: ${PROFILE_NAMES.join(', ')})`);
-  return { command: 'run', profile: name, engine, db: db ?? (engine === 'redis' ? 'postgres' : 'pglite'), keepData, ...(port !== undefined ? { port } : {}) };
+  return { command: 'run', profile: name, engine, db: db ?? (engine === 'redis' ? 'postgres' : 'pglite'), keepData, ...(port !== undefined ? { port } : {}), ...(mix ? { mix } : {}) };
 }

@@ -14,6 +14,8 @@ export interface K6RunOptions {
   profile: Profile;
   baseUrl: string;
   adminToken: string;
+  /** More environment for the scenarios (the WhatsApp app secret, the Graph sink's control URL). */
+  env?: Record<string, string>;
   summaryFile: string;
   htmlReportFile: string;
   /** Sampled over exactly the k6 run (the server, the database), to compare. */
@@ -65,6 +67,7 @@ export async function runK6(options: K6RunOptions): Promise<K6RunResult> {
         LOADTEST_PROFILE: JSON.stringify(options.profile),
         BASE_URL: options.baseUrl,
         ADMIN_TOKEN: options.adminToken,
+        ...options.env,
         K6_WEB_DASHBOARD: 'true',
         K6_WEB_DASHBOARD_PORT: '-1',
         K6_WEB_DASHBOARD_EXPORT: options.htmlReportFile,

@@ -1,6 +1,6 @@
 // The run's summary from k6's export, the CPU measurements and the profile: the figures the issue
 // asks for (sessions, lost, offer latency, accept round trip, board lag, CPU shares) and the verdict.
-import { arrivalSeconds, type Profile } from '../profiles.js';
+import { arrivalSeconds, type Mix, type Profile } from '../profiles.js';
 import type { CpuUse } from '../system/cpu.js';
 import { k6Thresholds, stat, type K6SummaryExport } from './k6-export.js';
 import { findKnee, stepFigures, type Knee, type StepFigures } from './knee.js';
@@ -15,6 +15,8 @@ export interface SummaryInput {
   server: { cpu: CpuUse };
   /** The Postgres server (postmaster and backends) with --db postgres. */
   database?: { cpu: CpuUse };
+  /** The Graph API sink (WhatsApp citizens): its CPU and the sends it answered. */
+  graphSink?: { cpu: CpuUse; sends: number | null };
   /** The whole machine over the run: CPU busy (every process) and load average at start and end. */
   machine?: { busyCores: number; loadAverage: [number, number] };
   cpus: number;
@@ -30,8 +32,33 @@ export interface RunSummary {
   db: string;
   startedAt: string;
   durationSeconds: number;
+  /** Sessions created over every channel in the mix (API 201s, webchat and WhatsApp handoffs queued). */
   sessions: number;
   sessionsNotCreated: number;
+  /** Share of arrivals per channel (percentages). */
+  mix: Mix;
+  /** Citizens over the real channels: sessions (handoffs queued), served (got the agent's message), failed flows. */
+  webchatSessions: number;
+  webchatServed: number;
+  webchatFailed: number;
+  whatsappSessions: number;
+  whatsappServed: number;
+  whatsappFailed: number;
+  /** Citizen's message → the bot's answer (webchat socket; WhatsApp: at the Graph sink). */
+  webchatBotReplyP95Ms: number | null;
+  whatsappBotReplyP95Ms: number | null;
+  /** "falar com atendente" → the agent's first message reaching the citizen (offer, think time, accept, send). */
+  webchatHandoffToAgentP50Ms: number | null;
+  webchatHandoffToAgentP95Ms: number | null;
+  whatsappHandoffToAgentP50Ms: number | null;
+  whatsappHandoffToAgentP95Ms: number | null;
+  /** Channel sessions: created (the handoff) → offer received by an agent. */
+  channelOfferLatencyP95Ms: number | null;
+  channelOfferLatencyP99Ms: number | null;
+  agentMessageRttP95Ms: number | null;
+  webhookP95Ms: number | null;
+  graphSinkCpuCores: number | null;
+  graphSends: number | null;
   citizenRetries: number;
   targetRatePerSecond: number | null;
   achievedRatePerSecond: number;
@@ -140,6 +167,25 @@ export function buildSummary(input: SummaryInput): RunSummary {
     durationSeconds: k6.cpu.wallSeconds,
     sessions,
     sessionsNotCreated: count('sessions_not_created'),
+    mix: profile.mix,
+    webchatSessions: count('webchat_sessions'),
+    webchatServed: count('webchat_served'),
+    webchatFailed: count('webchat_failed'),
+    whatsappSessions: count('whatsapp_sessions'),
+    whatsappServed: count('whatsapp_served'),
+    whatsappFailed: count('whatsapp_failed'),
+    webchatBotReplyP95Ms: trend('webchat_bot_reply', 'p(95)'),
+    whatsappBotReplyP95Ms: trend('whatsapp_bot_reply', 'p(95)'),
+    webchatHandoffToAgentP50Ms: trend('webchat_handoff_to_agent', 'med'),
+    webchatHandoffToAgentP95Ms: trend('webchat_handoff_to_agent', 'p(95)'),
+    whatsappHandoffToAgentP50Ms: trend('whatsapp_handoff_to_agent', 'med'),
+    whatsappHandoffToAgentP95Ms: trend('whatsapp_handoff_to_agent', 'p(95)'),
+    channelOfferLatencyP95Ms: trend('channel_offer_latency', 'p(95)'),
+    channelOfferLatencyP99Ms: trend('channel_offer_latency', 'p(99)'),
+    agentMessageRttP95Ms: trend('agent_message_rtt', 'p(95)'),
+    webhookP95Ms: trend('http_req_duration{name:POST /webhooks/whatsapp}', 'p(95)'),
+    graphSinkCpuCores: input.graphSink ? input.graphSink.cpu.cores : null,
+    graphSends: input.graphSink ? input.graphSink.sends : null,
     citizenRetries: count('citizen_retries'),
     targetRatePerSecond: profile.arrival.kind === 'constant' ? profile.arrival.ratePerSecond : null,
     achievedRatePerSecond: round(arrival > 0 ? sessions / arrival : 0) ?? 0,
@@ -186,7 +232,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     databaseCpuCores: input.database ? input.database.cpu.cores : null,
     machineBusyCores: input.machine ? input.machine.busyCores : null,
     othersCpuCores: input.machine
-      ? round(Math.max(0, input.machine.busyCores - k6.cpu.cores - input.server.cpu.cores - (input.database?.cpu.cores ?? 0)), 3)
+      ? round(Math.max(0, input.machine.busyCores - k6.cpu.cores - input.server.cpu.cores - (input.database?.cpu.cores ?? 0) - (input.graphSink?.cpu.cores ?? 0)), 3)
       : null,
     loadAverage: input.machine ? input.machine.loadAverage : null,
     ...(knee ? { steps, knee, kneeRatePerSecond: knee.ratePerSecond } : {}),
