@@ -206,6 +206,7 @@ export class RouterState {
       g.strategy = strategies[config.strategy];
       g.hoursCache = undefined;
       this.rescoreGroup(g);
+      if (old.overflow?.afterSeconds !== config.overflow?.afterSeconds) this.rearmOverflows(g, e.at);
     }
     this.escalation.set(escalationKey(config.tema, config.categoria, config.level), g);
   }
@@ -346,6 +347,22 @@ export class RouterState {
     this.enterGroup(s, e.at);
   }
 
+  /**
+   * The group's overflow time changed (or appeared, or went): the sessions waiting in it that have
+   * not overflowed take the new one, counted from when they entered its queue. Their timers start
+   * a new stint (every earlier deadline of theirs dies for good, so liveness never comes back and a
+   * replayed router holds exactly the live deadlines) and are armed again. Config changes are rare:
+   * a pass over the live sessions is fine here.
+   */
+  private rearmOverflows(g: GroupRuntime, at: number): void {
+    for (const s of this.interactions.values()) {
+      if (s.group !== g || s.state !== 'queued' || s.targetAgent || s.overflowed) continue;
+      s.stint++;
+      for (const m of s.misses) if (!m.cooledDown) this.addDeadline(m.until, DeadlineKind.MissCooldown, s);
+      this.scheduleWaiting(s, at);
+    }
+  }
+
   /** A session starts waiting in its current group: timers count from now. */
   private enterGroup(s: InteractionRuntime, at: number): void {
     s.queuedAt = at;
@@ -361,7 +378,12 @@ export class RouterState {
   /** (Re)arm the timers a waiting session needs; a timer already past fires on the next tick. */
   private scheduleWaiting(s: InteractionRuntime, at: number): void {
     if (s.targetAgent) return; // overflow and rings start once the target wait is over
-    if (s.overflowAt !== undefined && !s.overflowed) this.addDeadline(Math.max(s.overflowAt, at), DeadlineKind.Overflow, s);
+    if (!s.overflowed) {
+      // From the group's overflow as it is now, counted from the entry in its queue.
+      const overflow = s.group.config.overflow;
+      s.overflowAt = overflow ? s.queuedAt + overflow.afterSeconds * 1000 : undefined;
+      if (s.overflowAt !== undefined) this.addDeadline(Math.max(s.overflowAt, at), DeadlineKind.Overflow, s);
+    }
     const ring = s.group.config.bullseye;
     if (ring && s.minProficiency > 1) {
       s.nextRingAt ??= at + ring.ringSeconds * 1000;
@@ -587,8 +609,8 @@ export class RouterState {
       case DeadlineKind.WrapUpEnd:
         return s.state === 'wrapup' && s.wrapUpUntil === d.at;
       case DeadlineKind.Overflow:
-        // The group may have dropped its overflow since the timer was set.
-        return s.state === 'queued' && !s.targetAgent && !s.overflowed && s.overflowAt !== undefined && s.overflowAt <= d.at && s.group.config.overflow !== undefined;
+        // A change of the group's overflow starts a new stint (rearmOverflows): no group check here.
+        return s.state === 'queued' && !s.targetAgent && !s.overflowed && s.overflowAt !== undefined && s.overflowAt <= d.at;
       case DeadlineKind.Ring:
         return s.state === 'queued' && !s.targetAgent && s.nextRingAt !== undefined && s.nextRingAt <= d.at && s.minProficiency > 1;
       case DeadlineKind.MissCooldown:

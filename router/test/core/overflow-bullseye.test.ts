@@ -1,6 +1,7 @@
 // Widening a waiting session: skills (minimum proficiency), overflow into another group after
 // afterSeconds, and bullseye rings that lower the required proficiency as it waits.
 import { describe, expect, it } from 'vitest';
+import { Router, snapshot } from '../../src/core/index.js';
 import { Harness, agent, eventsOf, group, types } from './fixtures.js';
 
 describe('required proficiency', () => {
@@ -90,6 +91,49 @@ describe('overflow', () => {
     h.advance(30);
     h.ok({ type: 'reject', interactionId: 's1', agentId: 'x' });
     expect(h.offeredTo(h.ok({ type: 'setAgentState', agentId: 'y', state: 'available' }))).toEqual({ s1: 'y' });
+  });
+});
+
+describe('a change of a group overflow', () => {
+  const setup = () => {
+    const h = new Harness().setup([group('over'), group('g', { overflow: { afterSeconds: 120, groupId: 'over' } })], [agent('x', ['over'], { capacity: { chat: 0 } })]);
+    h.enqueue('s1', 'g');
+    return h;
+  };
+  const withOverflow = (afterSeconds: number) => group('g', { overflow: { afterSeconds, groupId: 'over' } });
+  const replayMatches = (h: Harness): void => {
+    const replayed = Router.replay(h.log);
+    expect(replayed.state.nextDeadline()).toEqual(h.router.state.nextDeadline());
+    expect(snapshot(replayed.state)).toEqual(snapshot(h.router.state));
+  };
+
+  it('applies to the sessions already waiting, counted from when they entered the queue', () => {
+    const h = setup();
+    h.now += 10_000;
+    h.ok({ type: 'configureGroup', group: withOverflow(30) });
+    expect(h.advance(19)).toEqual([]);
+    expect(types(h.advance(1))).toEqual(['interaction.overflowed']);
+    replayMatches(h);
+  });
+
+  it('cancels their overflow when the group drops it, and arms it again when the group takes it back', () => {
+    const h = setup();
+    h.ok({ type: 'configureGroup', group: group('g') });
+    expect(h.advance(121)).toEqual([]);
+    expect(h.router.state.nextDeadline()).toBeUndefined();
+    replayMatches(h);
+    // Back, past its time already: it overflows on the next tick, and a replayed router agrees.
+    h.ok({ type: 'configureGroup', group: withOverflow(120) });
+    replayMatches(h);
+    expect(types(h.advance(0))).toEqual(['interaction.overflowed']);
+    replayMatches(h);
+  });
+
+  it('leaves the timers of a reconfiguration that keeps the overflow time as they were', () => {
+    const h = setup();
+    const before = snapshot(h.router.state);
+    h.ok({ type: 'configureGroup', group: { ...withOverflow(120), name: 'Outro nome' } });
+    expect(snapshot(h.router.state).interactions).toEqual(before.interactions);
   });
 });
 

@@ -277,10 +277,8 @@ end
 
 --- Remove the deadlines that died in this call (ZREM), from the sessions this call holds: the
 --- deadline set keeps live ones only. Removing dead entries early changes nothing: they never
---- fire, nor count as the next deadline, and once dead by their session they stay dead. Not so an
---- overflow whose group dropped its overflow: the group may take it back before the deadline
---- reaches the front, and the core drops such a deadline only there; so the check here is the
---- session's part alone, and the front (A.nextDeadline) drops the rest as the core does.
+--- fire, nor count as the next deadline, and once dead they stay dead (liveness depends on the
+--- session alone; a change of its group's overflow starts a new stint).
 function A.pruneDeadlines()
   local gone = {}
   for id, s in pairs(S.heldSessions()) do
@@ -293,7 +291,7 @@ function A.pruneDeadlines()
         local keep = {}
         for at = 1, #dls, 81 do
           local prefix = sub(dls, at, at + 80)
-          if A.isLive({ member = prefix, atKey = sub(prefix, 1, 16), kind = byte(prefix, 49) - 48 }, s, true) then
+          if A.isLive({ member = prefix, atKey = sub(prefix, 1, 16), kind = byte(prefix, 49) - 48 }, s) then
             keep[#keep + 1] = prefix
           else
             gone[#gone + 1] = prefix .. id
@@ -322,7 +320,7 @@ end
 
 --- Whether a deadline still means something (state.ts isLive): once dead it stays dead. `s` is
 --- its session if live (as S.session gives it), or nil.
-function A.isLive(d, s, sessionOnly)
+function A.isLive(d, s)
   local hexd, member = C.hexd, d.member
   if not s or hexd(s.seq) ~= sub(member, 33, 48) or hexd(s.stint) ~= sub(member, 66, 81) then return false end
   local k = d.kind
@@ -330,7 +328,8 @@ function A.isLive(d, s, sessionOnly)
   if k == A.WrapUpEnd then return s.st == 'wrapup' and hexd(s.wrap) == d.atKey end
   if s.st ~= 'queued' then return false end
   if k == A.Overflow then
-    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= A.deadlineAt(d) and (sessionOnly or S.group(s.g).ofA ~= nil)
+    -- A change of the group's overflow starts a new stint (rearmOverflows): no group check here.
+    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= A.deadlineAt(d)
   end
   if k == A.Ring then return s.tgt == nil and s.ring ~= nil and s.ring <= A.deadlineAt(d) and s.minp > 1 end
   if k == A.MissCooldown then
@@ -343,7 +342,7 @@ function A.isLive(d, s, sessionOnly)
 end
 
 --- The earliest live deadline (its score text), dropping dead ones from the front. A deadline's
---- liveness depends only on its session and its group's overflow setting: when the front is the
+--- liveness depends only on its session: when the front is the
 --- one the last call found live (meta.front), and this call neither read that session nor
 --- configured a group, it is still live and nothing needs reading. Sessions read here are not
 --- kept for writing: nothing changes after this in a call.

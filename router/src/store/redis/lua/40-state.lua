@@ -44,8 +44,13 @@ end
 
 local function scheduleWaiting(s, at)
   if s.tgt then return end
-  if s.ofAt ~= nil and s.ofd == 0 then A.addDeadline(math.max(s.ofAt, at), A.Overflow, s) end
-  local ring = S.group(s.g).ring
+  local g = S.group(s.g)
+  if s.ofd == 0 then
+    -- From the group's overflow as it is now, counted from the entry in its queue.
+    s.ofAt = g.ofA and (s.qAt + g.ofA * 1000) or nil
+    if s.ofAt ~= nil then A.addDeadline(math.max(s.ofAt, at), A.Overflow, s) end
+  end
+  local ring = g.ring
   if ring and s.minp > 1 then
     if s.ring == nil then s.ring = at + ring * 1000 end
     A.addDeadline(math.max(s.ring, at), A.Ring, s)
@@ -63,6 +68,25 @@ local function enterGroup(s, at)
   if s.tgt and s.tgtU ~= nil then A.addDeadline(s.tgtU, A.TargetEnd, s) end
   scheduleWaiting(s, at)
   A.place(s)
+end
+
+--- The group's overflow time changed (state.ts rearmOverflows): the sessions waiting in it that have
+--- not overflowed start a new stint (their earlier deadlines die for good) and are armed again.
+local function rearmOverflows(g)
+  for c = 0, 4 do
+    for level = 1, 5 do
+      for _, member in ipairs(redis.call('ZRANGE', K.queue(g.id, c, level), 0, -1)) do
+        local s = S.session(sub(member, 17))
+        if s.g == g.id and s.st == 'queued' and not s.tgt and s.ofd == 0 then
+          s.stint = s.stint + 1
+          for _, m in ipairs(s.misses) do
+            if m[4] == 0 then A.addDeadline(m[3], A.MissCooldown, s) end
+          end
+          scheduleWaiting(s, NOW)
+        end
+      end
+    end
+  end
 end
 
 local function requeue(s, at)
@@ -118,13 +142,14 @@ apply['group.configured'] = function(e)
     if redis.call('HGET', K.esc, old) == g.id then redis.call('HDEL', K.esc, old) end
   end
   S.setGroupConfig(g.id, e.group.__raw)
-  local strategy = g.strat
+  local strategy, overflowAfter = g.strat, g.ofA
   g.tema, g.cat, g.lvl, g.sla, g.strat = cfg.tema, cfg.categoria, cfg.level, cfg.slaSeconds, cfg.strategy
   g.ofA, g.ofG, g.wrap, g.ring, g.esc, g.hh = cfg.overflowAfter, cfg.overflowGroupId, cfg.wrapUpSeconds, cfg.ringSeconds, cfg.escalationGroupId, cfg.hasHours
   g.hv = g.hv + 1
   S.indexGroup()
   if strategy and strategy ~= g.strat then A.restrategize(g) end
   A.rescoreGroup(g)
+  if strategy and overflowAfter ~= g.ofA then rearmOverflows(g) end
   redis.call('HSET', K.esc, escalationKey(g.tema, g.cat, g.lvl), g.id)
 end
 
