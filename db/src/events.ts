@@ -1,6 +1,6 @@
 // The routing event log: durable, idempotent appends with group commit, and ordered replay.
 import { and, asc, eq, gt, max, sql, type SQL } from 'drizzle-orm';
-import type { Database } from './client.js';
+import { executePrepared, type Database } from './client.js';
 import { routingEvents } from './schema/index.js';
 
 export interface NewRoutingEvent {
@@ -222,7 +222,7 @@ export class EventLog {
    * One statement whose text never changes (the driver prepares it once), the rows as one JSON
    * parameter: building a multi-row INSERT through the query builder cost more CPU than the write.
    */
-  async #insert(db: Pick<Database, 'execute'>, rows: EventRow[]): Promise<void> {
+  async #insert(db: Pick<Database, '_'>, rows: EventRow[]): Promise<void> {
     const json = JSON.stringify(
       rows.map((r) => ({
         tenant: r.tenant,
@@ -234,7 +234,7 @@ export class EventLog {
         payload: r.payload ?? {},
       })),
     );
-    await db.execute(sql`insert into routing_events (tenant, event_id, type, at, interaction_id, agent_id, payload)
+    await executePrepared(db, 'atende_routing_events_append', sql`insert into routing_events (tenant, event_id, type, at, interaction_id, agent_id, payload)
       select x.tenant, x.event_id, x.type, x.at, x.interaction_id, x.agent_id, x.payload
       from rows from (jsonb_to_recordset(${json}::jsonb) as (tenant text, event_id text, type text, at timestamptz, interaction_id text, agent_id text, payload jsonb))
         with ordinality as x(tenant, event_id, type, at, interaction_id, agent_id, payload, ord)

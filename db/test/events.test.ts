@@ -1,7 +1,7 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventLog, schema, type NewRoutingEvent } from '../src/index.js';
-import { ENGINES, openTestDatabase, uniqueTenant, type TestDatabase } from './databases.js';
+import { EventLog, openDatabase, schema, upsertInteractions, type NewRoutingEvent } from '../src/index.js';
+import { createTestLocation, ENGINES, openTestDatabase, uniqueTenant, type TestDatabase } from './databases.js';
 
 const { routingEvents } = schema;
 
@@ -207,5 +207,29 @@ describe.each(ENGINES)('EventLog on %s', (engine) => {
       /invalid time/,
     );
     expect(log.flushes).toBe(0);
+  });
+});
+
+describe('EventLog on postgres, one connection', () => {
+  it('sends its INSERT as a statement the server keeps prepared, not parsed again for each flush', async () => {
+    const location = await createTestLocation('postgres');
+    const opened = await openDatabase({ ...location.options, maxConnections: 1 });
+    try {
+      const tenant = uniqueTenant();
+      const log = new EventLog(opened.db, { tenant });
+      await log.append(events(tenant, 2));
+      await log.append(events(tenant, 3, 2));
+      await upsertInteractions(opened.db, [
+        { id: `${tenant}-i1`, tenant, channel: 'chat', groupId: 'g1', state: 'queued', createdAt: new Date(1_700_000_000_000) },
+      ]);
+      expect((await log.readAll()).map((e) => e.eventId)).toEqual(events(tenant, 5).map((e) => e.eventId));
+      const prepared = (await opened.db.execute(sql`select statement from pg_prepared_statements where not from_sql`)) as unknown as { statement: string }[];
+      const texts = prepared.map((row) => row.statement.replace(/\s+/g, ' ').trim());
+      expect(texts.filter((text) => text.startsWith('insert into routing_events'))).toHaveLength(1);
+      expect(texts.filter((text) => text.startsWith('insert into interactions'))).toHaveLength(1);
+    } finally {
+      await opened.close();
+      await location.dispose();
+    }
   });
 });
