@@ -48,7 +48,16 @@ export interface ReadEventsOptions {
   batchSize?: number;
 }
 
-type EventRow = typeof routingEvents.$inferInsert;
+/** A row as the INSERT reads it from its one JSON parameter (built once, when appended). */
+interface EventRow {
+  tenant: string;
+  event_id: string;
+  type: string;
+  at: string;
+  interaction_id: string | null;
+  agent_id: string | null;
+  payload: unknown;
+}
 
 interface PendingAppend {
   rows: EventRow[];
@@ -154,11 +163,11 @@ export class EventLog {
     if (Number.isNaN(at.getTime())) throw new RangeError(`event ${event.eventId} has an invalid time`);
     return {
       tenant: event.tenant ?? this.#tenant,
-      eventId: event.eventId,
+      event_id: event.eventId,
       type: event.type,
-      at,
-      interactionId: event.interactionId ?? null,
-      agentId: event.agentId ?? null,
+      at: at.toISOString(),
+      interaction_id: event.interactionId ?? null,
+      agent_id: event.agentId ?? null,
       payload: event.payload ?? {},
     };
   }
@@ -223,17 +232,7 @@ export class EventLog {
    * parameter: building a multi-row INSERT through the query builder cost more CPU than the write.
    */
   async #insert(db: Pick<Database, '_'>, rows: EventRow[]): Promise<void> {
-    const json = JSON.stringify(
-      rows.map((r) => ({
-        tenant: r.tenant,
-        event_id: r.eventId,
-        type: r.type,
-        at: r.at.toISOString(),
-        interaction_id: r.interactionId ?? null,
-        agent_id: r.agentId ?? null,
-        payload: r.payload ?? {},
-      })),
-    );
+    const json = JSON.stringify(rows);
     await executePrepared(db, 'atende_routing_events_append', sql`insert into routing_events (tenant, event_id, type, at, interaction_id, agent_id, payload)
       select x.tenant, x.event_id, x.type, x.at, x.interaction_id, x.agent_id, x.payload
       from rows from (jsonb_to_recordset(${json}::jsonb) as (tenant text, event_id text, type text, at timestamptz, interaction_id text, agent_id text, payload jsonb))
