@@ -55,7 +55,12 @@ interface Connection {
   aborted: boolean;
 }
 
-const statusLine = (status: number): string => `${status} ${STATUS_CODES[status] ?? ''}`;
+const statusLines = new Map<number, string>();
+const statusLine = (status: number): string => {
+  let line = statusLines.get(status);
+  if (line === undefined) statusLines.set(status, (line = `${status} ${STATUS_CODES[status] ?? ''}`));
+  return line;
+};
 
 export const json = (status: number, body: unknown): ApiResponse => ({ status, body });
 
@@ -176,7 +181,8 @@ export class HttpRoutes {
     res.cork(() => {
       res.writeStatus(statusLine(response.status));
       if (payload !== '' || response.status !== 204) res.writeHeader('content-type', contentType);
-      for (const [name, value] of Object.entries(response.headers ?? {})) res.writeHeader(name, value);
+      const headers = response.headers;
+      if (headers) for (const name in headers) res.writeHeader(name, headers[name]!);
       if (response.status === 204) res.endWithoutBody(0, close);
       else res.end(payload, close);
     });
