@@ -82,6 +82,22 @@ describe.each(ENGINES)('EventLog on %s', (engine) => {
     expect(stored.map((event) => event.eventId)).toEqual(all.map((event) => event.eventId));
   });
 
+  it('writes appends made by separate callbacks of one event-loop turn in one INSERT', async () => {
+    const tenant = uniqueTenant();
+    const log = new EventLog(database.db, { tenant });
+    const all = events(tenant, 10);
+    // Like requests read in one poll phase: each callback appends, and microtasks run between them.
+    const pending = await new Promise<Promise<void>[]>((resolve) => {
+      const appended: Promise<void>[] = [];
+      for (const event of all) setTimeout(() => appended.push(log.append([event])), 0);
+      setTimeout(() => resolve(appended), 0);
+    });
+    await Promise.all(pending);
+
+    expect(log.flushes).toBe(1);
+    expect((await log.readAll()).map((event) => event.eventId)).toEqual(all.map((event) => event.eventId));
+  });
+
   it('writes appends that arrive during a write in the next INSERT, not one each', async () => {
     const tenant = uniqueTenant();
     const log = new EventLog(database.db, { tenant });
