@@ -1,5 +1,5 @@
 // `npm run bench -w router -- server`: the real uWS server against a node:http + `ws` baseline
-// in front of the same routing/command layer and persistence (PGlite in memory for both), so only
+// in front of the same routing/command layer and persistence (Postgres, then PGlite in memory; the same for both), so only
 // the transport differs. HTTP enqueue requests/s from keep-alive connections, and WS offer→accept
 // round trip (offer received at the client → accept acknowledged), load from a worker thread.
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -16,7 +16,14 @@ import { processesCpuMs, processThreadsCpuMs } from './thread-cpu.js';
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const GROUP = 'bench';
 const AGENTS = 32;
-const CONNECTIONS = 64;
+/**
+ * Keep-alive connections of the enqueue phase, one request in flight each (same client for both
+ * transports). At 64 both servers spent most of their time waiting for the group commit's cycle
+ * (64 in flight ÷ ~8 ms per INSERT): the figure measured Postgres's round trip, not the server.
+ * At 256 the batches are ~100 rows and the servers' own CPU decides. ATENDE_BENCH_CONNECTIONS
+ * overrides it.
+ */
+const CONNECTIONS = Number(process.env.ATENDE_BENCH_CONNECTIONS) || 256;
 const WARMUP_MS = 1_000;
 const DURATION_MS = 4_000;
 const CEILING_MS = 2_000;
