@@ -86,11 +86,12 @@ describe.each(ENGINES)('EventLog on %s', (engine) => {
     const tenant = uniqueTenant();
     const log = new EventLog(database.db, { tenant });
     const all = events(tenant, 10);
-    // Like requests read in one poll phase: each callback appends, and microtasks run between them.
+    // Like requests read in one poll phase: separate callbacks of one loop phase (immediates queued
+    // together run in the same check phase), each appending, with microtasks run between them.
     const pending = await new Promise<Promise<void>[]>((resolve) => {
       const appended: Promise<void>[] = [];
-      for (const event of all) setTimeout(() => appended.push(log.append([event])), 0);
-      setTimeout(() => resolve(appended), 0);
+      for (const event of all) setImmediate(() => appended.push(log.append([event])));
+      setImmediate(() => resolve(appended));
     });
     await Promise.all(pending);
 

@@ -84,10 +84,11 @@ describe('the projector', () => {
     try {
       const projector = new Projector(opened.db, pino({ level: 'silent' }), []);
       const before = statements.length;
-      // Like a group commit's publications: each command's events in its own callback and microtasks.
+      // Like a group commit's publications: each command's events in its own callback and microtasks,
+      // all in one loop phase (immediates queued together run in the same check phase).
       await new Promise<void>((resolve) => {
-        for (let i = 0; i < 20; i++) setTimeout(() => void Promise.resolve().then(() => projector.apply([queued(`p${i}`)], [])), 0);
-        setTimeout(resolve, 0);
+        for (let i = 0; i < 20; i++) setImmediate(() => void Promise.resolve().then(() => projector.apply([queued(`p${i}`)], [])));
+        setImmediate(resolve);
       });
       await projector.settled();
       const upserts = statements.slice(before).filter((query) => /^\s*insert into interactions/i.test(query));
