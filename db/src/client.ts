@@ -3,8 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import type { Logger } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Logger, SQL } from 'drizzle-orm';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -88,4 +88,16 @@ async function openPglite(dataDir: string, logger: Logger | undefined): Promise<
     kind: 'pglite',
     close: () => client.close(),
   };
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs a statement whose text never changes as a named prepared statement: postgres.js then
+ * parses it once per connection and sends each later call as one Bind/Execute round trip,
+ * where an unnamed parameterised statement costs a Parse/Describe round trip first and a
+ * fresh parse and plan in the server every time. PGlite runs in-process and ignores the name.
+ */
+export async function executePrepared(db: Pick<Database, '_'>, name: string, query: SQL): Promise<void> {
+  await db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute();
 }

@@ -1,6 +1,6 @@
 // The routing event log: durable, idempotent appends with group commit, and ordered replay.
 import { and, asc, eq, gt, max, sql, type SQL } from 'drizzle-orm';
-import type { Database } from './client.js';
+import { executePrepared, type Database } from './client.js';
 import { routingEvents } from './schema/index.js';
 
 export interface NewRoutingEvent {
@@ -48,7 +48,16 @@ export interface ReadEventsOptions {
   batchSize?: number;
 }
 
-type EventRow = typeof routingEvents.$inferInsert;
+/** A row as the INSERT reads it from its one JSON parameter (built once, when appended). */
+interface EventRow {
+  tenant: string;
+  event_id: string;
+  type: string;
+  at: string;
+  interaction_id: string | null;
+  agent_id: string | null;
+  payload: unknown;
+}
 
 interface PendingAppend {
   rows: EventRow[];
@@ -57,9 +66,10 @@ interface PendingAppend {
 }
 
 /**
- * Group commit: while one INSERT is in flight, later append() calls queue up and are written
- * together by the next INSERT, so throughput grows with concurrency instead of paying one
- * round trip (and one fsync) per call. Each call resolves only once its own rows are committed.
+ * Group commit: appends made in one turn of the event loop share an INSERT; while one INSERT is
+ * in flight, later append() calls queue up and are written together by the next INSERT, so
+ * throughput grows with concurrency instead of paying one round trip (and one fsync) per call.
+ * Each call resolves only once its own rows are committed.
  */
 export class EventLog {
   readonly #db: Database;
@@ -102,8 +112,11 @@ export class EventLog {
       this.#queue.push({ rows, resolve, reject });
       if (!this.#writing) {
         this.#writing = true;
-        // Start on the next microtask so appends made in the same tick share the first INSERT.
-        queueMicrotask(() => void this.#drain());
+        // Start in the loop's check phase, once the I/O callbacks of this turn have run: every
+        // request that arrived in this turn shares the first INSERT. (A microtask would start it
+        // after the first callback; with PGlite, which writes in this thread, the write would then
+        // end before the next request is read, and every INSERT would carry one call.)
+        setImmediate(() => void this.#drain());
       }
     });
   }
@@ -154,11 +167,11 @@ export class EventLog {
     if (Number.isNaN(at.getTime())) throw new RangeError(`event ${event.eventId} has an invalid time`);
     return {
       tenant: event.tenant ?? this.#tenant,
-      eventId: event.eventId,
+      event_id: event.eventId,
       type: event.type,
-      at,
-      interactionId: event.interactionId ?? null,
-      agentId: event.agentId ?? null,
+      at: at.toISOString(),
+      interaction_id: event.interactionId ?? null,
+      agent_id: event.agentId ?? null,
       payload: event.payload ?? {},
     };
   }
@@ -222,19 +235,9 @@ export class EventLog {
    * One statement whose text never changes (the driver prepares it once), the rows as one JSON
    * parameter: building a multi-row INSERT through the query builder cost more CPU than the write.
    */
-  async #insert(db: Pick<Database, 'execute'>, rows: EventRow[]): Promise<void> {
-    const json = JSON.stringify(
-      rows.map((r) => ({
-        tenant: r.tenant,
-        event_id: r.eventId,
-        type: r.type,
-        at: r.at.toISOString(),
-        interaction_id: r.interactionId ?? null,
-        agent_id: r.agentId ?? null,
-        payload: r.payload ?? {},
-      })),
-    );
-    await db.execute(sql`insert into routing_events (tenant, event_id, type, at, interaction_id, agent_id, payload)
+  async #insert(db: Pick<Database, '_'>, rows: EventRow[]): Promise<void> {
+    const json = JSON.stringify(rows);
+    await executePrepared(db, 'atende_routing_events_append', sql`insert into routing_events (tenant, event_id, type, at, interaction_id, agent_id, payload)
       select x.tenant, x.event_id, x.type, x.at, x.interaction_id, x.agent_id, x.payload
       from rows from (jsonb_to_recordset(${json}::jsonb) as (tenant text, event_id text, type text, at timestamptz, interaction_id text, agent_id text, payload jsonb))
         with ordinality as x(tenant, event_id, type, at, interaction_id, agent_id, payload, ord)

@@ -1,7 +1,7 @@
 // Repositories for the interactions projection (latest state of each session, upserted as
 // routing events happen) with newest-first keyset listing, and for citizens' contacts.
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { Database } from './client.js';
+import { executePrepared, type Database } from './client.js';
 import { replaceFromExcluded } from './conflict.js';
 import { DbError } from './errors.js';
 import { newId } from './ids.js';
@@ -118,7 +118,7 @@ export async function upsertInteractions(db: Database, rows: readonly Interactio
       tabulation: r.tabulation ?? null,
     })),
   );
-  await db.execute(sql`insert into interactions (id, tenant, channel, group_id, state, agent_id, priority, legal_priority, contact_id, data, created_at, offered_at, accepted_at, ended_at, wait_seconds, tabulation, updated_at)
+  await executePrepared(db, 'atende_interactions_upsert', sql`insert into interactions (id, tenant, channel, group_id, state, agent_id, priority, legal_priority, contact_id, data, created_at, offered_at, accepted_at, ended_at, wait_seconds, tabulation, updated_at)
     select x.id, x.tenant, x.channel, x.group_id, x.state, x.agent_id, x.priority, x.legal_priority, x.contact_id, x.data, coalesce(x.created_at, now()), x.offered_at, x.accepted_at, x.ended_at, x.wait_seconds, x.tabulation, now()
     from jsonb_to_recordset(${json}::jsonb) as x(id text, tenant text, channel text, group_id text, state text, agent_id text, priority smallint, legal_priority boolean, contact_id text, data jsonb, created_at timestamptz, offered_at timestamptz, accepted_at timestamptz, ended_at timestamptz, wait_seconds integer, tabulation jsonb)
     on conflict (id) do update set

@@ -1,7 +1,7 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventLog, schema, type NewRoutingEvent } from '../src/index.js';
-import { ENGINES, openTestDatabase, uniqueTenant, type TestDatabase } from './databases.js';
+import { EventLog, openDatabase, schema, upsertInteractions, type NewRoutingEvent } from '../src/index.js';
+import { createTestLocation, ENGINES, openTestDatabase, uniqueTenant, type TestDatabase } from './databases.js';
 
 const { routingEvents } = schema;
 
@@ -80,6 +80,23 @@ describe.each(ENGINES)('EventLog on %s', (engine) => {
     expect(insertsInto(database.queries) - insertsBefore).toBe(log.flushes);
     const stored = await log.readAll();
     expect(stored.map((event) => event.eventId)).toEqual(all.map((event) => event.eventId));
+  });
+
+  it('writes appends made by separate callbacks of one event-loop turn in one INSERT', async () => {
+    const tenant = uniqueTenant();
+    const log = new EventLog(database.db, { tenant });
+    const all = events(tenant, 10);
+    // Like requests read in one poll phase: separate callbacks of one loop phase (immediates queued
+    // together run in the same check phase), each appending, with microtasks run between them.
+    const pending = await new Promise<Promise<void>[]>((resolve) => {
+      const appended: Promise<void>[] = [];
+      for (const event of all) setImmediate(() => appended.push(log.append([event])));
+      setImmediate(() => resolve(appended));
+    });
+    await Promise.all(pending);
+
+    expect(log.flushes).toBe(1);
+    expect((await log.readAll()).map((event) => event.eventId)).toEqual(all.map((event) => event.eventId));
   });
 
   it('writes appends that arrive during a write in the next INSERT, not one each', async () => {
@@ -207,5 +224,29 @@ describe.each(ENGINES)('EventLog on %s', (engine) => {
       /invalid time/,
     );
     expect(log.flushes).toBe(0);
+  });
+});
+
+describe('EventLog on postgres, one connection', () => {
+  it('sends its INSERT as a statement the server keeps prepared, not parsed again for each flush', async () => {
+    const location = await createTestLocation('postgres');
+    const opened = await openDatabase({ ...location.options, maxConnections: 1 });
+    try {
+      const tenant = uniqueTenant();
+      const log = new EventLog(opened.db, { tenant });
+      await log.append(events(tenant, 2));
+      await log.append(events(tenant, 3, 2));
+      await upsertInteractions(opened.db, [
+        { id: `${tenant}-i1`, tenant, channel: 'chat', groupId: 'g1', state: 'queued', createdAt: new Date(1_700_000_000_000) },
+      ]);
+      expect((await log.readAll()).map((e) => e.eventId)).toEqual(events(tenant, 5).map((e) => e.eventId));
+      const prepared = (await opened.db.execute(sql`select statement from pg_prepared_statements where not from_sql`)) as unknown as { statement: string }[];
+      const texts = prepared.map((row) => row.statement.replace(/\s+/g, ' ').trim());
+      expect(texts.filter((text) => text.startsWith('insert into routing_events'))).toHaveLength(1);
+      expect(texts.filter((text) => text.startsWith('insert into interactions'))).toHaveLength(1);
+    } finally {
+      await opened.close();
+      await location.dispose();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import WebSocket from 'ws';
+import { currentThreadId, threadCpuMs } from './thread-cpu.js';
 
 export interface EnqueueTask {
   task: 'enqueue';
@@ -39,6 +40,9 @@ export interface LoadResult {
   p99Ms: number;
   maxMs: number;
   windowMs: number;
+  /** CPU this (the load generator's) thread spent on the task, ms; absent off Linux. */
+  clientCpuMs?: number;
+  clientThreadId?: string;
 }
 
 function summarise(latencies: number[], completed: number, completedTotal: number, errors: number, windowMs: number): LoadResult {
@@ -189,10 +193,16 @@ async function roundTrip(task: RoundTripTask): Promise<LoadResult> {
 }
 
 // Tasks arrive one at a time from the bench; each answer carries its result or error.
+const threadId = currentThreadId();
 parentPort?.on('message', (task: LoadTask) => {
+  const cpuBefore = threadCpuMs();
   const run = task.task === 'enqueue' ? enqueue(task) : roundTrip(task);
   run.then(
-    (result) => parentPort!.postMessage({ ok: true, result }),
+    (result) => {
+      const cpuAfter = threadCpuMs();
+      const clientCpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+      parentPort!.postMessage({ ok: true, result: { ...result, clientCpuMs, clientThreadId: threadId } });
+    },
     (err: unknown) => parentPort!.postMessage({ ok: false, error: String((err as Error)?.stack ?? err) }),
   );
 });

@@ -1,5 +1,5 @@
 // `npm run bench -w router -- server`: the real uWS server against a node:http + `ws` baseline
-// in front of the same routing/command layer and persistence (PGlite in memory for both), so only
+// in front of the same routing/command layer and persistence (Postgres, then PGlite in memory; the same for both), so only
 // the transport differs. HTTP enqueue requests/s from keep-alive connections, and WS offer→accept
 // round trip (offer received at the client → accept acknowledged), load from a worker thread.
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -11,11 +11,19 @@ import { startServer, type RunningServer } from '../src/server/index.js';
 import { startBaseline } from './server-baseline.js';
 import { startNodeCeiling, startUwsCeiling } from './server-ceiling.js';
 import type { LoadResult, LoadTask } from './server-load.js';
+import { processesCpuMs, processThreadsCpuMs } from './thread-cpu.js';
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const GROUP = 'bench';
 const AGENTS = 32;
-const CONNECTIONS = 64;
+/**
+ * Keep-alive connections of the enqueue phase, one request in flight each (same client for both
+ * transports). At 64 both servers spent most of their time waiting for the group commit's cycle
+ * (64 in flight ÷ ~8 ms per INSERT): the figure measured Postgres's round trip, not the server.
+ * At 256 the batches are ~100 rows and the servers' own CPU decides. ATENDE_BENCH_CONNECTIONS
+ * overrides it.
+ */
+const CONNECTIONS = Number(process.env.ATENDE_BENCH_CONNECTIONS) || 256;
 const WARMUP_MS = 1_000;
 const DURATION_MS = 4_000;
 const CEILING_MS = 2_000;
@@ -32,8 +40,53 @@ type Storage = 'pglite' | 'postgres';
 interface Measured extends LoadResult {
   /** Event-loop utilisation of the server's thread during the task (0–1). */
   serverThreadBusy: number;
-  /** Server thread busy time per completed request or cycle, µs. */
+  /** Server thread busy time per completed request or cycle, µs (wall time: includes waiting for a core). */
   serverMicrosPerOp: number;
+  /**
+   * CPU per completed operation, µs, by who spent it (Linux /proc; absent elsewhere): the
+   * server's thread; the process's other threads (V8 GC and compiler helpers, libuv pool; the
+   * load generator's isolate shares them, lightly); the load generator's thread; the database's
+   * processes (Postgres; PGlite runs in the server's thread).
+   */
+  cpuMicrosPerOp?: { serverThread: number; helperThreads: number; loadGenerator: number; database?: number };
+  /** The load generator's part of all the CPU above: it shares the machine's cores with the server. */
+  loadGeneratorCpuShare?: number;
+}
+
+/** Where the CPU of a task can be read: this process's threads and the database's processes. */
+interface CpuReading {
+  threads: Map<string, number>;
+  database?: Map<number, number>;
+}
+
+async function readCpu(databasePids: () => Promise<number[]>): Promise<CpuReading> {
+  const pids = await databasePids();
+  return {
+    threads: processThreadsCpuMs(),
+    database: pids.length === 0 ? undefined : new Map(pids.map((pid) => [pid, processesCpuMs([pid]) ?? NaN])),
+  };
+}
+
+function cpuPerOp(before: CpuReading, after: CpuReading, result: LoadResult): Pick<Measured, 'cpuMicrosPerOp' | 'loadGeneratorCpuShare'> {
+  const main = String(process.pid); // the main thread's id is the process id
+  const client = result.clientThreadId;
+  if (after.threads.size === 0 || client === undefined || result.completedTotal === 0) return {};
+  const spent = (tid: string) => (after.threads.get(tid) ?? 0) - (before.threads.get(tid) ?? 0);
+  let helpers = 0;
+  for (const tid of after.threads.keys()) if (tid !== main && tid !== client) helpers += spent(tid);
+  let database: number | undefined;
+  if (after.database) {
+    database = 0;
+    // A backend the pool opened during the task counts from zero; one that exited is lost (rare).
+    for (const [pid, ms] of after.database) if (Number.isFinite(ms)) database += ms - (before.database?.get(pid) ?? 0);
+  }
+  const perOp = (ms: number) => Math.round((ms * 1000) / result.completedTotal);
+  const clientMs = result.clientCpuMs ?? spent(client);
+  const total = spent(main) + helpers + clientMs + (database ?? 0);
+  return {
+    cpuMicrosPerOp: { serverThread: perOp(spent(main)), helperThreads: perOp(helpers), loadGenerator: perOp(clientMs), ...(database !== undefined ? { database: perOp(database) } : {}) },
+    loadGeneratorCpuShare: total > 0 ? Math.round((clientMs / total) * 100) / 100 : undefined,
+  };
 }
 
 interface TransportRun {
@@ -61,12 +114,15 @@ class LoadWorker {
    * Runs a task and adds how busy this (the server's) thread was meanwhile: its event-loop busy
    * time per completed operation is the server's cost of one, whoever limited the rate.
    */
-  async run(task: LoadTask): Promise<Measured> {
+  async run(task: LoadTask, databasePids: () => Promise<number[]> = async () => []): Promise<Measured> {
+    const cpuBefore = await readCpu(databasePids);
     const before = performance.eventLoopUtilization();
     const result = await this.send(task);
     const busy = performance.eventLoopUtilization(before);
+    const cpu = cpuPerOp(cpuBefore, await readCpu(databasePids), result);
     return {
       ...result,
+      ...cpu,
       serverThreadBusy: Math.round(busy.utilization * 100) / 100,
       serverMicrosPerOp: result.completedTotal === 0 ? NaN : Math.round((busy.active * 1000) / result.completedTotal),
     };
@@ -123,12 +179,14 @@ async function measure(load: LoadWorker, transport: Transport, round: number, st
     // Offline until their sockets connect: the enqueue phase only queues, the round-trip phase drains that backlog.
     for (const id of agentIds) await configuration.putAgent(SYSTEM, id, { name: id, groups: [{ groupId: GROUP, proficiency: 3 }], capacity: { chat: 1 } });
     const port = baseline?.port ?? server.port;
-    const enqueue = await load.run({ task: 'enqueue', port, token: TOKEN, groupId: GROUP, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
+    // Postgres's processes (backends and background workers), when it runs on this machine.
+    const databasePids = async () => (await pg?.processIds?.()) ?? [];
+    const enqueue = await load.run({ task: 'enqueue', port, token: TOKEN, groupId: GROUP, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: DURATION_MS }, databasePids);
     print({ bench: 'server', storage, transport, round, phase: 'enqueue', connections: CONNECTIONS, requestsPerSecond: enqueue.perSecond, ...enqueue });
     // Work for the agents: the sessions the enqueue phase queued, topped up (in-process, unmeasured)
     // so the agents do not run out; accept and end cost less than an enqueue.
     const backlogBefore = await fillBacklog(server, Math.max(1_000, Math.ceil((enqueue.perSecond * 3 * (WARMUP_MS + DURATION_MS)) / 1000)));
-    const roundTrip = await load.run({ task: 'roundtrip', port, token: TOKEN, agentIds, warmupMs: WARMUP_MS, durationMs: DURATION_MS });
+    const roundTrip = await load.run({ task: 'roundtrip', port, token: TOKEN, agentIds, warmupMs: WARMUP_MS, durationMs: DURATION_MS }, databasePids);
     // The agents drain the enqueue phase's backlog; none left would mean they ran out of work, not of speed.
     const backlogLeft = waiting(server);
     print({ bench: 'server', storage, transport, round, phase: 'offer→accept', agents: AGENTS, cyclesPerSecond: roundTrip.perSecond, ...roundTrip, backlogBefore, backlogLeft });
@@ -170,6 +228,14 @@ interface StorageFigures {
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
+const serverCpu = (m: Measured) => (m.cpuMicrosPerOp ? m.cpuMicrosPerOp.serverThread + m.cpuMicrosPerOp.helperThreads : undefined);
+
+function cpuRatio(name: string, base: Measured, uws: Measured): Record<string, number> {
+  const b = serverCpu(base);
+  const u = serverCpu(uws);
+  return b === undefined || u === undefined || u === 0 ? {} : { [name]: ratio(b, u) };
+}
+
 function compare(runs: TransportRun[]): StorageFigures {
   const uws = best(runs.filter((r) => r.transport === 'uWS'));
   const base = best(runs.filter((r) => r.transport === 'baseline'));
@@ -184,6 +250,9 @@ function compare(runs: TransportRun[]): StorageFigures {
       // Server-thread time per operation, baseline ÷ uWS: the transports' cost whoever limited the rate.
       enqueueServerCost: ratio(base.enqueue.serverMicrosPerOp, uws.enqueue.serverMicrosPerOp),
       offerCycleServerCost: ratio(base.roundTrip.serverMicrosPerOp, uws.roundTrip.serverMicrosPerOp),
+      // CPU the server's process spent per enqueue (its thread and helper threads), baseline ÷ uWS.
+      ...cpuRatio('enqueueServerCpu', base.enqueue, uws.enqueue),
+      ...cpuRatio('offerCycleServerCpu', base.roundTrip, uws.roundTrip),
     },
   };
 }
@@ -198,6 +267,8 @@ function figures(f: StorageFigures) {
     offerCyclesPerSecond: f.uws.roundTrip.perSecond,
     serverMicrosPerEnqueue: f.uws.enqueue.serverMicrosPerOp,
     serverMicrosPerOfferCycle: f.uws.roundTrip.serverMicrosPerOp,
+    cpuMicrosPerEnqueue: f.uws.enqueue.cpuMicrosPerOp,
+    loadGeneratorCpuShare: f.uws.enqueue.loadGeneratorCpuShare,
     ratioVsBaseline: f.ratios.enqueue,
     baseline: {
       transport: 'node:http + ws',
@@ -209,6 +280,8 @@ function figures(f: StorageFigures) {
       offerCyclesPerSecond: f.base.roundTrip.perSecond,
       serverMicrosPerEnqueue: f.base.enqueue.serverMicrosPerOp,
       serverMicrosPerOfferCycle: f.base.roundTrip.serverMicrosPerOp,
+      cpuMicrosPerEnqueue: f.base.enqueue.cpuMicrosPerOp,
+      loadGeneratorCpuShare: f.base.enqueue.loadGeneratorCpuShare,
     },
     ratios: f.ratios,
   };

@@ -16,6 +16,11 @@ export interface TestPostgres {
   url: string;
   /** Drops the database or stops the server and deletes its files. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Process ids of a server spawned on this machine (backends and background workers), for
+   * measuring its CPU; absent for a server given by URL, whose processes may be elsewhere.
+   */
+  processIds?(): Promise<number[]>;
 }
 
 export interface StartPostgresOptions {
@@ -114,6 +119,14 @@ async function spawnServer(binDir: string): Promise<TestPostgres> {
     let stopped = false;
     return {
       url,
+      async processIds() {
+        let pids: number[] = [];
+        await withAdmin(url, async (sql) => {
+          const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where pid <> pg_backend_pid()`;
+          pids = rows.map((row) => Number(row.pid));
+        });
+        return pids;
+      },
       async stop() {
         if (stopped) return;
         stopped = true;

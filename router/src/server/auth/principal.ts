@@ -1,7 +1,7 @@
 // Who is calling and what they may do: the admin token, or a user (agent, supervisor, admin)
 // from a signed login token. Agents act only as themselves; the admin acts as anyone.
 import { forbidden, unauthorized, ApiError } from '../http/errors.js';
-import { sameSecret, type Role, type TokenSigner } from './tokens.js';
+import { KnownSecret, type Role, type TokenSigner } from './tokens.js';
 
 export type Principal =
   | { kind: 'admin-token'; role: 'admin' }
@@ -11,17 +11,21 @@ export type Principal =
 export const SYSTEM: Principal = { kind: 'admin-token', role: 'admin' };
 
 export class Authenticator {
+  private readonly adminToken: KnownSecret;
+
   constructor(
-    private readonly adminToken: string,
+    adminToken: string,
     private readonly signer: TokenSigner,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    this.adminToken = new KnownSecret(adminToken);
+  }
 
   /** From an "Authorization: Bearer …" header or a bare token (WebSocket query); throws 401. */
   authenticate(credential: string | undefined | null): Principal {
     const token = bearer(credential);
     if (!token) throw unauthorized('Token ausente.');
-    if (sameSecret(token, this.adminToken)) return SYSTEM;
+    if (this.adminToken.matches(token)) return SYSTEM;
     const claims = this.signer.verify(token, this.clock());
     if (!claims) throw unauthorized('Token inválido ou expirado.');
     return {

@@ -1,6 +1,6 @@
 // Stateless login tokens: "v1.<payload>.<HMAC-SHA256>" in base64url, so any node holding the
 // shared secret verifies them and they survive restarts. The admin token is compared separately.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 export const ROLES = ['agent', 'supervisor', 'admin'] as const;
@@ -51,9 +51,23 @@ export class TokenSigner {
   }
 }
 
+const digest = (secret: string): Buffer => hash('sha256', secret, 'buffer');
+
 /** Constant-time equality of two secrets of any length (compares their digests). */
 export function sameSecret(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a).digest();
-  const db = createHash('sha256').update(b).digest();
-  return timingSafeEqual(da, db);
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/** A secret held for comparisons: its digest is computed once, each candidate's per call. */
+export class KnownSecret {
+  private readonly digest: Buffer;
+
+  constructor(secret: string) {
+    this.digest = digest(secret);
+  }
+
+  /** Constant-time, whatever the candidate's length. */
+  matches(candidate: string): boolean {
+    return timingSafeEqual(digest(candidate), this.digest);
+  }
 }

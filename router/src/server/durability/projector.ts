@@ -136,8 +136,9 @@ export class Projector {
   }
 
   private async drain(): Promise<void> {
-    // Let the rest of this tick's events join the batch.
-    await Promise.resolve();
+    // Let the rest of this turn's events join the batch: a group commit publishes its commands'
+    // events over many microtasks (a microtask here wrote the first command's row alone).
+    await new Promise((resolve) => setImmediate(resolve));
     while (this.dirty.size > 0) {
       const upTo = this.version;
       const batch = [...this.dirty.values()].map((row) => ({ ...row }));

@@ -55,9 +55,34 @@ interface Connection {
   aborted: boolean;
 }
 
-const statusLine = (status: number): string => `${status} ${STATUS_CODES[status] ?? ''}`;
+const statusLines = new Map<number, string>();
+const statusLine = (status: number): string => {
+  let line = statusLines.get(status);
+  if (line === undefined) statusLines.set(status, (line = `${status} ${STATUS_CODES[status] ?? ''}`));
+  return line;
+};
 
 export const json = (status: number, body: unknown): ApiResponse => ({ status, body });
+
+/** A request copied out of uWS; the query string is parsed only if a handler reads it. */
+class UwsRequest implements ApiRequest {
+  body: unknown = undefined;
+  rawBody?: Buffer;
+  private parsedQuery: URLSearchParams | undefined;
+
+  constructor(
+    readonly method: Method,
+    readonly path: string,
+    readonly params: Record<string, string>,
+    private readonly rawQuery: string,
+    readonly authorization: string,
+    readonly headers: Record<string, string>,
+  ) {}
+
+  get query(): URLSearchParams {
+    return (this.parsedQuery ??= new URLSearchParams(this.rawQuery));
+  }
+}
 
 export class HttpRoutes {
   constructor(
@@ -91,18 +116,13 @@ export class HttpRoutes {
       connection.aborted = true;
     });
     const params: Record<string, string> = {};
-    names.forEach((name, i) => (params[name] = decodeParameter(req.getParameter(i) ?? '')));
-    const partial = {
-      method,
-      path: req.getUrl(),
-      params,
-      query: new URLSearchParams(req.getQuery() ?? ''),
-      authorization: req.getHeader('authorization'),
-      headers: Object.fromEntries((options.headers ?? []).map((name) => [name, req.getHeader(name)])),
-    };
+    for (let i = 0; i < names.length; i++) params[names[i]!] = decodeParameter(req.getParameter(i) ?? '');
+    const headers: Record<string, string> = {};
+    if (options.headers) for (const name of options.headers) headers[name] = req.getHeader(name);
+    const request = new UwsRequest(method, req.getUrl(), params, req.getQuery() ?? '', req.getHeader('authorization'), headers);
     const declared = Number(req.getHeader('content-length') || 0);
     if (method === 'GET' || method === 'DELETE') {
-      void this.dispatch(res, connection, { ...partial, body: undefined }, handler);
+      void this.dispatch(res, connection, request, handler);
       return;
     }
     const limit = options.bodyLimitBytes ?? this.options.bodyLimitBytes;
@@ -112,19 +132,19 @@ export class HttpRoutes {
     }
     this.readBody(res, connection, method, limit, (raw) => {
       if (options.raw) {
-        void this.dispatch(res, connection, { ...partial, body: undefined, rawBody: raw }, handler);
+        request.rawBody = raw;
+        void this.dispatch(res, connection, request, handler);
         return;
       }
-      let body: unknown;
       if (raw.length > 0) {
         try {
-          body = JSON.parse(raw.toString('utf8'));
+          request.body = JSON.parse(raw.toString('utf8'));
         } catch {
           this.write(res, connection, method, errorResponse(new ApiError(400, 'invalid_json', 'O corpo não é um JSON válido.')));
           return;
         }
       }
-      void this.dispatch(res, connection, { ...partial, body }, handler);
+      void this.dispatch(res, connection, request, handler);
     });
   }
 
@@ -176,7 +196,8 @@ export class HttpRoutes {
     res.cork(() => {
       res.writeStatus(statusLine(response.status));
       if (payload !== '' || response.status !== 204) res.writeHeader('content-type', contentType);
-      for (const [name, value] of Object.entries(response.headers ?? {})) res.writeHeader(name, value);
+      const headers = response.headers;
+      if (headers) for (const name in headers) res.writeHeader(name, headers[name]!);
       if (response.status === 204) res.endWithoutBody(0, close);
       else res.end(payload, close);
     });

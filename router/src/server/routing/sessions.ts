@@ -80,7 +80,12 @@ export class Sessions {
   async create(principal: Principal, body: unknown): Promise<Created> {
     requireRole(principal, 'admin');
     const input = parse(createInteractionSchema, body);
-    const id = input.id ?? newId(this.ctx.clock());
+    if (input.id === undefined) {
+      // An id made here is new: nothing to look up, no concurrent duplicate to wait for.
+      if (!this.ctx.reader.groupConfig(input.groupId)) throw notFound('group', { groupId: input.groupId });
+      return this.enqueue(newId(this.ctx.clock()), input);
+    }
+    const id = input.id;
     const existing = await this.existing(id);
     if (existing) return { created: false, interaction: existing };
     if (!this.ctx.reader.groupConfig(input.groupId)) throw notFound('group', { groupId: input.groupId });

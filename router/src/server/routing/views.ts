@@ -5,7 +5,6 @@ import type { AgentView, GroupConfig, InteractionView, QueueFigures } from '../.
 import type { ProjectedRow } from '../durability/projection.js';
 
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
-const isoDate = (d: Date | null | undefined): string | undefined => (d ? d.toISOString() : undefined);
 const wait = (from: number, to: number): number => Math.max(0, Math.floor((to - from) / 1000));
 
 export interface InteractionJson {
@@ -35,53 +34,50 @@ function clean<T extends object>(value: T): T {
   return value;
 }
 
-/** A session the router still holds: the live view, with the contact and data of its row. */
+/**
+ * A session the router still holds: the live view, with the contact and data of its row. Built
+ * field by field (absent ones never set, no delete) on every answer and offer, so the object
+ * keeps a fast shape for JSON.stringify.
+ */
 export function liveInteractionJson(view: InteractionView, row: ProjectedRow | undefined, now: number): InteractionJson {
-  return clean({
-    id: view.id,
-    channel: view.channel,
-    groupId: view.groupId,
-    state: view.state,
-    agentId: view.agentId,
-    priority: view.priority,
-    legalPriority: view.legalPriority,
-    createdAt: iso(view.waitingSince)!,
-    waitingSince: iso(view.waitingSince)!,
-    queuedAt: iso(view.queuedAt),
-    offeredAt: iso(view.offeredAt),
-    offerExpiresAt: iso(view.offerExpiresAt),
-    acceptedAt: iso(view.acceptedAt),
-    endedAt: isoDate(row?.endedAt),
-    wrapUpUntil: iso(view.wrapUpUntil),
-    waitSeconds: wait(view.waitingSince, view.acceptedAt ?? now),
-    contactId: row?.contactId ?? undefined,
-    data: row?.data ?? {},
-    tabulation: row?.tabulation ?? undefined,
-  });
+  const since = iso(view.waitingSince)!;
+  const json = { id: view.id, channel: view.channel, groupId: view.groupId, state: view.state } as InteractionJson;
+  if (view.agentId !== undefined) json.agentId = view.agentId;
+  json.priority = view.priority;
+  json.legalPriority = view.legalPriority;
+  json.createdAt = since;
+  json.waitingSince = since;
+  if (view.queuedAt !== undefined) json.queuedAt = iso(view.queuedAt);
+  if (view.offeredAt !== undefined) json.offeredAt = iso(view.offeredAt);
+  if (view.offerExpiresAt !== undefined) json.offerExpiresAt = iso(view.offerExpiresAt);
+  if (view.acceptedAt !== undefined) json.acceptedAt = iso(view.acceptedAt);
+  if (row?.endedAt) json.endedAt = row.endedAt.toISOString();
+  if (view.wrapUpUntil !== undefined) json.wrapUpUntil = iso(view.wrapUpUntil);
+  json.waitSeconds = wait(view.waitingSince, view.acceptedAt ?? now);
+  if (row?.contactId != null) json.contactId = row.contactId;
+  json.data = row?.data ?? {};
+  if (row?.tabulation != null) json.tabulation = row.tabulation;
+  return json;
 }
 
 /** A session from the interactions table (finished ones, listings). */
 export function storedInteractionJson(row: Interaction | ProjectedRow, now: number): InteractionJson {
-  const createdAt = row.createdAt ?? new Date(now);
+  const createdAt = (row.createdAt ?? new Date(now)).toISOString();
   const finished = row.state === 'ended' || row.state === 'abandoned';
-  return clean({
-    id: row.id,
-    channel: row.channel,
-    groupId: row.groupId,
-    state: row.state,
-    agentId: row.agentId ?? undefined,
-    priority: row.priority ?? 0,
-    legalPriority: row.legalPriority ?? false,
-    createdAt: createdAt.toISOString(),
-    waitingSince: createdAt.toISOString(),
-    offeredAt: isoDate(row.offeredAt),
-    acceptedAt: isoDate(row.acceptedAt),
-    endedAt: isoDate(row.endedAt),
-    waitSeconds: row.waitSeconds ?? (finished ? 0 : wait(createdAt.getTime(), now)),
-    contactId: row.contactId ?? undefined,
-    data: row.data ?? {},
-    tabulation: row.tabulation ?? undefined,
-  });
+  const json = { id: row.id, channel: row.channel, groupId: row.groupId, state: row.state } as InteractionJson;
+  if (row.agentId != null) json.agentId = row.agentId;
+  json.priority = row.priority ?? 0;
+  json.legalPriority = row.legalPriority ?? false;
+  json.createdAt = createdAt;
+  json.waitingSince = createdAt;
+  if (row.offeredAt) json.offeredAt = row.offeredAt.toISOString();
+  if (row.acceptedAt) json.acceptedAt = row.acceptedAt.toISOString();
+  if (row.endedAt) json.endedAt = row.endedAt.toISOString();
+  json.waitSeconds = row.waitSeconds ?? (finished ? 0 : wait(row.createdAt?.getTime() ?? now, now));
+  if (row.contactId != null) json.contactId = row.contactId;
+  json.data = row.data ?? {};
+  if (row.tabulation != null) json.tabulation = row.tabulation;
+  return json;
 }
 
 export function agentJson(view: AgentView) {

@@ -22,6 +22,12 @@ const decoder = new TextDecoder();
 
 export class AgentSockets {
   private readonly byAgent = new Map<string, Set<WebSocket<AgentSocket>>>();
+  /**
+   * Messages wait here until the event loop's next check phase (setImmediate), then go out with
+   * one cork (one write) per socket: what a group commit resolved (a command's session event,
+   * the next offer, the ack) leaves together instead of as one write each.
+   */
+  private outbox = new Map<WebSocket<AgentSocket>, { state: AgentSocket; texts: string[] }>();
   /** Which agent holds an offer or session of each interaction (abandon events name none). */
   private readonly holders = new Map<string, string>();
   private readonly unsubscribe: () => void;
@@ -129,7 +135,7 @@ export class AgentSockets {
     const { principal, agentId } = state;
     const message = parsed.data;
     const reply = (body: object) => {
-      if (!state.closed) ws.cork(() => this.send(ws, body));
+      if (!state.closed) this.post(ws, state, JSON.stringify(body));
     };
     void this.run(principal, agentId, message).then(
       (result) => reply({ type: 'ack', requestId: message.requestId ?? null, ...result }),
@@ -216,7 +222,28 @@ export class AgentSockets {
     const message = build();
     if (!message) return;
     const text = JSON.stringify(message);
-    for (const ws of set) ws.cork(() => sendOrDrop(ws, text, this.ctx.config.agentBufferLimitBytes));
+    for (const ws of set) this.post(ws, ws.getUserData(), text);
+  }
+
+  /** Queues a message for the end of this burst (see `outbox`), in order per socket. */
+  private post(ws: WebSocket<AgentSocket>, state: AgentSocket, text: string): void {
+    if (this.outbox.size === 0) setImmediate(() => this.flush());
+    const queued = this.outbox.get(ws);
+    if (queued) queued.texts.push(text);
+    else this.outbox.set(ws, { state, texts: [text] });
+  }
+
+  private flush(): void {
+    const outbox = this.outbox;
+    this.outbox = new Map();
+    const limit = this.ctx.config.agentBufferLimitBytes;
+    for (const [ws, { state, texts }] of outbox) {
+      // A socket closed meanwhile must not be touched (uWS throws on a closed socket).
+      if (state.closed) continue;
+      ws.cork(() => {
+        for (const text of texts) if (!sendOrDrop(ws, text, limit)) break;
+      });
+    }
   }
 
   private send(ws: WebSocket<AgentSocket>, message: object): void {

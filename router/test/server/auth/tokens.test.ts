@@ -1,7 +1,7 @@
 // Login tokens and password hashes: what verifies, what does not.
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword, DUMMY_HASH } from '../../../src/server/auth/passwords.js';
-import { sameSecret, TokenSigner } from '../../../src/server/auth/tokens.js';
+import { KnownSecret, sameSecret, TokenSigner } from '../../../src/server/auth/tokens.js';
 
 const claims = { sub: 'u1', usr: 'ana', role: 'agent' as const, agt: 'a1', iat: 1_000, exp: 2_000 };
 
@@ -25,6 +25,12 @@ describe('login tokens', () => {
   it('compare secrets of different lengths without throwing', () => {
     expect(sameSecret('abc', 'abc')).toBe(true);
     expect(sameSecret('abc', 'abcd')).toBe(false);
+  });
+
+  it('match a known secret only with the same text, of whatever length', () => {
+    const known = new KnownSecret('admin-token-0123');
+    expect(known.matches('admin-token-0123')).toBe(true);
+    for (const other of ['', 'admin-token-012', 'admin-token-01234', 'Admin-token-0123', 'admin-token-0124']) expect(known.matches(other)).toBe(false);
   });
 });
 

@@ -1,8 +1,11 @@
 // The interactions projection as a fold over routing events and annotations.
+import { getInteraction, openDatabase } from '@atende/db';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { RoutingEvent } from '../../../src/core/index.js';
 import { ANNOTATIONS, journalRows, readLogEntry } from '../../../src/server/durability/journal.js';
 import { projectAnnotation, projectEvent, type ProjectedRow } from '../../../src/server/durability/projection.js';
+import { Projector } from '../../../src/server/durability/projector.js';
 
 const T0 = Date.parse('2025-05-05T12:00:00.000Z');
 const queued = (id: string, at = T0): RoutingEvent => ({
@@ -71,5 +74,29 @@ describe('the journal', () => {
     const stored = (i: number) => ({ seq: i + 1, tenant: 'default', eventId: rows[i]!.eventId, type: rows[i]!.type, at: new Date(T0), interactionId: rows[i]!.interactionId ?? null, agentId: null, payload: rows[i]!.payload });
     expect(readLogEntry(stored(0))).toEqual({ kind: 'event', event: e });
     expect(readLogEntry(stored(1))).toEqual({ kind: 'annotation', annotation: { type: 'annotation.interaction_details', interactionId: 's4', payload: { contactId: 'c' } } });
+  });
+});
+
+describe('the projector', () => {
+  it('writes the rows changed by events published over many callbacks of one turn in one statement', async () => {
+    const statements: string[] = [];
+    const opened = await openDatabase({ dataDir: 'memory://', onQuery: (query) => void statements.push(query) });
+    try {
+      const projector = new Projector(opened.db, pino({ level: 'silent' }), []);
+      const before = statements.length;
+      // Like a group commit's publications: each command's events in its own callback and microtasks,
+      // all in one loop phase (immediates queued together run in the same check phase).
+      await new Promise<void>((resolve) => {
+        for (let i = 0; i < 20; i++) setImmediate(() => void Promise.resolve().then(() => projector.apply([queued(`p${i}`)], [])));
+        setImmediate(resolve);
+      });
+      await projector.settled();
+      const upserts = statements.slice(before).filter((query) => /^\s*insert into interactions/i.test(query));
+      expect(upserts).toHaveLength(1);
+      for (let i = 0; i < 20; i++) expect(await getInteraction(opened.db, `p${i}`)).toMatchObject({ id: `p${i}`, state: 'queued', groupId: 'g1' });
+      await projector.close();
+    } finally {
+      await opened.close();
+    }
   });
 });
