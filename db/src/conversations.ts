@@ -217,6 +217,7 @@ const STATUS_ORDER = sql.raw(`array['pending','sent','failed','delivered','read'
 /**
  * Applies a delivery status reported for an outbound message (by the channel's id, or ours):
  * the status only moves forward; each milestone keeps its first time. Undefined when unknown.
+ * `also` sets the channel's id and content in the same statement (the answer to a send).
  */
 export async function applyMessageStatus(
   db: Database,
@@ -224,6 +225,7 @@ export async function applyMessageStatus(
   status: Exclude<MessageStatus, 'received'>,
   at: Date,
   error?: Record<string, unknown>,
+  also: { externalId?: string; content?: Record<string, unknown> } = {},
 ): Promise<Message | undefined> {
   const where =
     'id' in target ? eq(messages.id, target.id) : and(eq(messages.tenant, target.tenant ?? DEFAULT_TENANT), eq(messages.externalId, target.externalId));
@@ -239,6 +241,8 @@ export async function applyMessageStatus(
       readAt: sql`case when ${reached('read')} then coalesce(${messages.readAt}, ${when}) else ${messages.readAt} end`,
       failedAt: sql`case when ${reached('failed')} then coalesce(${messages.failedAt}, ${when}) else ${messages.failedAt} end`,
       error: status === 'failed' && error ? error : sql`${messages.error}`,
+      ...(also.externalId !== undefined ? { externalId: also.externalId } : {}),
+      ...(also.content !== undefined ? { content: also.content } : {}),
     })
     .where(and(where, eq(messages.direction, 'out')))
     .returning();

@@ -77,6 +77,12 @@ describe.each(ENGINES)('conversation repositories on %s', (engine) => {
     const failed = await applyMessageStatus(database.db, { id: other.id }, 'failed', t2, { code: 'outside_window' });
     expect(failed).toMatchObject({ status: 'failed', failedAt: t2, error: { code: 'outside_window' } });
     expect(await applyMessageStatus(database.db, { id: other.id }, 'sent', t3)).toMatchObject({ status: 'failed' });
+
+    // The answer to a send: the channel's id and extra content with the status, in one statement.
+    const { message: third } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'out', author: 'agent', text: 'z', content: { a: 1 }, status: 'pending' });
+    const sent = await applyMessageStatus(database.db, { id: third.id }, 'sent', t1, undefined, { externalId: `wamid.${tenant}.3`, content: { a: 1, externalIds: ['x', 'y'] } });
+    expect(sent).toMatchObject({ status: 'sent', sentAt: t1, externalId: `wamid.${tenant}.3`, content: { a: 1, externalIds: ['x', 'y'] } });
+    expect(await applyMessageStatus(database.db, { tenant, externalId: `wamid.${tenant}.3` }, 'delivered', t2)).toMatchObject({ id: third.id, status: 'delivered', content: { a: 1, externalIds: ['x', 'y'] } });
   });
 
   it('marks reads up to a message and hands the transcript to a session', async () => {

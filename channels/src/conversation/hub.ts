@@ -13,6 +13,7 @@ import {
   updateConversation,
   updateMessage,
   withAttachments,
+  type Attachment,
   type Conversation,
   type ConversationChannel,
   type ConversationPatch,
@@ -254,27 +255,30 @@ export class ConversationHub implements ChannelModule {
       status: 'pending',
       createdAt: new Date(this.now()),
     });
-    if (options.attachmentIds?.length) await linkAttachments(db, conversation.id, message.id, options.attachmentIds);
-    let [full] = await withAttachments(db, [message]);
-    this.toAgent(conversation, 'message', full!);
+    // A fresh message has no files but those linked here: no need to read them back.
+    const attachments = options.attachmentIds?.length ? inOrder(await linkAttachments(db, conversation.id, message.id, options.attachmentIds)) : [];
+    const pending: MessageWithAttachments = { ...message, attachments };
+    this.toAgent(conversation, 'message', pending);
+    let updated: Message | undefined;
     try {
-      const result = await this.transport(conversation.channel).deliver(conversation, full!, content);
-      if (result.externalId || result.extra) {
-        await updateMessage(db, message.id, {
-          ...(result.externalId ? { externalId: result.externalId } : {}),
-          ...(result.extra ? { content: { ...full!.content, ...result.extra } } : {}),
-        });
-      }
-      full = (await this.applyStatus({ id: message.id }, result.status, new Date(this.now()))) ?? full;
+      const result = await this.transport(conversation.channel).deliver(conversation, pending, content);
+      // The channel's answer (its id, extra content) and the status in one statement.
+      updated = await applyMessageStatus(db, { id: message.id }, result.status, new Date(this.now()), undefined, {
+        ...(result.externalId ? { externalId: result.externalId } : {}),
+        ...(result.extra ? { content: { ...message.content, ...result.extra } } : {}),
+      });
     } catch (err) {
       const error =
         err instanceof DeliveryError
           ? { code: err.code, message: err.message, ...err.details }
           : { code: 'delivery_failed', message: err instanceof Error ? err.message : String(err) };
       if (!(err instanceof DeliveryError)) this.services.log.warn({ err, messageId: message.id }, 'message delivery failed');
-      full = (await this.applyStatus({ id: message.id }, 'failed', new Date(this.now()), error)) ?? full;
+      updated = await applyMessageStatus(db, { id: message.id }, 'failed', new Date(this.now()), error);
     }
-    return full!;
+    if (!updated) return pending;
+    const full: MessageWithAttachments = { ...updated, attachments };
+    this.statusApplied(conversation, full);
+    return full;
   }
 
   /** Records a delivery status and tells the agent and the channel; undefined for an unknown message. */
@@ -289,11 +293,14 @@ export class ConversationHub implements ChannelModule {
     if (!updated) return undefined;
     const [full] = await withAttachments(db, [updated]);
     const conversation = await getConversation(db, updated.conversationId);
-    if (conversation) {
-      this.toAgent(conversation, 'status', full!);
-      this.transports.get(conversation.channel)?.statusChanged?.(conversation, updated);
-    }
+    if (conversation) this.statusApplied(conversation, full!);
     return full;
+  }
+
+  /** A message's status changed: the agent's console and the channel are told. */
+  private statusApplied(conversation: Conversation, message: MessageWithAttachments): void {
+    this.toAgent(conversation, 'status', message);
+    this.transports.get(conversation.channel)?.statusChanged?.(conversation, message);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -316,6 +323,11 @@ export class ConversationHub implements ChannelModule {
   async threadsIdleSince(before: Date): Promise<Conversation[]> {
     return listConversations(this.services.db, { states: ['bot', 'active'], idleBefore: before });
   }
+}
+
+/** Files in the order a message lists them (as withAttachments reads them). */
+function inOrder(files: Attachment[]): Attachment[] {
+  return files.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
 function inboundText(input: InboundInput): string | null {
