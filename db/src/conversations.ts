@@ -151,6 +151,18 @@ export async function getMessage(db: Database, id: string): Promise<Message | un
   return row;
 }
 
+/** One message with its files, in one statement. */
+export async function getMessageWithAttachments(db: Database, id: string): Promise<MessageWithAttachments | undefined> {
+  const rows = await db
+    .select({ message: messages, attachment: attachments })
+    .from(messages)
+    .leftJoin(attachments, eq(attachments.messageId, messages.id))
+    .where(eq(messages.id, id))
+    .orderBy(asc(attachments.createdAt));
+  if (rows.length === 0) return undefined;
+  return { ...rows[0]!.message, attachments: rows.flatMap((r) => (r.attachment ? [r.attachment] : [])) };
+}
+
 export async function updateMessage(
   db: Database,
   id: string,
@@ -221,14 +233,19 @@ const STATUS_ORDER = sql.raw(`array['pending','sent','failed','delivered','read'
  */
 export async function applyMessageStatus(
   db: Database,
-  target: { externalId: string; tenant?: string } | { id: string },
+  /** By our id, optionally only within one conversation, or by the channel's id. */
+  target: { externalId: string; tenant?: string } | { id: string; conversationId?: string },
   status: Exclude<MessageStatus, 'received'>,
   at: Date,
   error?: Record<string, unknown>,
   also: { externalId?: string; content?: Record<string, unknown> } = {},
 ): Promise<Message | undefined> {
   const where =
-    'id' in target ? eq(messages.id, target.id) : and(eq(messages.tenant, target.tenant ?? DEFAULT_TENANT), eq(messages.externalId, target.externalId));
+    'id' in target
+      ? target.conversationId !== undefined
+        ? and(eq(messages.id, target.id), eq(messages.conversationId, target.conversationId))
+        : eq(messages.id, target.id)
+      : and(eq(messages.tenant, target.tenant ?? DEFAULT_TENANT), eq(messages.externalId, target.externalId));
   // postgres.js binds a Date only through a typed column; inside raw SQL it needs the text form.
   const when = sql`${at.toISOString()}::timestamptz`;
   const reached = (...names: string[]) => sql.raw(`'${status}' in (${names.map((n) => `'${n}'`).join(',')})`);

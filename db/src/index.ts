@@ -71,6 +71,7 @@ export {
   getConversation,
   getConversationByInteraction,
   getMessage,
+  getMessageWithAttachments,
   insertAttachment,
   insertMessage,
   linkAttachments,

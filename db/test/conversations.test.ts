@@ -8,6 +8,7 @@ import {
   detachTranscript,
   ensureConversation,
   getConversationByInteraction,
+  getMessageWithAttachments,
   insertAttachment,
   insertMessage,
   linkAttachments,
@@ -83,6 +84,9 @@ describe.each(ENGINES)('conversation repositories on %s', (engine) => {
     const sent = await applyMessageStatus(database.db, { id: third.id }, 'sent', t1, undefined, { externalId: `wamid.${tenant}.3`, content: { a: 1, externalIds: ['x', 'y'] } });
     expect(sent).toMatchObject({ status: 'sent', sentAt: t1, externalId: `wamid.${tenant}.3`, content: { a: 1, externalIds: ['x', 'y'] } });
     expect(await applyMessageStatus(database.db, { tenant, externalId: `wamid.${tenant}.3` }, 'delivered', t2)).toMatchObject({ id: third.id, status: 'delivered', content: { a: 1, externalIds: ['x', 'y'] } });
+    // Within one conversation only (a citizen acknowledging messages of their own thread).
+    expect(await applyMessageStatus(database.db, { id: third.id, conversationId: 'another' }, 'read', t3)).toBeUndefined();
+    expect(await applyMessageStatus(database.db, { id: third.id, conversationId: conversation.id }, 'read', t3)).toMatchObject({ status: 'read', readAt: t3 });
   });
 
   it('marks reads up to a message and hands the transcript to a session', async () => {
@@ -117,6 +121,11 @@ describe.each(ENGINES)('conversation repositories on %s', (engine) => {
     const linked = await linkAttachments(database.db, conversation.id, message.id, [mine.id, theirs.id]);
     expect(linked.map((a) => a.id)).toEqual([mine.id]);
     expect((await listMessages(database.db, { conversationId: conversation.id }))[0]!.attachments.map((a) => a.id)).toEqual([mine.id]);
+    const second = await insertAttachment(database.db, { ...file, conversationId: conversation.id, fileName: 'b.pdf', messageId: message.id });
+    expect((await getMessageWithAttachments(database.db, message.id))!).toMatchObject({ id: message.id, kind: 'media', attachments: [{ id: mine.id }, { id: second.id }] });
+    const { message: plain } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'in', author: 'citizen', text: 'oi', status: 'received' });
+    expect((await getMessageWithAttachments(database.db, plain.id))!).toMatchObject({ id: plain.id, text: 'oi', attachments: [] });
+    expect(await getMessageWithAttachments(database.db, 'nope')).toBeUndefined();
   });
 
   it('stores the knowledge tree and lists approved entries with their público, tema and categoria', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import {
   applyMessageStatus,
   getConversation,
-  getMessage,
+  getMessageWithAttachments,
   insertMessage,
   linkAttachments,
   listConversations,
@@ -170,7 +170,7 @@ export class ConversationHub implements ChannelModule {
   // ------------------------------------------------------------------ inbound
 
   /** Stores a citizen's message (before the channel acknowledges it); `created` is false for a redelivery. */
-  async storeInbound(conversation: Conversation, inbound: StoreInbound): Promise<{ message: Message; created: boolean }> {
+  async storeInbound(conversation: Conversation, inbound: StoreInbound): Promise<{ message: MessageWithAttachments; created: boolean }> {
     const now = new Date(this.now());
     const { input } = inbound;
     const withSession = conversation.state === 'queued' || conversation.state === 'active';
@@ -186,12 +186,12 @@ export class ConversationHub implements ChannelModule {
       status: 'received',
       createdAt: now,
     });
-    if (!created) return { message, created };
-    if (inbound.attachmentIds?.length) await linkAttachments(this.services.db, conversation.id, message.id, inbound.attachmentIds);
+    if (!created) return { message: (await withAttachments(this.services.db, [message]))[0]!, created };
+    const attachments = inbound.attachmentIds?.length ? inOrder(await linkAttachments(this.services.db, conversation.id, message.id, inbound.attachmentIds)) : [];
     const sentAt = inbound.sentAt ?? now;
     const lastInbound = conversation.lastInboundAt && conversation.lastInboundAt > sentAt ? conversation.lastInboundAt : sentAt;
     await updateConversation(this.services.db, conversation.id, { lastInboundAt: lastInbound, lastActivityAt: now, warnedAt: null });
-    return { message, created };
+    return { message: { ...message, attachments }, created };
   }
 
   /** Processes a stored inbound message on its thread's queue. */
@@ -201,28 +201,30 @@ export class ConversationHub implements ChannelModule {
 
   private async process(conversationId: string, messageId: string): Promise<void> {
     const db = this.services.db;
-    const stored = await getMessage(db, messageId);
+    let message = await getMessageWithAttachments(db, messageId);
     const conversation = await getConversation(db, conversationId);
-    if (!stored || stored.processedAt || !conversation) return;
+    if (!message || message.processedAt || !conversation) return;
+    let changed: boolean | void = true;
     try {
-      await this.transport(conversation.channel).completeInbound?.(conversation, stored);
+      changed = await this.transport(conversation.channel).completeInbound?.(conversation, message);
     } catch (err) {
+      changed = true;
       this.services.log.warn({ err, messageId }, 'inbound message could not be completed');
     }
-    const [message] = await withAttachments(db, [(await getMessage(db, messageId))!]);
-    const input = message!.content as InboundInput;
+    if (changed) message = (await getMessageWithAttachments(db, messageId))!;
+    const input = message.content as InboundInput;
     switch (conversation.state) {
       case 'queued':
       case 'active':
-        if (!message!.interactionId && conversation.interactionId) await updateMessage(db, message!.id, { interactionId: conversation.interactionId });
-        this.toAgent(conversation, 'message', message!);
+        if (!message.interactionId && conversation.interactionId) await updateMessage(db, message.id, { interactionId: conversation.interactionId });
+        this.toAgent(conversation, 'message', message);
         break;
       case 'pending':
         await this.handoff.notePending(conversation);
         break;
       case 'bot':
       case 'closed':
-        await this.bot.step(conversation, message!, input);
+        await this.bot.step(conversation, message, input);
         break;
     }
     await updateMessage(db, messageId, { processedAt: new Date(this.now()) });
@@ -287,12 +289,14 @@ export class ConversationHub implements ChannelModule {
     status: Exclude<MessageStatus, 'received'>,
     at: Date,
     error?: Record<string, unknown>,
+    /** The thread, read fresh by the caller: an id target must be one of its messages, and it is not read again. */
+    thread?: Conversation,
   ): Promise<MessageWithAttachments | undefined> {
     const db = this.services.db;
-    const updated = await applyMessageStatus(db, target, status, at, error);
+    const updated = await applyMessageStatus(db, thread && 'id' in target ? { id: target.id, conversationId: thread.id } : target, status, at, error);
     if (!updated) return undefined;
     const [full] = await withAttachments(db, [updated]);
-    const conversation = await getConversation(db, updated.conversationId);
+    const conversation = thread?.id === updated.conversationId ? thread : await getConversation(db, updated.conversationId);
     if (conversation) this.statusApplied(conversation, full!);
     return full;
   }

@@ -187,9 +187,9 @@ export class WhatsAppChannel implements ChannelModule, ChannelTransport {
   }
 
   /** Downloads an inbound file through the media endpoint and keeps it (size and type rules apply). */
-  async completeInbound(conversation: Conversation, message: Message): Promise<void> {
+  async completeInbound(conversation: Conversation, message: Message): Promise<boolean> {
     const content = message.content as InboundInput & Record<string, unknown>;
-    if (content.kind !== 'media' || !content.mediaId || content.attachmentId || content.mediaError) return;
+    if (content.kind !== 'media' || !content.mediaId || content.attachmentId || content.mediaError) return false;
     const client = this.requireClient();
     try {
       const info = await client.mediaInfo(content.mediaId);
@@ -208,6 +208,7 @@ export class WhatsAppChannel implements ChannelModule, ChannelTransport {
       await updateMessage(this.services!.db, message.id, { content: { ...content, mediaError: { code: err.code, message: err.message } } });
       await this.hub.send(conversation, 'system', { type: 'text', text: `Não foi possível receber seu arquivo: ${err.message}` });
     }
+    return true;
   }
 
   /** The agent types: the citizen sees "digitando…" on the newest message they sent (refreshed every 20 s at most). */
