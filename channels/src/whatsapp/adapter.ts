@@ -3,7 +3,7 @@
 // through (text, interactive, templates, media; the 24-hour customer-service window; read receipts).
 // https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ensureConversation, listMessages, updateConversation, updateMessage, type Conversation, type Message, type MessageWithAttachments } from '@atende/db';
+import { ensureConversation, findConversation, listMessages, updateConversation, updateMessage, type Conversation, type Message, type MessageWithAttachments } from '@atende/db';
 import { ApiError, type ApiRequest, type ApiResponse, type ChannelModule, type ChannelRoutes, type ChannelServices } from '@atende/router/server';
 import {
   AttachmentError,
@@ -136,7 +136,10 @@ export class WhatsAppChannel implements ChannelModule, ChannelTransport {
 
   private async storeMessage(waId: string, profileName: string | undefined, externalId: string, sentAt: Date, input: InboundInput): Promise<[string, string] | undefined> {
     const db = this.services!.db;
-    let { conversation } = await ensureConversation(db, { channel: 'whatsapp', citizenKey: waId, displayName: profileName ?? null, now: new Date(this.hub.now()) });
+    // A known citizen (every message after the first) is one read; the first contact creates the thread.
+    let conversation =
+      (await findConversation(db, { channel: 'whatsapp', citizenKey: waId })) ??
+      (await ensureConversation(db, { channel: 'whatsapp', citizenKey: waId, displayName: profileName ?? null, now: new Date(this.hub.now()) })).conversation;
     if (profileName && conversation.displayName !== profileName) conversation = await updateConversation(db, conversation.id, { displayName: profileName });
     const { message, created } = await this.hub.storeInbound(conversation, { input, externalId, sentAt });
     return created ? [conversation.id, message.id] : undefined;
