@@ -23,6 +23,34 @@ export type MessageWithAttachments = Message & { attachments: Attachment[] };
 
 const DEFAULT_TENANT = 'default';
 
+// The reads every conversation step makes, built once per database (drizzle prepared queries):
+// building a select's SQL costs about as much as PGlite running it.
+const preparedByDb = new WeakMap<Database, ReturnType<typeof prepareReads>>();
+
+function prepareReads(db: Database) {
+  return {
+    conversationById: db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id'))).prepare('conversation_by_id'),
+    conversationByKey: db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.tenant, sql.placeholder('tenant')), eq(conversations.channel, sql.placeholder('channel')), eq(conversations.citizenKey, sql.placeholder('citizenKey'))))
+      .prepare('conversation_by_key'),
+    messageWithAttachments: db
+      .select({ message: messages, attachment: attachments })
+      .from(messages)
+      .leftJoin(attachments, eq(attachments.messageId, messages.id))
+      .where(eq(messages.id, sql.placeholder('id')))
+      .orderBy(asc(attachments.createdAt))
+      .prepare('message_with_attachments'),
+  };
+}
+
+function reads(db: Database): ReturnType<typeof prepareReads> {
+  let prepared = preparedByDb.get(db);
+  if (!prepared) preparedByDb.set(db, (prepared = prepareReads(db)));
+  return prepared;
+}
+
 export interface ConversationKey {
   tenant?: string;
   channel: ConversationChannel;
@@ -55,15 +83,12 @@ export async function ensureConversation(
 }
 
 export async function findConversation(db: Database, key: ConversationKey): Promise<Conversation | undefined> {
-  const [row] = await db
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.tenant, key.tenant ?? DEFAULT_TENANT), eq(conversations.channel, key.channel), eq(conversations.citizenKey, key.citizenKey)));
+  const [row] = await reads(db).conversationByKey.execute({ tenant: key.tenant ?? DEFAULT_TENANT, channel: key.channel, citizenKey: key.citizenKey });
   return row;
 }
 
 export async function getConversation(db: Database, id: string): Promise<Conversation | undefined> {
-  const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
+  const [row] = await reads(db).conversationById.execute({ id });
   return row;
 }
 
@@ -94,6 +119,16 @@ export async function updateConversation(db: Database, id: string, patch: Conver
     .returning();
   if (!row) throw new Error(`unknown conversation ${id}`);
   return row;
+}
+
+/** updateConversation for callers that do not need the row back (cheaper: only the id is returned). */
+export async function patchConversation(db: Database, id: string, patch: ConversationPatch): Promise<void> {
+  const [row] = await db
+    .update(conversations)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(conversations.id, id))
+    .returning({ id: conversations.id });
+  if (!row) throw new Error(`unknown conversation ${id}`);
 }
 
 /** Threads in the given states, optionally idle since before `idleBefore` (sweeps: inactivity, opening hours). */
@@ -153,12 +188,7 @@ export async function getMessage(db: Database, id: string): Promise<Message | un
 
 /** One message with its files, in one statement. */
 export async function getMessageWithAttachments(db: Database, id: string): Promise<MessageWithAttachments | undefined> {
-  const rows = await db
-    .select({ message: messages, attachment: attachments })
-    .from(messages)
-    .leftJoin(attachments, eq(attachments.messageId, messages.id))
-    .where(eq(messages.id, id))
-    .orderBy(asc(attachments.createdAt));
+  const rows = await reads(db).messageWithAttachments.execute({ id });
   if (rows.length === 0) return undefined;
   return { ...rows[0]!.message, attachments: rows.flatMap((r) => (r.attachment ? [r.attachment] : [])) };
 }
@@ -167,10 +197,10 @@ export async function updateMessage(
   db: Database,
   id: string,
   patch: Partial<Pick<Message, 'externalId' | 'status' | 'error' | 'processedAt' | 'sentAt' | 'failedAt' | 'interactionId' | 'content'>>,
-): Promise<Message> {
-  const [row] = await db.update(messages).set(patch).where(eq(messages.id, id)).returning();
+): Promise<void> {
+  // Only the id comes back: reading the whole row back costs more than the update itself.
+  const [row] = await db.update(messages).set(patch).where(eq(messages.id, id)).returning({ id: messages.id });
   if (!row) throw new Error(`unknown message ${id}`);
-  return row;
 }
 
 /** Messages of a thread or of one session, oldest first, with their attachments. */

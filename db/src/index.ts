@@ -80,6 +80,7 @@ export {
   listUnprocessedInbound,
   markRead,
   updateConversation,
+  patchConversation,
   updateMessage,
   withAttachments,
   type Attachment,

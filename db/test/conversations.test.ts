@@ -7,6 +7,7 @@ import {
   attachTranscript,
   detachTranscript,
   ensureConversation,
+  getConversation,
   getConversationByInteraction,
   getMessageWithAttachments,
   insertAttachment,
@@ -16,6 +17,7 @@ import {
   listMessages,
   listUnprocessedInbound,
   markRead,
+  patchConversation,
   updateConversation,
   updateMessage,
   upsertKnowledge,
@@ -103,7 +105,10 @@ describe.each(ENGINES)('conversation repositories on %s', (engine) => {
     await updateConversation(database.db, conversation.id, { interactionId: `${tenant}-i1`, state: 'queued' });
     expect((await getConversationByInteraction(database.db, `${tenant}-i1`))!.id).toBe(conversation.id);
     expect(await listMessages(database.db, { interactionId: `${tenant}-i1` })).toHaveLength(3);
-    await updateConversation(database.db, conversation.id, { interactionId: null, state: 'closed' });
+    await patchConversation(database.db, conversation.id, { interactionId: null, state: 'closed' });
+    expect((await getConversation(database.db, conversation.id))!).toMatchObject({ interactionId: null, state: 'closed' });
+    await expect(patchConversation(database.db, 'unknown', { state: 'closed' })).rejects.toThrow('unknown conversation');
+    await expect(updateMessage(database.db, 'unknown', { processedAt: new Date() })).rejects.toThrow('unknown message');
     // A finished session still finds its thread through its messages.
     expect((await getConversationByInteraction(database.db, `${tenant}-i1`))!.id).toBe(conversation.id);
     await detachTranscript(database.db, `${tenant}-i1`);

@@ -10,6 +10,7 @@ import {
   linkAttachments,
   listConversations,
   listUnprocessedInbound,
+  patchConversation,
   updateConversation,
   updateMessage,
   withAttachments,
@@ -190,7 +191,7 @@ export class ConversationHub implements ChannelModule {
     const attachments = inbound.attachmentIds?.length ? inOrder(await linkAttachments(this.services.db, conversation.id, message.id, inbound.attachmentIds)) : [];
     const sentAt = inbound.sentAt ?? now;
     const lastInbound = conversation.lastInboundAt && conversation.lastInboundAt > sentAt ? conversation.lastInboundAt : sentAt;
-    await updateConversation(this.services.db, conversation.id, { lastInboundAt: lastInbound, lastActivityAt: now, warnedAt: null });
+    await patchConversation(this.services.db, conversation.id, { lastInboundAt: lastInbound, lastActivityAt: now, warnedAt: null });
     return { message: { ...message, attachments }, created };
   }
 
