@@ -9,7 +9,8 @@
 // answers → "falar com atendente" → handoff (queued message) → the agent accepts, replies and ends →
 // the citizen gets the reply, sends its receipts, and sees the session closed.
 // One API session: POST /api/interactions → offer → accept → end.
-// With --profile the server runs with --cpu-prof (written to channels/.bench-profile/).
+// With --profile the server records a V8 CPU profile of each measured phase
+// (channels/.bench-profile/<phase>.cpuprofile; open it in Chrome DevTools or speedscope).
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { GraphSimulator, type SentMessage } from '../src/testing/index.js';
-import type { ServerSetup } from './server.js';
+import type { ServerRequest, ServerSetup } from './server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -128,11 +129,9 @@ class ServerProcess {
     });
   }
 
-  static start(profile: boolean): Promise<ServerProcess> {
-    const profileDir = fileURLToPath(new URL('../.bench-profile/', import.meta.url));
-    if (profile) mkdirSync(profileDir, { recursive: true });
+  static start(): Promise<ServerProcess> {
     const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx', ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
+      execArgv: ['--import', 'tsx'],
       env: { ...process.env, BENCH_SERVER_SETUP: JSON.stringify(setup) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -142,12 +141,12 @@ class ServerProcess {
     });
   }
 
-  ask(cmd: 'cpu' | 'settle' | 'close'): Promise<{ cpuMs: number; rssMb: number }> {
+  ask(cmd: ServerRequest['cmd'], file?: string): Promise<{ cpuMs: number; rssMb: number }> {
     const id = this.nextId++;
     if (cmd === 'close') this.child.removeAllListeners('exit');
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.child.send({ id, cmd });
+      this.child.send({ id, cmd, file });
     });
   }
 }
@@ -163,7 +162,9 @@ const inboxOf = (waId: string) => {
   return inbox;
 };
 
-const server = await ServerProcess.start(args.profile);
+const profileDir = fileURLToPath(new URL('../.bench-profile/', import.meta.url));
+if (args.profile) mkdirSync(profileDir, { recursive: true });
+const server = await ServerProcess.start();
 const base = `http://127.0.0.1:${server.port}`;
 const wsBase = `ws://127.0.0.1:${server.port}`;
 sim.webhookUrl = `${base}/webhooks/whatsapp`;
@@ -296,8 +297,9 @@ async function whatsappCitizen(): Promise<void> {
   waInboxes.delete(waId);
 }
 
-async function phase(name: string, count: number, citizen: () => Promise<void>) {
+async function phase(name: string, count: number, citizen: () => Promise<void>, profile = false) {
   await server.ask('settle');
+  if (profile) await server.ask('profile');
   const before = await server.ask('cpu');
   const started = performance.now();
   let next = 0;
@@ -311,6 +313,7 @@ async function phase(name: string, count: number, citizen: () => Promise<void>) 
   );
   const after = await server.ask('settle');
   const wallMs = performance.now() - started;
+  if (profile) await server.ask('profile-save', `${profileDir}${name}.cpuprofile`);
   const cpuMs = after.cpuMs - before.cpuMs;
   return { name, count, cpuMsEach: round(cpuMs / count), perSecond: round((count * 1000) / wallMs), wallMs: Math.round(wallMs), rssMb: after.rssMb };
 }
@@ -318,15 +321,15 @@ async function phase(name: string, count: number, citizen: () => Promise<void>) 
 const round = (v: number) => Math.round(v * 100) / 100;
 
 // Warm-up: JIT, the knowledge index, PGlite's caches.
-await phase('warmup-api', 20, apiCitizen);
+await phase('warmup-api', 100, apiCitizen);
 await phase('warmup-webchat', 5, webchatCitizen);
 await phase('warmup-whatsapp', 5, whatsappCitizen);
 
 const results = [];
-results.push(await phase('api', N * 2, apiCitizen));
-results.push(await phase('webchat', N, webchatCitizen));
-results.push(await phase('whatsapp', N, whatsappCitizen));
-results.push(await phase('api-again', N * 2, apiCitizen));
+results.push(await phase('api', N * 4, apiCitizen));
+results.push(await phase('webchat', N, webchatCitizen, args.profile));
+results.push(await phase('whatsapp', N, whatsappCitizen, args.profile));
+results.push(await phase('api-again', N * 4, apiCitizen));
 
 for (const socket of agents) await socket.close();
 await server.ask('close');
