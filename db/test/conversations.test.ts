@@ -59,6 +59,16 @@ describe.each(ENGINES)('conversation repositories on %s', (engine) => {
     expect(unprocessed).toHaveLength(1);
     await updateMessage(database.db, unprocessed[0]!.id, { processedAt: new Date() });
     expect((await listUnprocessedInbound(database.db)).filter((m) => m.tenant === tenant)).toHaveLength(0);
+    // With its creation time given (as the channels do): the same once-per-channel-id rule, every column kept.
+    const at = new Date('2026-02-03T04:05:06.789Z');
+    const timed = { ...input, externalId: `wamid.${tenant}.timed`, kind: 'interactive' as const, text: null, content: { kind: 'choice', id: 'x' }, createdAt: at, interactionId: 'i-1', agentId: 'ag-1' };
+    const timedAnswers = await Promise.all([insertMessage(database.db, timed), insertMessage(database.db, timed)]);
+    expect(timedAnswers.filter((a) => a.created)).toHaveLength(1);
+    expect(timedAnswers[1]!.message).toMatchObject({ createdAt: at, kind: 'interactive', text: null, content: { kind: 'choice', id: 'x' }, interactionId: 'i-1', agentId: 'ag-1', processedAt: null, status: 'received' });
+    const { message: plainTimed } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'out', author: 'bot', status: 'pending', createdAt: at });
+    expect(plainTimed).toMatchObject({ kind: 'text', content: {}, externalId: null, text: null, createdAt: at, processedAt: null });
+    const { message: done } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'in', author: 'citizen', status: 'received', createdAt: at, processedAt: at });
+    expect(done.processedAt).toEqual(at);
   });
 
   it('moves delivery statuses only forward, keeping each milestone’s first time', async () => {
