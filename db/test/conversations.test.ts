@@ -7,7 +7,9 @@ import {
   attachTranscript,
   detachTranscript,
   ensureConversation,
+  getConversation,
   getConversationByInteraction,
+  getMessageWithAttachments,
   insertAttachment,
   insertMessage,
   linkAttachments,
@@ -15,6 +17,7 @@ import {
   listMessages,
   listUnprocessedInbound,
   markRead,
+  patchConversation,
   updateConversation,
   updateMessage,
   upsertKnowledge,
@@ -56,6 +59,16 @@ describe.each(ENGINES)('conversation repositories on %s', (engine) => {
     expect(unprocessed).toHaveLength(1);
     await updateMessage(database.db, unprocessed[0]!.id, { processedAt: new Date() });
     expect((await listUnprocessedInbound(database.db)).filter((m) => m.tenant === tenant)).toHaveLength(0);
+    // With its creation time given (as the channels do): the same once-per-channel-id rule, every column kept.
+    const at = new Date('2026-02-03T04:05:06.789Z');
+    const timed = { ...input, externalId: `wamid.${tenant}.timed`, kind: 'interactive' as const, text: null, content: { kind: 'choice', id: 'x' }, createdAt: at, interactionId: 'i-1', agentId: 'ag-1' };
+    const timedAnswers = await Promise.all([insertMessage(database.db, timed), insertMessage(database.db, timed)]);
+    expect(timedAnswers.filter((a) => a.created)).toHaveLength(1);
+    expect(timedAnswers[1]!.message).toMatchObject({ createdAt: at, kind: 'interactive', text: null, content: { kind: 'choice', id: 'x' }, interactionId: 'i-1', agentId: 'ag-1', processedAt: null, status: 'received' });
+    const { message: plainTimed } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'out', author: 'bot', status: 'pending', createdAt: at });
+    expect(plainTimed).toMatchObject({ kind: 'text', content: {}, externalId: null, text: null, createdAt: at, processedAt: null });
+    const { message: done } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'in', author: 'citizen', status: 'received', createdAt: at, processedAt: at });
+    expect(done.processedAt).toEqual(at);
   });
 
   it('moves delivery statuses only forward, keeping each milestone’s first time', async () => {
@@ -77,6 +90,15 @@ describe.each(ENGINES)('conversation repositories on %s', (engine) => {
     const failed = await applyMessageStatus(database.db, { id: other.id }, 'failed', t2, { code: 'outside_window' });
     expect(failed).toMatchObject({ status: 'failed', failedAt: t2, error: { code: 'outside_window' } });
     expect(await applyMessageStatus(database.db, { id: other.id }, 'sent', t3)).toMatchObject({ status: 'failed' });
+
+    // The answer to a send: the channel's id and extra content with the status, in one statement.
+    const { message: third } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'out', author: 'agent', text: 'z', content: { a: 1 }, status: 'pending' });
+    const sent = await applyMessageStatus(database.db, { id: third.id }, 'sent', t1, undefined, { externalId: `wamid.${tenant}.3`, content: { a: 1, externalIds: ['x', 'y'] } });
+    expect(sent).toMatchObject({ status: 'sent', sentAt: t1, externalId: `wamid.${tenant}.3`, content: { a: 1, externalIds: ['x', 'y'] } });
+    expect(await applyMessageStatus(database.db, { tenant, externalId: `wamid.${tenant}.3` }, 'delivered', t2)).toMatchObject({ id: third.id, status: 'delivered', content: { a: 1, externalIds: ['x', 'y'] } });
+    // Within one conversation only (a citizen acknowledging messages of their own thread).
+    expect(await applyMessageStatus(database.db, { id: third.id, conversationId: 'another' }, 'read', t3)).toBeUndefined();
+    expect(await applyMessageStatus(database.db, { id: third.id, conversationId: conversation.id }, 'read', t3)).toMatchObject({ status: 'read', readAt: t3 });
   });
 
   it('marks reads up to a message and hands the transcript to a session', async () => {
@@ -93,7 +115,10 @@ describe.each(ENGINES)('conversation repositories on %s', (engine) => {
     await updateConversation(database.db, conversation.id, { interactionId: `${tenant}-i1`, state: 'queued' });
     expect((await getConversationByInteraction(database.db, `${tenant}-i1`))!.id).toBe(conversation.id);
     expect(await listMessages(database.db, { interactionId: `${tenant}-i1` })).toHaveLength(3);
-    await updateConversation(database.db, conversation.id, { interactionId: null, state: 'closed' });
+    await patchConversation(database.db, conversation.id, { interactionId: null, state: 'closed' });
+    expect((await getConversation(database.db, conversation.id))!).toMatchObject({ interactionId: null, state: 'closed' });
+    await expect(patchConversation(database.db, 'unknown', { state: 'closed' })).rejects.toThrow('unknown conversation');
+    await expect(updateMessage(database.db, 'unknown', { processedAt: new Date() })).rejects.toThrow('unknown message');
     // A finished session still finds its thread through its messages.
     expect((await getConversationByInteraction(database.db, `${tenant}-i1`))!.id).toBe(conversation.id);
     await detachTranscript(database.db, `${tenant}-i1`);
@@ -111,6 +136,11 @@ describe.each(ENGINES)('conversation repositories on %s', (engine) => {
     const linked = await linkAttachments(database.db, conversation.id, message.id, [mine.id, theirs.id]);
     expect(linked.map((a) => a.id)).toEqual([mine.id]);
     expect((await listMessages(database.db, { conversationId: conversation.id }))[0]!.attachments.map((a) => a.id)).toEqual([mine.id]);
+    const second = await insertAttachment(database.db, { ...file, conversationId: conversation.id, fileName: 'b.pdf', messageId: message.id });
+    expect((await getMessageWithAttachments(database.db, message.id))!).toMatchObject({ id: message.id, kind: 'media', attachments: [{ id: mine.id }, { id: second.id }] });
+    const { message: plain } = await insertMessage(database.db, { tenant, conversationId: conversation.id, direction: 'in', author: 'citizen', text: 'oi', status: 'received' });
+    expect((await getMessageWithAttachments(database.db, plain.id))!).toMatchObject({ id: plain.id, text: 'oi', attachments: [] });
+    expect(await getMessageWithAttachments(database.db, 'nope')).toBeUndefined();
   });
 
   it('stores the knowledge tree and lists approved entries with their público, tema and categoria', async () => {

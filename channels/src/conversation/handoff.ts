@@ -9,6 +9,9 @@ import type { ConversationHub } from './hub.js';
 import { maskPhone } from './views.js';
 import { OPTION, texts } from './texts.js';
 
+/** The session events a thread acts on (onEvent); the others (queued, offered, …) cost it nothing. */
+const THREAD_EVENTS: ReadonlySet<RoutingEvent['type']> = new Set(['interaction.accepted', 'interaction.transferred', 'interaction.ended', 'interaction.abandoned']);
+
 interface HandoffMemory {
   pendingNoted?: boolean;
 }
@@ -127,10 +130,10 @@ export class Handoff {
     }
   }
 
-  /** Router events (synchronous listener): each one about a thread's session runs on that thread's queue. */
+  /** Router events (synchronous listener): each one about a thread's session that the citizen hears of runs on that thread's queue. */
   onEvents(events: readonly RoutingEvent[]): void {
     for (const event of events) {
-      if (!('interactionId' in event)) continue;
+      if (!THREAD_EVENTS.has(event.type) || !('interactionId' in event)) continue;
       const conversationId = this.hub.interactions.get(event.interactionId);
       if (!conversationId) continue;
       if (event.type === 'interaction.ended' || event.type === 'interaction.abandoned') this.hub.interactions.delete(event.interactionId);

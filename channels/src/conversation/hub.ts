@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import {
   applyMessageStatus,
   getConversation,
-  getMessage,
+  getMessageWithAttachments,
   insertMessage,
   linkAttachments,
   listConversations,
   listUnprocessedInbound,
+  patchConversation,
   updateConversation,
   updateMessage,
   withAttachments,
+  type Attachment,
   type Conversation,
   type ConversationChannel,
   type ConversationPatch,
@@ -169,7 +171,7 @@ export class ConversationHub implements ChannelModule {
   // ------------------------------------------------------------------ inbound
 
   /** Stores a citizen's message (before the channel acknowledges it); `created` is false for a redelivery. */
-  async storeInbound(conversation: Conversation, inbound: StoreInbound): Promise<{ message: Message; created: boolean }> {
+  async storeInbound(conversation: Conversation, inbound: StoreInbound): Promise<{ message: MessageWithAttachments; created: boolean }> {
     const now = new Date(this.now());
     const { input } = inbound;
     const withSession = conversation.state === 'queued' || conversation.state === 'active';
@@ -185,12 +187,12 @@ export class ConversationHub implements ChannelModule {
       status: 'received',
       createdAt: now,
     });
-    if (!created) return { message, created };
-    if (inbound.attachmentIds?.length) await linkAttachments(this.services.db, conversation.id, message.id, inbound.attachmentIds);
+    if (!created) return { message: (await withAttachments(this.services.db, [message]))[0]!, created };
+    const attachments = inbound.attachmentIds?.length ? inOrder(await linkAttachments(this.services.db, conversation.id, message.id, inbound.attachmentIds)) : [];
     const sentAt = inbound.sentAt ?? now;
     const lastInbound = conversation.lastInboundAt && conversation.lastInboundAt > sentAt ? conversation.lastInboundAt : sentAt;
-    await updateConversation(this.services.db, conversation.id, { lastInboundAt: lastInbound, lastActivityAt: now, warnedAt: null });
-    return { message, created };
+    await patchConversation(this.services.db, conversation.id, { lastInboundAt: lastInbound, lastActivityAt: now, warnedAt: null });
+    return { message: { ...message, attachments }, created };
   }
 
   /** Processes a stored inbound message on its thread's queue. */
@@ -200,28 +202,30 @@ export class ConversationHub implements ChannelModule {
 
   private async process(conversationId: string, messageId: string): Promise<void> {
     const db = this.services.db;
-    const stored = await getMessage(db, messageId);
+    let message = await getMessageWithAttachments(db, messageId);
     const conversation = await getConversation(db, conversationId);
-    if (!stored || stored.processedAt || !conversation) return;
+    if (!message || message.processedAt || !conversation) return;
+    let changed: boolean | void = true;
     try {
-      await this.transport(conversation.channel).completeInbound?.(conversation, stored);
+      changed = await this.transport(conversation.channel).completeInbound?.(conversation, message);
     } catch (err) {
+      changed = true;
       this.services.log.warn({ err, messageId }, 'inbound message could not be completed');
     }
-    const [message] = await withAttachments(db, [(await getMessage(db, messageId))!]);
-    const input = message!.content as InboundInput;
+    if (changed) message = (await getMessageWithAttachments(db, messageId))!;
+    const input = message.content as InboundInput;
     switch (conversation.state) {
       case 'queued':
       case 'active':
-        if (!message!.interactionId && conversation.interactionId) await updateMessage(db, message!.id, { interactionId: conversation.interactionId });
-        this.toAgent(conversation, 'message', message!);
+        if (!message.interactionId && conversation.interactionId) await updateMessage(db, message.id, { interactionId: conversation.interactionId });
+        this.toAgent(conversation, 'message', message);
         break;
       case 'pending':
         await this.handoff.notePending(conversation);
         break;
       case 'bot':
       case 'closed':
-        await this.bot.step(conversation, message!, input);
+        await this.bot.step(conversation, message, input);
         break;
     }
     await updateMessage(db, messageId, { processedAt: new Date(this.now()) });
@@ -254,27 +258,30 @@ export class ConversationHub implements ChannelModule {
       status: 'pending',
       createdAt: new Date(this.now()),
     });
-    if (options.attachmentIds?.length) await linkAttachments(db, conversation.id, message.id, options.attachmentIds);
-    let [full] = await withAttachments(db, [message]);
-    this.toAgent(conversation, 'message', full!);
+    // A fresh message has no files but those linked here: no need to read them back.
+    const attachments = options.attachmentIds?.length ? inOrder(await linkAttachments(db, conversation.id, message.id, options.attachmentIds)) : [];
+    const pending: MessageWithAttachments = { ...message, attachments };
+    this.toAgent(conversation, 'message', pending);
+    let updated: Message | undefined;
     try {
-      const result = await this.transport(conversation.channel).deliver(conversation, full!, content);
-      if (result.externalId || result.extra) {
-        await updateMessage(db, message.id, {
-          ...(result.externalId ? { externalId: result.externalId } : {}),
-          ...(result.extra ? { content: { ...full!.content, ...result.extra } } : {}),
-        });
-      }
-      full = (await this.applyStatus({ id: message.id }, result.status, new Date(this.now()))) ?? full;
+      const result = await this.transport(conversation.channel).deliver(conversation, pending, content);
+      // The channel's answer (its id, extra content) and the status in one statement.
+      updated = await applyMessageStatus(db, { id: message.id }, result.status, new Date(this.now()), undefined, {
+        ...(result.externalId ? { externalId: result.externalId } : {}),
+        ...(result.extra ? { content: { ...message.content, ...result.extra } } : {}),
+      });
     } catch (err) {
       const error =
         err instanceof DeliveryError
           ? { code: err.code, message: err.message, ...err.details }
           : { code: 'delivery_failed', message: err instanceof Error ? err.message : String(err) };
       if (!(err instanceof DeliveryError)) this.services.log.warn({ err, messageId: message.id }, 'message delivery failed');
-      full = (await this.applyStatus({ id: message.id }, 'failed', new Date(this.now()), error)) ?? full;
+      updated = await applyMessageStatus(db, { id: message.id }, 'failed', new Date(this.now()), error);
     }
-    return full!;
+    if (!updated) return pending;
+    const full: MessageWithAttachments = { ...updated, attachments };
+    this.statusApplied(conversation, full);
+    return full;
   }
 
   /** Records a delivery status and tells the agent and the channel; undefined for an unknown message. */
@@ -283,17 +290,22 @@ export class ConversationHub implements ChannelModule {
     status: Exclude<MessageStatus, 'received'>,
     at: Date,
     error?: Record<string, unknown>,
+    /** The thread, read fresh by the caller: an id target must be one of its messages, and it is not read again. */
+    thread?: Conversation,
   ): Promise<MessageWithAttachments | undefined> {
     const db = this.services.db;
-    const updated = await applyMessageStatus(db, target, status, at, error);
+    const updated = await applyMessageStatus(db, thread && 'id' in target ? { id: target.id, conversationId: thread.id } : target, status, at, error);
     if (!updated) return undefined;
     const [full] = await withAttachments(db, [updated]);
-    const conversation = await getConversation(db, updated.conversationId);
-    if (conversation) {
-      this.toAgent(conversation, 'status', full!);
-      this.transports.get(conversation.channel)?.statusChanged?.(conversation, updated);
-    }
+    const conversation = thread?.id === updated.conversationId ? thread : await getConversation(db, updated.conversationId);
+    if (conversation) this.statusApplied(conversation, full!);
     return full;
+  }
+
+  /** A message's status changed: the agent's console and the channel are told. */
+  private statusApplied(conversation: Conversation, message: MessageWithAttachments): void {
+    this.toAgent(conversation, 'status', message);
+    this.transports.get(conversation.channel)?.statusChanged?.(conversation, message);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -316,6 +328,11 @@ export class ConversationHub implements ChannelModule {
   async threadsIdleSince(before: Date): Promise<Conversation[]> {
     return listConversations(this.services.db, { states: ['bot', 'active'], idleBefore: before });
   }
+}
+
+/** Files in the order a message lists them (as withAttachments reads them). */
+function inOrder(files: Attachment[]): Attachment[] {
+  return files.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
 function inboundText(input: InboundInput): string | null {

@@ -95,8 +95,8 @@ export interface ChannelTransport {
   deliver(conversation: Conversation, message: MessageWithAttachments, content: OutboundContent): Promise<DeliveryResult>;
   /** Refuses an agent's message the channel cannot carry now (WhatsApp's 24-hour window) with an ApiError. */
   checkAgentMessage?(conversation: Conversation, content: OutboundContent, now: number): void;
-  /** Before the bot or the agent sees an inbound message: fetch what it only references (media). */
-  completeInbound?(conversation: Conversation, message: Message): Promise<void>;
+  /** Before the bot or the agent sees an inbound message: fetch what it only references (media); true when it changed the message. */
+  completeInbound?(conversation: Conversation, message: Message): Promise<boolean>;
   /** The agent is typing / has read the citizen's messages. */
   agentTyping?(conversation: Conversation): void;
   agentRead?(conversation: Conversation, messages: readonly Message[]): Promise<void>;

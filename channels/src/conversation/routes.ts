@@ -7,7 +7,7 @@ import {
   getMessage,
   listMessages,
   markRead,
-  updateConversation,
+  patchConversation,
   type Conversation,
 } from '@atende/db';
 import { ApiError, canRead, forbidden, json, notFound, parse, type HttpRoutes, type Principal } from '@atende/router/server';
@@ -89,7 +89,7 @@ export function conversationRoutes(http: HttpRoutes, hub: ConversationHub): void
       hub.transport(conversation.channel).checkAgentMessage?.(conversation, content, now);
       const agentId = principal.kind === 'user' ? principal.agentId : undefined;
       const message = await hub.send(conversation, 'agent', content, { agentId: agentId ?? conversation.agentId ?? undefined, attachmentIds: body.attachmentIds });
-      await updateConversation(services().db, conversation.id, { lastActivityAt: new Date(now), warnedAt: null });
+      await patchConversation(services().db, conversation.id, { lastActivityAt: new Date(now), warnedAt: null });
       if (message.status === 'failed') {
         const error = message.error ?? {};
         if (error.code === 'outside_window') throw new ApiError(409, 'outside_window', String(error.message), { message: messageJson(message, 'agent') });

@@ -7,7 +7,6 @@ import {
   ensureConversation,
   findConversation,
   getConversation,
-  getMessage,
   listMessages,
   markRead,
   upsertContact,
@@ -128,10 +127,9 @@ export class WebchatChannel implements ChannelModule, ChannelTransport {
           externalId: message.clientId ? `chat:${conversation.id}:${message.clientId}` : undefined,
           attachmentIds: message.type === 'text' ? message.attachmentIds : undefined,
         });
-        const [full] = await withAttachments(db, [stored]);
-        connection.send({ type: 'ack', requestId: message.requestId ?? null, clientId: message.clientId ?? null, message: this.json(full!) });
+        connection.send({ type: 'ack', requestId: message.requestId ?? null, clientId: message.clientId ?? null, message: this.json(stored) });
         if (created) {
-          this.toCitizen(conversation.id, { type: 'message', message: this.json(full!) });
+          this.toCitizen(conversation.id, { type: 'message', message: this.json(stored) });
           this.hub.schedule(conversation.id, stored.id);
         }
         return;
@@ -143,10 +141,8 @@ export class WebchatChannel implements ChannelModule, ChannelTransport {
         return;
       case 'received': {
         const at = new Date(this.hub.now());
-        for (const id of message.messageIds) {
-          const target = await getMessage(db, id);
-          if (target?.conversationId === conversation.id && target.direction === 'out') await this.hub.applyStatus({ id }, 'delivered', at);
-        }
+        // Only the thread's own outbound messages (applyMessageStatus checks both).
+        for (const id of message.messageIds) await this.hub.applyStatus({ id }, 'delivered', at, undefined, conversation);
         return;
       }
       case 'read': {

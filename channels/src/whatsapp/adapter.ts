@@ -3,7 +3,7 @@
 // through (text, interactive, templates, media; the 24-hour customer-service window; read receipts).
 // https://developers.facebook.com/docs/graph-api/webhooks/getting-started#event-notifications
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ensureConversation, listMessages, updateConversation, updateMessage, type Conversation, type Message, type MessageWithAttachments } from '@atende/db';
+import { ensureConversation, findConversation, listMessages, updateConversation, updateMessage, type Conversation, type Message, type MessageWithAttachments } from '@atende/db';
 import { ApiError, type ApiRequest, type ApiResponse, type ChannelModule, type ChannelRoutes, type ChannelServices } from '@atende/router/server';
 import {
   AttachmentError,
@@ -136,7 +136,10 @@ export class WhatsAppChannel implements ChannelModule, ChannelTransport {
 
   private async storeMessage(waId: string, profileName: string | undefined, externalId: string, sentAt: Date, input: InboundInput): Promise<[string, string] | undefined> {
     const db = this.services!.db;
-    let { conversation } = await ensureConversation(db, { channel: 'whatsapp', citizenKey: waId, displayName: profileName ?? null, now: new Date(this.hub.now()) });
+    // A known citizen (every message after the first) is one read; the first contact creates the thread.
+    let conversation =
+      (await findConversation(db, { channel: 'whatsapp', citizenKey: waId })) ??
+      (await ensureConversation(db, { channel: 'whatsapp', citizenKey: waId, displayName: profileName ?? null, now: new Date(this.hub.now()) })).conversation;
     if (profileName && conversation.displayName !== profileName) conversation = await updateConversation(db, conversation.id, { displayName: profileName });
     const { message, created } = await this.hub.storeInbound(conversation, { input, externalId, sentAt });
     return created ? [conversation.id, message.id] : undefined;
@@ -187,9 +190,9 @@ export class WhatsAppChannel implements ChannelModule, ChannelTransport {
   }
 
   /** Downloads an inbound file through the media endpoint and keeps it (size and type rules apply). */
-  async completeInbound(conversation: Conversation, message: Message): Promise<void> {
+  async completeInbound(conversation: Conversation, message: Message): Promise<boolean> {
     const content = message.content as InboundInput & Record<string, unknown>;
-    if (content.kind !== 'media' || !content.mediaId || content.attachmentId || content.mediaError) return;
+    if (content.kind !== 'media' || !content.mediaId || content.attachmentId || content.mediaError) return false;
     const client = this.requireClient();
     try {
       const info = await client.mediaInfo(content.mediaId);
@@ -208,6 +211,7 @@ export class WhatsAppChannel implements ChannelModule, ChannelTransport {
       await updateMessage(this.services!.db, message.id, { content: { ...content, mediaError: { code: err.code, message: err.message } } });
       await this.hub.send(conversation, 'system', { type: 'text', text: `Não foi possível receber seu arquivo: ${err.message}` });
     }
+    return true;
   }
 
   /** The agent types: the citizen sees "digitando…" on the newest message they sent (refreshed every 20 s at most). */
