@@ -367,8 +367,8 @@ export class RouterState {
   private enterGroup(s: InteractionRuntime, at: number): void {
     s.queuedAt = at;
     s.overflowed = false;
-    const overflow = s.group.config.overflow;
-    s.overflowAt = overflow ? at + overflow.afterSeconds * 1000 : undefined;
+    // Its overflow time is derived when its timers are armed (scheduleWaiting), from the group as it is then.
+    s.overflowAt = undefined;
     s.nextRingAt = undefined;
     if (s.targetAgent && s.targetUntil !== undefined) this.addDeadline(s.targetUntil, DeadlineKind.TargetEnd, s);
     this.scheduleWaiting(s, at);

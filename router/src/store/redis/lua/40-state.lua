@@ -62,8 +62,8 @@ end
 local function enterGroup(s, at)
   s.qAt = at
   s.ofd = 0
-  local g = S.group(s.g)
-  s.ofAt = g.ofA and (at + g.ofA * 1000) or nil
+  -- Its overflow time is derived when its timers are armed (scheduleWaiting).
+  s.ofAt = nil
   s.ring = nil
   if s.tgt and s.tgtU ~= nil then A.addDeadline(s.tgtU, A.TargetEnd, s) end
   scheduleWaiting(s, at)
