@@ -14,7 +14,7 @@ import { readLogEntry } from '../../src/server/durability/journal.js';
 import { SESSION_COUNT } from './agency.js';
 import type { Acknowledged } from './http.js';
 import { ApiClient } from './http.js';
-import { ADMIN_TOKEN, expectLog, expectServerViews, OFFER_TIMEOUT_SECONDS, runScenario } from './run.js';
+import { ADMIN_TOKEN, expectLog, expectServerViews, runScenario, scenarioEnv } from './run.js';
 import { ensureBuilt, freePort, ServerProcess } from './server-process.js';
 
 interface Storage {
@@ -66,15 +66,7 @@ describe.each([
 
   it('completes the scenario after kill -9 mid-run: every acknowledged session back with its times, all end, none lost or assigned twice', async () => {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ATENDE_ADMIN_TOKEN: ADMIN_TOKEN,
-      ATENDE_OFFER_TIMEOUT_SECONDS: String(OFFER_TIMEOUT_SECONDS),
-      LOG_LEVEL: 'warn',
-      ...storage.env,
-    };
+    const env = scenarioEnv(port, storage.env);
     // This process picks its storage; an engine or database from the environment must not leak in.
     if (!storage.env.DATABASE_URL) delete env.DATABASE_URL;
     delete env.REDIS_URL;

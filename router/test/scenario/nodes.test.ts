@@ -16,7 +16,7 @@ import { compareEntryIds } from '../../src/store/redis/index.js';
 import { spawnRedis } from '../store/redis/redis-server.js';
 import { AGENTS, SESSION_COUNT } from './agency.js';
 import { ApiClient } from './http.js';
-import { ADMIN_TOKEN, expectLog, expectServerViews, OFFER_TIMEOUT_SECONDS, runScenario } from './run.js';
+import { ADMIN_TOKEN, expectLog, expectServerViews, runScenario, scenarioEnv } from './run.js';
 import { ensureBuilt, freePort, ServerProcess } from './server-process.js';
 
 const TENANT = 'scenario';
@@ -46,17 +46,7 @@ describe('three router nodes on Redis', () => {
   it('completes the scenario with one node killed -9 mid-run: all end, none lost or assigned twice, its agents move', async () => {
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ATENDE_ADMIN_TOKEN: ADMIN_TOKEN,
-        ATENDE_OFFER_TIMEOUT_SECONDS: String(OFFER_TIMEOUT_SECONDS),
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: pg.url,
-        REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-        ATENDE_TENANT: TENANT,
-      };
+      const env = scenarioEnv(port, { DATABASE_URL: pg.url, REDIS_URL: `redis://127.0.0.1:${redis.port}`, ATENDE_TENANT: TENANT });
       delete env.REDIS_CLUSTER_NODES;
       nodes.push({ server: new ServerProcess(env), base: `http://127.0.0.1:${port}`, alive: true });
     }

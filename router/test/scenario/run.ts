@@ -17,6 +17,19 @@ export const CREATE_INTERVAL_MS = 50;
 /** Offers expire after this (config); think times stay far below it, so only a lost agent misses one. */
 export const OFFER_TIMEOUT_SECONDS = 2;
 
+/** The environment of a scenario server process on `port`, with the storage (and engine) variables given. */
+export function scenarioEnv(port: number, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ATENDE_ADMIN_TOKEN: ADMIN_TOKEN,
+    ATENDE_OFFER_TIMEOUT_SECONDS: String(OFFER_TIMEOUT_SECONDS),
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
 export interface ScenarioRun {
   plan: PlannedSession[];
   creator: SessionCreator;
