@@ -139,7 +139,7 @@ async function listen(
 
   engine.subscribe((events, annotations) => {
     projector.apply(events, annotations);
-    for (const e of events) metrics.events.inc({ type: e.type });
+    for (const e of events) metrics.countEvent(e.type);
   });
   const sessions = new Sessions(context);
   const configuration = new Configuration(context);
@@ -154,7 +154,7 @@ async function listen(
   const http = new HttpRoutes(app, {
     bodyLimitBytes: config.bodyLimitBytes,
     log,
-    onAnswered: (method, status) => metrics.httpResponses.inc({ method: KNOWN_METHODS.has(method) ? method : 'OTHER', status: String(status) }),
+    onAnswered: (method, status) => metrics.countResponse(KNOWN_METHODS.has(method) ? method : 'OTHER', status),
   });
   supervisionRoutes(http, auth, context, () => {
     if (closing) return { ok: false, status: 'stopping' };

@@ -20,14 +20,18 @@ describe('the HTTP surface', () => {
 
   it('serves Prometheus metrics with sessions by state, decision latency, sockets and persist lag', async () => {
     await t.api('POST', '/api/interactions', { body: { channel: 'chat', groupId: 'ipva-n1' } });
+    await t.api('POST', '/api/interactions', { body: { channel: 'chat', groupId: 'ipva-n1' } });
+    await t.api('POST', '/api/interactions', { body: { channel: 'fax', groupId: 'ipva-n1' } });
     const answer = await t.api('GET', '/metrics', { token: null });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toContain('text/plain');
-    expect(answer.body).toMatch(/^atende_sessions\{state="queued"\} 1$/m);
-    expect(answer.body).toMatch(/^atende_decision_seconds_count\{command="enqueue"\} 1$/m);
+    expect(answer.body).toMatch(/^atende_sessions\{state="queued"\} 2$/m);
+    expect(answer.body).toMatch(/^atende_decision_seconds_count\{command="enqueue"\} 2$/m);
     expect(answer.body).toMatch(/^atende_event_persist_seconds_count \d+$/m);
     expect(answer.body).toMatch(/^atende_ws_connections\{socket="agent"\} 0$/m);
-    expect(answer.body).toMatch(/^atende_routing_events_total\{type="interaction.queued"\} 1$/m);
+    expect(answer.body).toMatch(/^atende_routing_events_total\{type="interaction.queued"\} 2$/m);
+    expect(answer.body).toMatch(/^atende_http_responses_total\{method="POST",status="201"\} 2$/m);
+    expect(answer.body).toMatch(/^atende_http_responses_total\{method="POST",status="400"\} 1$/m);
   });
 
   it('answers an unknown route with a JSON 404', async () => {

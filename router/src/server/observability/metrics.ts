@@ -84,6 +84,34 @@ export class Metrics {
     });
   }
 
+  // Labelled children are looked up once per label value: prom-client hashes the label object
+  // on every labelled call, which cost more than the observation on the per-command path.
+  private readonly decisionChildren = new Map<string, ReturnType<Histogram<'command'>['labels']>>();
+  private readonly eventChildren = new Map<string, ReturnType<Counter<'type'>['labels']>>();
+  private readonly responseChildren = new Map<string, ReturnType<Counter<'method' | 'status'>['labels']>>();
+
+  /** One routing decision of `command` took `seconds`. */
+  observeDecision(command: string, seconds: number): void {
+    let child = this.decisionChildren.get(command);
+    if (!child) this.decisionChildren.set(command, (child = this.decisionSeconds.labels({ command })));
+    child.observe(seconds);
+  }
+
+  /** One durable routing event of `type`. */
+  countEvent(type: string): void {
+    let child = this.eventChildren.get(type);
+    if (!child) this.eventChildren.set(type, (child = this.events.labels({ type })));
+    child.inc();
+  }
+
+  /** One HTTP response (`method` already bounded by the caller). */
+  countResponse(method: string, status: number): void {
+    const key = `${method} ${status}`;
+    let child = this.responseChildren.get(key);
+    if (!child) this.responseChildren.set(key, (child = this.httpResponses.labels({ method, status: String(status) })));
+    child.inc();
+  }
+
   text(): Promise<string> {
     return this.registry.metrics();
   }

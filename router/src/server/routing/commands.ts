@@ -28,7 +28,7 @@ export class CommandBus {
     const started = performance.now();
     const pending = this.engine.execute(command, annotations);
     const decided = performance.now();
-    this.metrics.decisionSeconds.observe({ command: command.type }, (decided - started) / 1000);
+    this.metrics.observeDecision(command.type, (decided - started) / 1000);
     let outcome: Outcome;
     try {
       outcome = await pending;
