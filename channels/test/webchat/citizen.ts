@@ -1,6 +1,6 @@
 // A citizen's widget as tests drive it: identify over WS /ws/chat and read the server's messages.
 import type { ChannelTestServer } from '../helpers.js';
-import { TestSocket } from '../socket-client.js';
+import { TestSocket } from '@atende/router/testing';
 
 /** A CPF with valid check digits (529.982.247-25), as the widget sends it. */
 export const CPF = '529.982.247-25';

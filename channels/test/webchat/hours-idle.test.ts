@@ -3,7 +3,7 @@
 // time); an idle conversation is warned at 15 minutes and closed at 20, and can start again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureAgency, eventually, setAvailable, startChannelServer, type ChannelTestServer } from '../helpers.js';
-import { TestSocket } from '../socket-client.js';
+import { TestSocket } from '@atende/router/testing';
 import { fromServer, identifiedCitizen } from './citizen.js';
 
 const MINUTE = 60_000;

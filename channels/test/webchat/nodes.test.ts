@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startPostgres, type TestPostgres } from '@atende/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureAgency, setAvailable, startChannelServer, type ChannelTestServer } from '../helpers.js';
-import { TestSocket } from '../socket-client.js';
+import { TestSocket } from '@atende/router/testing';
 import { fromServer, identifiedCitizen } from './citizen.js';
 
 function freePort(): Promise<number> {

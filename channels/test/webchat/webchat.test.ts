@@ -3,7 +3,7 @@
 // and resumes the conversation with its token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureAgency, setAvailable, startChannelServer, type ChannelTestServer } from '../helpers.js';
-import { TestSocket } from '../socket-client.js';
+import { TestSocket } from '@atende/router/testing';
 import { fromServer, identifiedCitizen } from './citizen.js';
 
 // A real 1×1 PNG: detection reads the chunk structure, not only the signature.

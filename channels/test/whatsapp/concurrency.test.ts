@@ -3,7 +3,7 @@
 import { schema } from '@atende/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureAgency, eventually, setAvailable, startChannelServer, type ChannelTestServer } from '../helpers.js';
-import { TestSocket } from '../socket-client.js';
+import { TestSocket } from '@atende/router/testing';
 
 const CITIZENS = 50;
 const AGENTS = 5;

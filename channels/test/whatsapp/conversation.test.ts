@@ -3,7 +3,7 @@
 // 24-hour customer-service window.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureAgency, eventually, setAvailable, startChannelServer, type ChannelTestServer } from '../helpers.js';
-import { TestSocket } from '../socket-client.js';
+import { TestSocket } from '@atende/router/testing';
 
 const DAY = 24 * 3600_000;
 

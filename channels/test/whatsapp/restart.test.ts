@@ -8,7 +8,7 @@ import { insertMessage, openDatabase, schema } from '@atende/db';
 import { startPostgres, type TestPostgres } from '@atende/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureAgency, setAvailable, startChannelServer, WHATSAPP, type ChannelTestServer } from '../helpers.js';
-import { TestSocket } from '../socket-client.js';
+import { TestSocket } from '@atende/router/testing';
 import { GraphSimulator } from './graph-simulator.js';
 
 describe('WhatsApp on Postgres across a restart', () => {

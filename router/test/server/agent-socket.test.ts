@@ -2,7 +2,7 @@
 // the socket with acks, revocations, malformed frames answered without closing anything.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, configureBasics, loginAs, startTestServer, type TestServer } from './helpers.js';
-import { TestSocket } from './socket-client.js';
+import { TestSocket } from '../../src/testing/socket-client.js';
 
 describe('the agent socket', () => {
   let t: TestServer;

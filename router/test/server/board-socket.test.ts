@@ -1,7 +1,7 @@
 // WS /ws/board: supervisors only, a snapshot first, then updates coalesced per topic.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, configureBasics, loginAs, startTestServer, type TestServer } from './helpers.js';
-import { TestSocket } from './socket-client.js';
+import { TestSocket } from '../../src/testing/socket-client.js';
 
 describe('the board socket', () => {
   let t: TestServer;

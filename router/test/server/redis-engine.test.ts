@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelModule, ChannelServices } from '../../src/server/index.js';
 import { freePort } from '../store/redis/redis-server.js';
 import { configureBasics, setAvailable, startTestServer, type TestServer } from './helpers.js';
-import { TestSocket } from './socket-client.js';
+import { TestSocket } from '../../src/testing/socket-client.js';
 
 /** redis-server with AOF fsync on every write, on a fixed port and directory so it can come back. */
 class DurableRedis {

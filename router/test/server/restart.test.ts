@@ -8,7 +8,7 @@ import { startPostgres, type TestPostgres } from '@atende/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConfigInput } from '../../src/server/index.js';
 import { ADMIN, configureBasics, setAvailable, startTestServer, type TestServer } from './helpers.js';
-import { TestSocket } from './socket-client.js';
+import { TestSocket } from '../../src/testing/socket-client.js';
 
 type Storage = { name: string; config(): ServerConfigInput; dispose(): Promise<void> };
 

@@ -12,7 +12,7 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantKey } from '../../../src/store/redis/index.js';
 import { configureBasics, setAvailable, startTestServer } from '../../server/helpers.js';
-import { TestSocket } from '../../server/socket-client.js';
+import { TestSocket } from '../../../src/testing/socket-client.js';
 import { differential, newStats, report } from './differential.js';
 import { spawnRedis } from './redis-server.js';
 import { actionArb, worldArb } from './world.js';
