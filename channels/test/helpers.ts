@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerConfigInput, type ServerHooks } from '@atende/router/server';
+import { TestSocket } from '@atende/router/testing';
 import { ConversationHub, WebchatChannel, WhatsAppChannel, type HubOptions } from '../src/index.js';
 import { GraphSimulator } from './whatsapp/graph-simulator.js';
 
@@ -119,6 +120,20 @@ export async function configureAgency(t: ChannelTestServer, options: { agents?: 
 export async function setAvailable(t: ChannelTestServer, agentId: string): Promise<void> {
   const answer = await t.api('PUT', `/api/agents/${agentId}/state`, { body: { state: 'available' } });
   if (answer.status !== 200) throw new Error(`state: ${answer.status} ${JSON.stringify(answer.body)}`);
+}
+
+/** An agent's console socket (admin token), read past its first snapshot. */
+export async function openAgent(t: ChannelTestServer, agentId: string): Promise<TestSocket> {
+  const socket = await TestSocket.open(`${t.ws}/ws/agent?agentId=${agentId}&token=${t.server.adminToken}`);
+  await socket.nextOfType('snapshot');
+  return socket;
+}
+
+/** The one-agent agency most tests use: `ag-1` configured, available and connected. */
+export async function oneAgentReady(t: ChannelTestServer, options: { hours?: string } = {}): Promise<TestSocket> {
+  await configureAgency(t, { agents: 1, ...options });
+  await setAvailable(t, 'ag-1');
+  return openAgent(t, 'ag-1');
 }
 
 /** Polls until the condition holds (the hub works asynchronously after a webhook's 200). */

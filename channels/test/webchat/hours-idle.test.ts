@@ -2,7 +2,7 @@
 // service opens and may leave a message that becomes a session at opening (keeping its waiting
 // time); an idle conversation is warned at 15 minutes and closed at 20, and can start again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureAgency, eventually, setAvailable, startChannelServer, type ChannelTestServer } from '../helpers.js';
+import { eventually, oneAgentReady, startChannelServer, type ChannelTestServer } from '../helpers.js';
 import { TestSocket } from '@atende/router/testing';
 import { fromServer, identifiedCitizen } from './citizen.js';
 
@@ -22,10 +22,7 @@ describe('webchat business hours and inactivity', () => {
       body: { name: 'Expediente', timeZone: 'America/Sao_Paulo', weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '08:00', close: '18:00' })) },
     });
     expect(hours.status).toBe(200);
-    await configureAgency(t, { agents: 1, hours: 'expediente' });
-    await setAvailable(t, 'ag-1');
-    agent = await TestSocket.open(`${t.ws}/ws/agent?agentId=ag-1&token=${t.server.adminToken}`);
-    await agent.nextOfType('snapshot');
+    agent = await oneAgentReady(t, { hours: 'expediente' });
   });
   afterAll(async () => {
     await agent?.close();

@@ -2,7 +2,7 @@
 // knowledge-base bot, asks for a human, talks with the agent (typing, receipts, files both ways),
 // and resumes the conversation with its token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureAgency, setAvailable, startChannelServer, type ChannelTestServer } from '../helpers.js';
+import { oneAgentReady, startChannelServer, type ChannelTestServer } from '../helpers.js';
 import { TestSocket } from '@atende/router/testing';
 import { fromServer, identifiedCitizen } from './citizen.js';
 
@@ -15,10 +15,7 @@ describe('webchat', () => {
 
   beforeAll(async () => {
     t = await startChannelServer();
-    await configureAgency(t, { agents: 1 });
-    await setAvailable(t, 'ag-1');
-    agent = await TestSocket.open(`${t.ws}/ws/agent?agentId=ag-1&token=${t.server.adminToken}`);
-    await agent.nextOfType('snapshot');
+    agent = await oneAgentReady(t);
   });
   afterAll(async () => {
     await agent?.close();

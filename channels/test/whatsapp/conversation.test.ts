@@ -2,7 +2,7 @@
 // with the transcript, the agent's replies (text, template, interactive), receipts and the
 // 24-hour customer-service window.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureAgency, eventually, setAvailable, startChannelServer, type ChannelTestServer } from '../helpers.js';
+import { eventually, oneAgentReady, startChannelServer, type ChannelTestServer } from '../helpers.js';
 import { TestSocket } from '@atende/router/testing';
 
 const DAY = 24 * 3600_000;
@@ -13,10 +13,7 @@ describe('WhatsApp conversation through routing', () => {
 
   beforeAll(async () => {
     t = await startChannelServer();
-    await configureAgency(t, { agents: 1 });
-    await setAvailable(t, 'ag-1');
-    agent = await TestSocket.open(`${t.ws}/ws/agent?agentId=ag-1&token=${t.server.adminToken}`);
-    await agent.nextOfType('snapshot');
+    agent = await oneAgentReady(t);
   });
   afterAll(async () => {
     await agent?.close();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { insertMessage, openDatabase, schema } from '@atende/db';
 import { startPostgres, type TestPostgres } from '@atende/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureAgency, setAvailable, startChannelServer, WHATSAPP, type ChannelTestServer } from '../helpers.js';
+import { configureAgency, openAgent, setAvailable, startChannelServer, WHATSAPP, type ChannelTestServer } from '../helpers.js';
 import { TestSocket } from '@atende/router/testing';
 import { GraphSimulator } from './graph-simulator.js';
 
@@ -63,8 +63,7 @@ describe('WhatsApp on Postgres across a restart', () => {
 
     second = await startChannelServer({ config: { databaseUrl: pg.url }, sim, attachmentsDir });
     sim.webhookUrl = `${second.base}/webhooks/whatsapp`;
-    const again = await TestSocket.open(`${second.ws}/ws/agent?agentId=ag-1&token=${second.server.adminToken}`);
-    await again.nextOfType('snapshot');
+    const again = await openAgent(second, 'ag-1');
     await second.hub.settled();
     const history = await second.api('GET', `/api/interactions/${id}/messages`);
     expect(history.body.items.map((m: any) => m.text)).toContain('Ainda está aí?');
