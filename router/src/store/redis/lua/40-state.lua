@@ -25,7 +25,7 @@ local function resetStats(g)
 end
 
 local function rollDay()
-  S.meta().nday = NEXTDAY
+  S.meta().nday = NEXTDAY()
   for _, aid in ipairs(redis.call('LRANGE', K.agents, 0, -1)) do
     local a = S.agent(aid)
     a.today = 0
