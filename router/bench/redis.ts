@@ -61,6 +61,8 @@ interface Phase {
   /** Share of one core this (client) process used meanwhile. */
   clientCpu: number;
   errors: number;
+  /** Commands Redis ran per call (INFO commandstats, the script's own redis.call included): calls and µs per call of the phase's script. */
+  commands: Record<string, { calls: number; micros: number }>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -69,8 +71,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Redis CPU time, and calls and time of script commands (EVALSHA + FCALL: a phase runs one kind). */
-async function redisCounters(client: Redis): Promise<{ cpu: number; scriptCalls: number; scriptMicros: number }> {
+async function redisCounters(client: Redis): Promise<{ cpu: number; scriptCalls: number; scriptMicros: number; commands: Map<string, [number, number]> }> {
   const info = await client.info('everything');
+  const commands = new Map<string, [number, number]>();
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) commands.set(m[1]!, [Number(m[2]), Number(m[3])]);
   const field = (name: string): number => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
   let scriptCalls = 0;
   let scriptMicros = 0;
@@ -79,7 +83,7 @@ async function redisCounters(client: Redis): Promise<{ cpu: number; scriptCalls:
     scriptCalls += Number(stat?.[1] ?? 0);
     scriptMicros += Number(stat?.[2] ?? 0);
   }
-  return { cpu: field('used_cpu_user') + field('used_cpu_sys'), scriptCalls, scriptMicros };
+  return { cpu: field('used_cpu_user') + field('used_cpu_sys'), scriptCalls, scriptMicros, commands };
 }
 
 /**
@@ -126,6 +130,12 @@ export async function measure(
   await Promise.all(loops);
   latencies.sort((a, b) => a - b);
   const scriptCalls = after.scriptCalls - before.scriptCalls;
+  const commands: Phase['commands'] = {};
+  for (const [name, [calls, micros]] of after.commands) {
+    const [calls0, micros0] = before.commands.get(name) ?? [0, 0];
+    // INFO itself (the admin connection reads it) is no part of the phase.
+    if (calls > calls0 && name !== 'info' && scriptCalls > 0) commands[name] = { calls: round((calls - calls0) / scriptCalls, 3), micros: round((micros - micros0) / scriptCalls, 2) };
+  }
   return {
     calls,
     perSecond: round((calls * 1000) / elapsed),
@@ -135,6 +145,7 @@ export async function measure(
     redisCpu: round((after.cpu - before.cpu) / (elapsed / 1000), 2),
     clientCpu: round((cpu.user + cpu.system) / 1000 / elapsed, 2),
     errors,
+    commands,
   };
 }
 

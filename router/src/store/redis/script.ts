@@ -29,6 +29,9 @@ function luaDirectory(): string {
   return fileURLToPath(new URL('../../../src/store/redis/lua/', import.meta.url));
 }
 
+/** Parts whose file-level locals the others share. */
+const SHARED = /^1[05]-/;
+
 /** The parts in order: lua/*.lua sorted, with the packed-record codec generated from layout.ts as part 15. */
 export function routingScriptSource(dir = luaDirectory()): string {
   const parts = readdirSync(dir)
@@ -36,8 +39,11 @@ export function routingScriptSource(dir = luaDirectory()): string {
     .map((f) => ({ name: f, text: readFileSync(dir + f, 'utf8') }));
   parts.push({ name: '15-layout.lua (generated)', text: luaCodecSource() });
   parts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  // One chunk: the parts share their file-level locals (module tables C, K, S, A, R, L).
-  return parts.map((p) => `-- ${p.name}\n${p.text}`).join('\n');
+  // One chunk: the parts share the file-level locals of the first two (module tables C, K, S, A, R,
+  // L, per-call state, `main`). Each later part runs as a function of its own: its functions reach
+  // the shared locals through that function's upvalues, which costs much less to capture than the
+  // chunk's own locals (an EVALSHA script creates every function again on each call).
+  return parts.map((p) => (SHARED.test(p.name) ? `-- ${p.name}\n${p.text}` : `-- ${p.name}\n;(function()\n${p.text}\nend)()`)).join('\n');
 }
 
 const isCluster = (client: RedisClient): client is Cluster => 'nodes' in client && typeof client.nodes === 'function';

@@ -2,9 +2,10 @@
 -- Lua's tostring and cjson.encode keep 14 digits, so every number this script writes goes through %.17g.
 
 local C, K, S, A, R = {}, {}, {}, {}, {}
--- Per call: the caller's clock, the next local midnight, the router options, the open state of groups
--- (the library is loaded once and its functions run many times: per-call state is reset by main).
-local NOW, NEXTDAY, OPT, HOURS
+-- Per call: the caller's clock, the next local midnight (a function: only a new day reads it), the
+-- router options, the open state of groups (the library is loaded once and its functions run many
+-- times: per-call state is reset by main). `main` is defined by the last part.
+local NOW, NEXTDAY, OPT, HOURS, main
 local fmt, sub, byte = string.format, string.sub, string.byte
 
 local floor = math.floor
@@ -26,10 +27,13 @@ end
 
 -- JSON text of strings, kept across calls up to a bound (event types, ids met again and again).
 local STR, strCount = {}, 0
+local find = string.find
 local function jsonString(v)
   local text = STR[v]
   if text == nil then
-    text = cjson.encode(v)
+    -- Ids and names of letters, digits and a few marks need no escaping (cjson.encode's text for
+    -- them is the same, at several times the cost); anything else goes through cjson.
+    text = find(v, '[^%w_%.:%-]') and cjson.encode(v) or '"' .. v .. '"'
     if strCount >= 4096 then STR, strCount = {}, 0 end
     STR[v] = text
     strCount = strCount + 1
@@ -44,7 +48,8 @@ C.jsonString = jsonString
 local function keyCache(comma)
   return setmetatable({}, {
     __index = function(t, k)
-      local text = sub(k, 1, 1) ~= '_' and comma .. cjson.encode(k) .. ':' or false
+      -- The script's own names: letters only, no escaping.
+      local text = sub(k, 1, 1) ~= '_' and comma .. '"' .. k .. '":' or false
       t[k] = text
       return text
     end,
@@ -136,15 +141,26 @@ end
 
 --- 16 hex digits whose byte order is the numeric order of any finite double (IEEE 754 bits with
 --- the sign bit flipped for x >= 0 and every bit flipped for x < 0; -0 counts as 0).
--- Filled on first use: as an EVALSHA script the chunk's top level runs on every call, and
--- formatting all 256 bytes up front cost ~30 µs per call, more than a third of the top level.
-local HEX = setmetatable({}, {
-  __index = function(t, b)
-    local text = fmt('%02x', b)
-    t[b] = text
-    return text
-  end,
-})
+-- A constant table: as an EVALSHA script the chunk's top level runs on every call, and formatting
+-- bytes on first use cost a string.format per distinct byte per call.
+local HEX = { [0] = '00',
+  '01', '02', '03', '04', '05', '06', '07', '08', '09', '0a', '0b', '0c', '0d', '0e', '0f',
+  '10', '11', '12', '13', '14', '15', '16', '17', '18', '19', '1a', '1b', '1c', '1d', '1e', '1f',
+  '20', '21', '22', '23', '24', '25', '26', '27', '28', '29', '2a', '2b', '2c', '2d', '2e', '2f',
+  '30', '31', '32', '33', '34', '35', '36', '37', '38', '39', '3a', '3b', '3c', '3d', '3e', '3f',
+  '40', '41', '42', '43', '44', '45', '46', '47', '48', '49', '4a', '4b', '4c', '4d', '4e', '4f',
+  '50', '51', '52', '53', '54', '55', '56', '57', '58', '59', '5a', '5b', '5c', '5d', '5e', '5f',
+  '60', '61', '62', '63', '64', '65', '66', '67', '68', '69', '6a', '6b', '6c', '6d', '6e', '6f',
+  '70', '71', '72', '73', '74', '75', '76', '77', '78', '79', '7a', '7b', '7c', '7d', '7e', '7f',
+  '80', '81', '82', '83', '84', '85', '86', '87', '88', '89', '8a', '8b', '8c', '8d', '8e', '8f',
+  '90', '91', '92', '93', '94', '95', '96', '97', '98', '99', '9a', '9b', '9c', '9d', '9e', '9f',
+  'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'aa', 'ab', 'ac', 'ad', 'ae', 'af',
+  'b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9', 'ba', 'bb', 'bc', 'bd', 'be', 'bf',
+  'c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'ca', 'cb', 'cc', 'cd', 'ce', 'cf',
+  'd0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'da', 'db', 'dc', 'dd', 'de', 'df',
+  'e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'ea', 'eb', 'ec', 'ed', 'ee', 'ef',
+  'f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9', 'fa', 'fb', 'fc', 'fd', 'fe', 'ff',
+}
 
 function C.hexd(x)
   if x == 0 then x = 0 end

@@ -134,10 +134,12 @@ end
 
 -- ---------------------------------------------------------------- meta
 
+local META_COUNTS = { 'seq', 'oseq', 'ended', 'aband', 'acount', 'gcount', 'dseq' }
+
 function S.meta()
   if S.m then return S.m end
   local r = open(K.meta, 'meta') or create(K.meta, 'meta', {})
-  for _, f in ipairs({ 'seq', 'oseq', 'ended', 'aband', 'acount', 'gcount', 'dseq' }) do r[f] = r[f] or 0 end
+  for _, f in ipairs(META_COUNTS) do r[f] = r[f] or 0 end
   r.nday = r.nday or -math.huge
   S.m = r
   return r
@@ -145,8 +147,7 @@ end
 
 -- ---------------------------------------------------------------- group index (P:gx)
 
-local QM = {}
-for c = 0, 4 do QM[c] = 'q' .. c .. ':' end
+local QM = { [0] = 'q0:', 'q1:', 'q2:', 'q3:', 'q4:' }
 
 --- Loads the index fields not read yet in this call, in one HMGET.
 local function gxLoad(fields)

@@ -25,7 +25,7 @@ local function resetStats(g)
 end
 
 local function rollDay()
-  S.meta().nday = NEXTDAY
+  S.meta().nday = NEXTDAY()
   for _, aid in ipairs(redis.call('LRANGE', K.agents, 0, -1)) do
     local a = S.agent(aid)
     a.today = 0
@@ -70,45 +70,6 @@ local function enterGroup(s, at)
   A.place(s)
 end
 
---- The group's overflow time changed (state.ts rearmOverflows): the sessions waiting in it that have
---- not overflowed start a new stint (their earlier deadlines die for good) and are armed again.
-local function rearmOverflows(g)
-  for c = 0, 4 do
-    for level = 1, 5 do
-      for _, member in ipairs(redis.call('ZRANGE', K.queue(g.id, c, level), 0, -1)) do
-        local s = S.session(sub(member, 17))
-        if s.g == g.id and s.st == 'queued' and not s.tgt and s.ofd == 0 then
-          s.stint = s.stint + 1
-          for _, m in ipairs(s.misses) do
-            if m[4] == 0 then A.addDeadline(m[3], A.MissCooldown, s) end
-          end
-          scheduleWaiting(s, NOW)
-        end
-      end
-    end
-  end
-end
-
-local function requeue(s, at)
-  s.st = 'queued'
-  s.stint = s.stint + 1
-  s.ag = nil
-  s.via = nil
-  s.exp = nil
-  if s.tgt and s.tgtU ~= nil then A.addDeadline(s.tgtU, A.TargetEnd, s) end
-  scheduleWaiting(s, at)
-  A.place(s)
-end
-
-local function takeBackOffer(s, a)
-  removeValue(a.offers, s.id)
-  a.load[s.ch] = a.load[s.ch] - 1
-  a.tl = a.tl - 1
-  a.today = math.max(0, a.today - 1)
-  local n = a.tg[s.via] or 0
-  if n > 0 then a.tg[s.via] = n - 1 end
-end
-
 local function releaseSlot(s, a, at)
   removeValue(a.sess, s.id)
   a.load[s.ch] = a.load[s.ch] - 1
@@ -127,74 +88,6 @@ local function finish(s, at)
 end
 
 local apply = {}
-
-apply['group.configured'] = function(e)
-  S.groupConfigured = true
-  local cfg = e._g
-  local g = S.group(cfg.id)
-  if not g then
-    local meta = S.meta()
-    g = S.newGroup(cfg.id, meta.gcount)
-    meta.gcount = meta.gcount + 1
-  else
-    -- Its old key no longer leads here; another group that took the key since keeps it.
-    local old = escalationKey(g.tema, g.cat, g.lvl)
-    if redis.call('HGET', K.esc, old) == g.id then redis.call('HDEL', K.esc, old) end
-  end
-  S.setGroupConfig(g.id, e.group.__raw)
-  local strategy, overflowAfter = g.strat, g.ofA
-  g.tema, g.cat, g.lvl, g.sla, g.strat = cfg.tema, cfg.categoria, cfg.level, cfg.slaSeconds, cfg.strategy
-  g.ofA, g.ofG, g.wrap, g.ring, g.esc, g.hh = cfg.overflowAfter, cfg.overflowGroupId, cfg.wrapUpSeconds, cfg.ringSeconds, cfg.escalationGroupId, cfg.hasHours
-  g.hv = g.hv + 1
-  S.indexGroup()
-  if strategy and strategy ~= g.strat then A.restrategize(g) end
-  A.rescoreGroup(g)
-  if strategy and overflowAfter ~= g.ofA then rearmOverflows(g) end
-  redis.call('HSET', K.esc, escalationKey(g.tema, g.cat, g.lvl), g.id)
-end
-
-apply['agent.configured'] = function(e)
-  local cfg = e._a
-  local a = S.agent(cfg.id)
-  if not a then
-    local meta = S.meta()
-    a = S.newAgent(cfg.id, meta.acount, NOW)
-    meta.acount = meta.acount + 1
-  end
-  -- Leave every heap under the old memberships, then rejoin under the new ones.
-  local was = a.pres
-  a.pres = 'offline'
-  A.refreshAgent(a)
-  a.pres = was
-  for _, m in ipairs(a.mem) do redis.call('SREM', K.members(m.g), a.id) end
-  S.setAgentConfig(a.id, e.agent.__raw)
-  a.tc = 0
-  for c = 0, 4 do
-    a.cap[c] = cfg.capacity[c + 1]
-    a.tc = a.tc + a.cap[c]
-  end
-  a.vx = cfg.voiceExcludesChat
-  a.mem = {}
-  for i, m in ipairs(cfg.groups) do a.mem[i] = { g = m[1], p = m[2] } end
-  a.ms = A.strategies(a)
-  for _, m in ipairs(a.mem) do redis.call('SADD', K.members(m.g), a.id) end
-  A.refreshAgent(a)
-end
-
-local function presence(e, state)
-  local a = S.agent(e.agentId)
-  if state == 'available' and a.pres ~= 'available' then
-    a.idle = NOW
-    a.misses = 0
-  end
-  a.pres = state
-  a.reason = e.reason
-  a.since = NOW
-  A.refreshAgent(a)
-end
-
-apply['agent.state_changed'] = function(e) presence(e, e.state) end
-apply['agent.auto_paused'] = function(e) presence(e, 'paused') end
 
 apply['interaction.queued'] = function(e)
   local q = e.interaction
@@ -256,37 +149,6 @@ apply['interaction.accepted'] = function(e)
   history(s, 'accepted', g.id, a.id)
 end
 
-local function missed(e)
-  local s = S.session(e.interactionId)
-  local a = S.agent(s.ag)
-  takeBackOffer(s, a)
-  -- A revoked offer (the agent paused) is no miss: it keeps nobody away from the session.
-  if e.type ~= 'interaction.revoked' then
-    a.misses = a.misses + 1
-    local kind = e.type == 'interaction.rejected' and 'rejected' or 'expired'
-    local misses = {}
-    for _, m in ipairs(s.misses) do
-      if m[1] ~= a.id then misses[#misses + 1] = m end
-    end
-    misses[#misses + 1] = { a.id, kind, NOW + OPT.missCooldownSeconds * 1000, 0 }
-    s.misses = misses
-  end
-  history(s, 'missed', s.g, a.id)
-  if s.tgt == a.id then
-    s.tgt = nil
-    s.tgtU = nil
-  end
-  requeue(s, NOW)
-  for _, m in ipairs(s.misses) do
-    if m[4] == 0 then A.addDeadline(m[3], A.MissCooldown, s) end
-  end
-  A.refreshAgent(a)
-end
-
-apply['interaction.rejected'] = missed
-apply['interaction.expired'] = missed
-apply['interaction.revoked'] = missed
-
 apply['interaction.ended'] = function(e)
   local s = S.session(e.interactionId)
   local st = S.group(s.g).st[s.ch]
@@ -306,82 +168,232 @@ apply['interaction.wrapped_up'] = function(e)
   finish(S.session(e.interactionId), NOW)
 end
 
-apply['interaction.abandoned'] = function(e)
-  local s = S.session(e.interactionId)
-  local st = S.group(s.g).st[s.ch]
-  st[1] = st[1] - 1
-  st[7] = st[7] + 1
-  if s.st == 'offered' then
+-- Events the hot path (a session's offer, accept, end, wrap-up) never applies: their handlers are
+-- defined on first use (an EVALSHA script creates every function of the chunk again on each call).
+local function defineRare()
+  --- The group's overflow time changed (state.ts rearmOverflows): the sessions waiting in it that have
+  --- not overflowed start a new stint (their earlier deadlines die for good) and are armed again.
+  local function rearmOverflows(g)
+    for c = 0, 4 do
+      for level = 1, 5 do
+        for _, member in ipairs(redis.call('ZRANGE', K.queue(g.id, c, level), 0, -1)) do
+          local s = S.session(sub(member, 17))
+          if s.g == g.id and s.st == 'queued' and not s.tgt and s.ofd == 0 then
+            s.stint = s.stint + 1
+            for _, m in ipairs(s.misses) do
+              if m[4] == 0 then A.addDeadline(m[3], A.MissCooldown, s) end
+            end
+            scheduleWaiting(s, NOW)
+          end
+        end
+      end
+    end
+  end
+
+  local function requeue(s, at)
+    s.st = 'queued'
+    s.stint = s.stint + 1
+    s.ag = nil
+    s.via = nil
+    s.exp = nil
+    if s.tgt and s.tgtU ~= nil then A.addDeadline(s.tgtU, A.TargetEnd, s) end
+    scheduleWaiting(s, at)
+    A.place(s)
+  end
+
+  local function takeBackOffer(s, a)
+    removeValue(a.offers, s.id)
+    a.load[s.ch] = a.load[s.ch] - 1
+    a.tl = a.tl - 1
+    a.today = math.max(0, a.today - 1)
+    local n = a.tg[s.via] or 0
+    if n > 0 then a.tg[s.via] = n - 1 end
+  end
+
+  apply['group.configured'] = function(e)
+    S.groupConfigured = true
+    local cfg = e._g
+    local g = S.group(cfg.id)
+    if not g then
+      local meta = S.meta()
+      g = S.newGroup(cfg.id, meta.gcount)
+      meta.gcount = meta.gcount + 1
+    else
+      -- Its old key no longer leads here; another group that took the key since keeps it.
+      local old = escalationKey(g.tema, g.cat, g.lvl)
+      if redis.call('HGET', K.esc, old) == g.id then redis.call('HDEL', K.esc, old) end
+    end
+    S.setGroupConfig(g.id, e.group.__raw)
+    local strategy, overflowAfter = g.strat, g.ofA
+    g.tema, g.cat, g.lvl, g.sla, g.strat = cfg.tema, cfg.categoria, cfg.level, cfg.slaSeconds, cfg.strategy
+    g.ofA, g.ofG, g.wrap, g.ring, g.esc, g.hh = cfg.overflowAfter, cfg.overflowGroupId, cfg.wrapUpSeconds, cfg.ringSeconds, cfg.escalationGroupId, cfg.hasHours
+    g.hv = g.hv + 1
+    S.indexGroup()
+    if strategy and strategy ~= g.strat then A.restrategize(g) end
+    A.rescoreGroup(g)
+    if strategy and overflowAfter ~= g.ofA then rearmOverflows(g) end
+    redis.call('HSET', K.esc, escalationKey(g.tema, g.cat, g.lvl), g.id)
+  end
+
+  apply['agent.configured'] = function(e)
+    local cfg = e._a
+    local a = S.agent(cfg.id)
+    if not a then
+      local meta = S.meta()
+      a = S.newAgent(cfg.id, meta.acount, NOW)
+      meta.acount = meta.acount + 1
+    end
+    -- Leave every heap under the old memberships, then rejoin under the new ones.
+    local was = a.pres
+    a.pres = 'offline'
+    A.refreshAgent(a)
+    a.pres = was
+    for _, m in ipairs(a.mem) do redis.call('SREM', K.members(m.g), a.id) end
+    S.setAgentConfig(a.id, e.agent.__raw)
+    a.tc = 0
+    for c = 0, 4 do
+      a.cap[c] = cfg.capacity[c + 1]
+      a.tc = a.tc + a.cap[c]
+    end
+    a.vx = cfg.voiceExcludesChat
+    a.mem = {}
+    for i, m in ipairs(cfg.groups) do a.mem[i] = { g = m[1], p = m[2] } end
+    a.ms = A.strategies(a)
+    for _, m in ipairs(a.mem) do redis.call('SADD', K.members(m.g), a.id) end
+    A.refreshAgent(a)
+  end
+
+  local function presence(e, state)
+    local a = S.agent(e.agentId)
+    if state == 'available' and a.pres ~= 'available' then
+      a.idle = NOW
+      a.misses = 0
+    end
+    a.pres = state
+    a.reason = e.reason
+    a.since = NOW
+    A.refreshAgent(a)
+  end
+
+  apply['agent.state_changed'] = function(e) presence(e, e.state) end
+  apply['agent.auto_paused'] = function(e) presence(e, 'paused') end
+
+  local function missed(e)
+    local s = S.session(e.interactionId)
     local a = S.agent(s.ag)
     takeBackOffer(s, a)
+    -- A revoked offer (the agent paused) is no miss: it keeps nobody away from the session.
+    if e.type ~= 'interaction.revoked' then
+      a.misses = a.misses + 1
+      local kind = e.type == 'interaction.rejected' and 'rejected' or 'expired'
+      local misses = {}
+      for _, m in ipairs(s.misses) do
+        if m[1] ~= a.id then misses[#misses + 1] = m end
+      end
+      misses[#misses + 1] = { a.id, kind, NOW + OPT.missCooldownSeconds * 1000, 0 }
+      s.misses = misses
+    end
+    history(s, 'missed', s.g, a.id)
+    if s.tgt == a.id then
+      s.tgt = nil
+      s.tgtU = nil
+    end
+    requeue(s, NOW)
+    for _, m in ipairs(s.misses) do
+      if m[4] == 0 then A.addDeadline(m[3], A.MissCooldown, s) end
+    end
     A.refreshAgent(a)
-  else
+  end
+
+  apply['interaction.rejected'] = missed
+  apply['interaction.expired'] = missed
+  apply['interaction.revoked'] = missed
+
+  apply['interaction.abandoned'] = function(e)
+    local s = S.session(e.interactionId)
+    local st = S.group(s.g).st[s.ch]
+    st[1] = st[1] - 1
+    st[7] = st[7] + 1
+    if s.st == 'offered' then
+      local a = S.agent(s.ag)
+      takeBackOffer(s, a)
+      A.refreshAgent(a)
+    else
+      A.unplace(s)
+    end
+    s.st = 'abandoned'
+    S.deleteSession(s)
+    local meta = S.meta()
+    meta.aband = meta.aband + 1
+  end
+
+  apply['interaction.transferred'] = function(e)
+    local s = S.session(e.interactionId)
+    local from = S.group(s.g)
+    local a = s.ag and S.agent(s.ag)
+    if s.st == 'queued' then
+      A.unplace(s)
+    elseif a and s.st == 'offered' then
+      takeBackOffer(s, a)
+      A.refreshAgent(a)
+    elseif a then
+      releaseSlot(s, a, NOW)
+      A.refreshAgent(a)
+    end
+    if s.st == 'queued' or s.st == 'offered' then from.st[s.ch][1] = from.st[s.ch][1] - 1 end
+    s.ag = nil
+    s.accAt = nil
+    s.st = 'queued'
+    s.stint = s.stint + 1
+    s.g = e.toGroupId
+    local to = S.group(s.g)
+    to.st[s.ch][1] = to.st[s.ch][1] + 1
+    s.tgt = e.toAgentId
+    s.tgtU = e.targetUntil
+    -- A new group starts a new round: only the transferring agent is kept away for a while.
+    s.misses = {}
+    if a then s.misses[1] = { a.id, 'rejected', NOW + OPT.missCooldownSeconds * 1000, 0 } end
+    history(s, 'transferred', e.toGroupId, e.toAgentId)
+    for _, m in ipairs(s.misses) do A.addDeadline(m[3], A.MissCooldown, s) end
+    enterGroup(s, NOW)
+  end
+
+  apply['interaction.cooldown_ended'] = function(e)
+    local s = S.session(e.interactionId)
+    for _, m in ipairs(s.misses) do
+      if m[1] == e.agentId then m[4] = 1 end
+    end
+  end
+
+  apply['interaction.overflowed'] = function(e)
+    local s = S.session(e.interactionId)
+    s.ofd = 1
+    history(s, 'overflowed', e.toGroupId)
     A.unplace(s)
+    A.place(s)
   end
-  s.st = 'abandoned'
-  S.deleteSession(s)
-  local meta = S.meta()
-  meta.aband = meta.aband + 1
-end
 
-apply['interaction.transferred'] = function(e)
-  local s = S.session(e.interactionId)
-  local from = S.group(s.g)
-  local a = s.ag and S.agent(s.ag)
-  if s.st == 'queued' then
+  apply['interaction.widened'] = function(e)
+    local s = S.session(e.interactionId)
     A.unplace(s)
-  elseif a and s.st == 'offered' then
-    takeBackOffer(s, a)
-    A.refreshAgent(a)
-  elseif a then
-    releaseSlot(s, a, NOW)
-    A.refreshAgent(a)
-  end
-  if s.st == 'queued' or s.st == 'offered' then from.st[s.ch][1] = from.st[s.ch][1] - 1 end
-  s.ag = nil
-  s.accAt = nil
-  s.st = 'queued'
-  s.stint = s.stint + 1
-  s.g = e.toGroupId
-  local to = S.group(s.g)
-  to.st[s.ch][1] = to.st[s.ch][1] + 1
-  s.tgt = e.toAgentId
-  s.tgtU = e.targetUntil
-  -- A new group starts a new round: only the transferring agent is kept away for a while.
-  s.misses = {}
-  if a then s.misses[1] = { a.id, 'rejected', NOW + OPT.missCooldownSeconds * 1000, 0 } end
-  history(s, 'transferred', e.toGroupId, e.toAgentId)
-  for _, m in ipairs(s.misses) do A.addDeadline(m[3], A.MissCooldown, s) end
-  enterGroup(s, NOW)
-end
-
-apply['interaction.cooldown_ended'] = function(e)
-  local s = S.session(e.interactionId)
-  for _, m in ipairs(s.misses) do
-    if m[1] == e.agentId then m[4] = 1 end
+    if e.untargeted then
+      s.tgt = nil
+      s.tgtU = nil
+    end
+    s.minp = e.minProficiency
+    s.ring = nil
+    scheduleWaiting(s, NOW)
+    A.place(s)
   end
 end
 
-apply['interaction.overflowed'] = function(e)
-  local s = S.session(e.interactionId)
-  s.ofd = 1
-  history(s, 'overflowed', e.toGroupId)
-  A.unplace(s)
-  A.place(s)
-end
-
-apply['interaction.widened'] = function(e)
-  local s = S.session(e.interactionId)
-  A.unplace(s)
-  if e.untargeted then
-    s.tgt = nil
-    s.tgtU = nil
-  end
-  s.minp = e.minProficiency
-  s.ring = nil
-  scheduleWaiting(s, NOW)
-  A.place(s)
-end
+setmetatable(apply, {
+  __index = function(t, k)
+    setmetatable(t, nil)
+    defineRare()
+    return rawget(t, k)
+  end,
+})
 
 function A.apply(e)
   local meta = S.meta()

@@ -113,34 +113,6 @@ local function releaseAgent(a)
   end
 end
 
---- Sessions handed back together compete for the same free agents: the one ahead in the queue goes first.
-local function inQueueOrder(sessions)
-  table.sort(sessions, A.sessionBefore)
-  return sessions
-end
-
-local function revokeOffers(a, reason)
-  local revoked = {}
-  for i, sid in ipairs(a.offers) do revoked[i] = sid end
-  for i, sid in ipairs(revoked) do
-    emit({ type = 'interaction.revoked', interactionId = sid, agentId = a.id, reason = reason })
-    revoked[i] = S.session(sid)
-  end
-  return revoked
-end
-
---- A rejected or expired offer: back to the head of its queue; too many in a row pause the agent.
-local function miss(s, a, type)
-  emit({ type = type, interactionId = s.id, agentId = a.id })
-  local back = { s }
-  if a.misses >= OPT.maxConsecutiveMisses and a.pres == 'available' then
-    for _, r in ipairs(revokeOffers(a, 'agent_paused')) do back[#back + 1] = r end
-    emit({ type = 'agent.auto_paused', agentId = a.id, reason = OPT.autoPauseReason, misses = a.misses })
-  end
-  for _, x in ipairs(inQueueOrder(back)) do matchSession(x) end
-  releaseAgent(a)
-end
-
 -- ---------------------------------------------------------------- lookups
 
 local function heldOffer(sid, aid)
@@ -170,32 +142,6 @@ end
 -- ---------------------------------------------------------------- commands
 
 local commands = {}
-
-commands.configureGroup = function(cmd)
-  emit({ type = 'group.configured', group = { __raw = cmd.raw }, _g = cmd.group })
-end
-
-commands.configureAgent = function(cmd)
-  emit({ type = 'agent.configured', agent = { __raw = cmd.raw }, _a = cmd.agent })
-  releaseAgent(S.agent(cmd.agent.id))
-end
-
-commands.setAgentState = function(cmd)
-  local a = agent(cmd.agentId)
-  local state = cmd.state
-  if state ~= 'available' and state ~= 'paused' and state ~= 'offline' then
-    fail('invalid_command', 'unknown agent state ' .. cmd.stateText)
-  end
-  if a.pres == state and (state == 'available' or a.reason == cmd.reason) then return end
-  if state == 'available' then
-    emit({ type = 'agent.state_changed', agentId = a.id, state = state })
-    releaseAgent(a)
-    return
-  end
-  local revoked = revokeOffers(a, state == 'paused' and 'agent_paused' or 'agent_offline')
-  emit({ type = 'agent.state_changed', agentId = a.id, state = state, reason = cmd.reason })
-  for _, s in ipairs(inQueueOrder(revoked)) do matchSession(s) end
-end
 
 commands.enqueue = function(cmd)
   local spec = cmd.interaction
@@ -229,11 +175,6 @@ commands.accept = function(cmd)
   emit({ type = 'interaction.accepted', interactionId = s.id, agentId = a.id })
 end
 
-commands.reject = function(cmd)
-  local s, a = heldOffer(cmd.interactionId, cmd.agentId)
-  miss(s, a, 'interaction.rejected')
-end
-
 commands['end'] = function(cmd)
   local s = session(cmd.interactionId)
   if s.st ~= 'active' then fail('invalid_state', 'interaction is ' .. s.st .. ', not active', { state = s.st }) end
@@ -255,89 +196,160 @@ commands.completeWrapUp = function(cmd)
   releaseAgent(S.agent(aid))
 end
 
-commands.abandon = function(cmd)
-  local s = session(cmd.interactionId)
-  if s.st ~= 'queued' and s.st ~= 'offered' then
-    fail('invalid_state', 'only a waiting interaction can be abandoned; it is ' .. s.st, { state = s.st })
+-- Commands the hot path (enqueue, accept, end, complete wrap-up) never runs, and what only they use:
+-- defined on first use (an EVALSHA script creates every function of the chunk again on each call).
+local function defineRare()
+  --- Sessions handed back together compete for the same free agents: the one ahead in the queue goes first.
+  local function inQueueOrder(sessions)
+    table.sort(sessions, A.sessionBefore)
+    return sessions
   end
-  local a = s.ag and S.agent(s.ag)
-  emit({ type = 'interaction.abandoned', interactionId = s.id })
-  if a then releaseAgent(a) end
-end
 
-commands.transfer = function(cmd)
-  local s = session(cmd.interactionId)
-  if s.st == 'wrapup' then fail('invalid_state', 'interaction is in wrap-up', { state = s.st }) end
-  local from = s.ag and S.agent(s.ag)
-  if cmd.byAgentId ~= nil and from and from.id ~= cmd.byAgentId then
-    fail('not_your_session', 'the interaction belongs to another agent')
+  local function revokeOffers(a, reason)
+    local revoked = {}
+    for i, sid in ipairs(a.offers) do revoked[i] = sid end
+    for i, sid in ipairs(revoked) do
+      emit({ type = 'interaction.revoked', interactionId = sid, agentId = a.id, reason = reason })
+      revoked[i] = S.session(sid)
+    end
+    return revoked
   end
-  local home = S.group(s.g)
-  local toGroup, toAgent = home, nil
-  local to = cmd.to
-  if to.kind == 'agent' then
-    toAgent = agent(to.agentId)
-    if toAgent == from then fail('invalid_command', 'cannot transfer to the same agent') end
-    if toAgent.pres == 'offline' then fail('agent_unavailable', 'the target agent is offline', { agentId = to.agentId }) end
-  elseif to.kind == 'group' then
-    toGroup = group(to.groupId)
-  elseif to.kind == 'nextLevel' then
-    toGroup = A.nextLevelOf(home)
-    if not toGroup then fail('no_next_level', 'no level above N' .. C.num(home.lvl) .. ' for this group') end
-  else
-    fail('invalid_command', 'unknown transfer target')
-  end
-  if toGroup ~= home then
-    local open, nextOpenAt = R.hoursOf(toGroup)
-    if not open then fail('group_closed', 'the target group is outside business hours', { nextOpenAt = nextOpenAt }) end
-  end
-  local e = { type = 'interaction.transferred', interactionId = s.id, fromGroupId = home.id, toGroupId = toGroup.id }
-  if from then e.fromAgentId = from.id end
-  if toAgent then
-    e.toAgentId = toAgent.id
-    e.targetUntil = NOW + OPT.targetWaitSeconds * 1000
-  end
-  emit(e)
-  matchSession(s)
-  if from then releaseAgent(from) end
-end
 
-commands.tick = function()
-  while true do
-    local r = redis.call('ZRANGE', K.deadlines, '0', '0', 'WITHSCORES')
-    if #r == 0 then return end
-    local d = A.parseDeadline(r[1], r[2])
-    if A.deadlineAt(d) > NOW then return end
-    redis.call('ZREM', K.deadlines, r[1])
-    local s = S.session(d.sid)
-    if A.isLive(d, s) then
-      local k = d.kind
-      if k == A.OfferExpiry then
-        miss(s, S.agent(s.ag), 'interaction.expired')
-      elseif k == A.WrapUpEnd then
-        local a = S.agent(s.ag)
-        emit({ type = 'interaction.wrapped_up', interactionId = s.id, agentId = a.id })
-        releaseAgent(a)
-      elseif k == A.Overflow then
-        emit({ type = 'interaction.overflowed', interactionId = s.id, toGroupId = S.group(s.g).ofG })
-        matchSession(s)
-      elseif k == A.Ring then
-        emit({ type = 'interaction.widened', interactionId = s.id, minProficiency = s.minp - 1, untargeted = false })
-        matchSession(s)
-      elseif k == A.MissCooldown then
-        local aid
-        for _, m in ipairs(s.misses) do
-          if aid == nil and m[4] == 0 and C.hexd(m[3]) == d.atKey then aid = m[1] end
+  --- A rejected or expired offer: back to the head of its queue; too many in a row pause the agent.
+  local function miss(s, a, type)
+    emit({ type = type, interactionId = s.id, agentId = a.id })
+    local back = { s }
+    if a.misses >= OPT.maxConsecutiveMisses and a.pres == 'available' then
+      for _, r in ipairs(revokeOffers(a, 'agent_paused')) do back[#back + 1] = r end
+      emit({ type = 'agent.auto_paused', agentId = a.id, reason = OPT.autoPauseReason, misses = a.misses })
+    end
+    for _, x in ipairs(inQueueOrder(back)) do matchSession(x) end
+    releaseAgent(a)
+  end
+
+  commands.configureGroup = function(cmd)
+    emit({ type = 'group.configured', group = { __raw = cmd.raw }, _g = cmd.group })
+  end
+
+  commands.configureAgent = function(cmd)
+    emit({ type = 'agent.configured', agent = { __raw = cmd.raw }, _a = cmd.agent })
+    releaseAgent(S.agent(cmd.agent.id))
+  end
+
+  commands.setAgentState = function(cmd)
+    local a = agent(cmd.agentId)
+    local state = cmd.state
+    if state ~= 'available' and state ~= 'paused' and state ~= 'offline' then
+      fail('invalid_command', 'unknown agent state ' .. cmd.stateText)
+    end
+    if a.pres == state and (state == 'available' or a.reason == cmd.reason) then return end
+    if state == 'available' then
+      emit({ type = 'agent.state_changed', agentId = a.id, state = state })
+      releaseAgent(a)
+      return
+    end
+    local revoked = revokeOffers(a, state == 'paused' and 'agent_paused' or 'agent_offline')
+    emit({ type = 'agent.state_changed', agentId = a.id, state = state, reason = cmd.reason })
+    for _, s in ipairs(inQueueOrder(revoked)) do matchSession(s) end
+  end
+
+  commands.reject = function(cmd)
+    local s, a = heldOffer(cmd.interactionId, cmd.agentId)
+    miss(s, a, 'interaction.rejected')
+  end
+
+  commands.abandon = function(cmd)
+    local s = session(cmd.interactionId)
+    if s.st ~= 'queued' and s.st ~= 'offered' then
+      fail('invalid_state', 'only a waiting interaction can be abandoned; it is ' .. s.st, { state = s.st })
+    end
+    local a = s.ag and S.agent(s.ag)
+    emit({ type = 'interaction.abandoned', interactionId = s.id })
+    if a then releaseAgent(a) end
+  end
+
+  commands.transfer = function(cmd)
+    local s = session(cmd.interactionId)
+    if s.st == 'wrapup' then fail('invalid_state', 'interaction is in wrap-up', { state = s.st }) end
+    local from = s.ag and S.agent(s.ag)
+    if cmd.byAgentId ~= nil and from and from.id ~= cmd.byAgentId then
+      fail('not_your_session', 'the interaction belongs to another agent')
+    end
+    local home = S.group(s.g)
+    local toGroup, toAgent = home, nil
+    local to = cmd.to
+    if to.kind == 'agent' then
+      toAgent = agent(to.agentId)
+      if toAgent == from then fail('invalid_command', 'cannot transfer to the same agent') end
+      if toAgent.pres == 'offline' then fail('agent_unavailable', 'the target agent is offline', { agentId = to.agentId }) end
+    elseif to.kind == 'group' then
+      toGroup = group(to.groupId)
+    elseif to.kind == 'nextLevel' then
+      toGroup = A.nextLevelOf(home)
+      if not toGroup then fail('no_next_level', 'no level above N' .. C.num(home.lvl) .. ' for this group') end
+    else
+      fail('invalid_command', 'unknown transfer target')
+    end
+    if toGroup ~= home then
+      local open, nextOpenAt = R.hoursOf(toGroup)
+      if not open then fail('group_closed', 'the target group is outside business hours', { nextOpenAt = nextOpenAt }) end
+    end
+    local e = { type = 'interaction.transferred', interactionId = s.id, fromGroupId = home.id, toGroupId = toGroup.id }
+    if from then e.fromAgentId = from.id end
+    if toAgent then
+      e.toAgentId = toAgent.id
+      e.targetUntil = NOW + OPT.targetWaitSeconds * 1000
+    end
+    emit(e)
+    matchSession(s)
+    if from then releaseAgent(from) end
+  end
+
+  commands.tick = function()
+    while true do
+      local r = redis.call('ZRANGE', K.deadlines, '0', '0', 'WITHSCORES')
+      if #r == 0 then return end
+      local d = A.parseDeadline(r[1], r[2])
+      if A.deadlineAt(d) > NOW then return end
+      redis.call('ZREM', K.deadlines, r[1])
+      local s = S.session(d.sid)
+      if A.isLive(d, s) then
+        local k = d.kind
+        if k == A.OfferExpiry then
+          miss(s, S.agent(s.ag), 'interaction.expired')
+        elseif k == A.WrapUpEnd then
+          local a = S.agent(s.ag)
+          emit({ type = 'interaction.wrapped_up', interactionId = s.id, agentId = a.id })
+          releaseAgent(a)
+        elseif k == A.Overflow then
+          emit({ type = 'interaction.overflowed', interactionId = s.id, toGroupId = S.group(s.g).ofG })
+          matchSession(s)
+        elseif k == A.Ring then
+          emit({ type = 'interaction.widened', interactionId = s.id, minProficiency = s.minp - 1, untargeted = false })
+          matchSession(s)
+        elseif k == A.MissCooldown then
+          local aid
+          for _, m in ipairs(s.misses) do
+            if aid == nil and m[4] == 0 and C.hexd(m[3]) == d.atKey then aid = m[1] end
+          end
+          emit({ type = 'interaction.cooldown_ended', interactionId = s.id, agentId = aid })
+          matchSession(s)
+        else
+          emit({ type = 'interaction.widened', interactionId = s.id, minProficiency = s.minp, untargeted = true })
+          matchSession(s)
         end
-        emit({ type = 'interaction.cooldown_ended', interactionId = s.id, agentId = aid })
-        matchSession(s)
-      else
-        emit({ type = 'interaction.widened', interactionId = s.id, minProficiency = s.minp, untargeted = true })
-        matchSession(s)
       end
     end
   end
 end
+
+setmetatable(commands, {
+  __index = function(t, k)
+    setmetatable(t, nil)
+    defineRare()
+    return rawget(t, k)
+  end,
+})
 
 --- State checks of the core's validators, in their order, as the caller compiled them:
 --- G: the group must exist; D: the interaction must not; L: the agent's load on a channel must

@@ -3,8 +3,16 @@
 -- Replies are strings only; OK replies end with the stream entry id of the command's events ('' when
 -- none was added). script.ts registers `main` as the library's function.
 
--- The options are the same on every call of a node: decoded once per distinct text.
+-- The options are the same on every call of a node: decoded once per distinct text (as a library;
+-- as a script, only by a call that reads them: most commands never do).
 local optionsText
+local lazyOptions = {
+  __index = function(t, k)
+    setmetatable(t, nil)
+    for name, v in pairs(cjson.decode(optionsText)) do t[name] = v end
+    return rawget(t, k)
+  end,
+}
 
 local function deadlineText()
   return A.nextDeadline() or ''
@@ -30,16 +38,23 @@ local function decode(text)
   return cjson.decode(text)
 end
 
-local function main(keys, argv)
+-- The next local midnight, parsed only when a day ends.
+local nextDayText
+local function nextDay()
+  return number(nextDayText)
+end
+NEXTDAY = nextDay
+
+main = function(keys, argv)
   K.use(keys[1])
   S.reset()
   A.reset()
   R.reset()
   C.setNow(tonumber(argv[2]), argv[2])
-  NEXTDAY = number(argv[3])
+  nextDayText = argv[3]
   if argv[4] ~= optionsText then
-    OPT = cjson.decode(argv[4])
     optionsText = argv[4]
+    OPT = setmetatable({}, lazyOptions)
   end
   HOURS = decode(argv[5])
 
