@@ -388,6 +388,38 @@ export class AgentHeap<A> extends LazyHeap {
     this.noteDead();
   }
 
+  /**
+   * Index of the top live entry (dead ones dropped), its key possibly stale, or -1. A stale key
+   * is below its agent's current one, so this top's key is a lower bound of every live key here.
+   */
+  liveTopIndex(): number {
+    return super.topIndex();
+  }
+
+  /** Whether the live top's key (liveTopIndex() >= 0) is its agent's current key. */
+  topIsCurrent(): boolean {
+    const k = this.keys;
+    const k3 = k[2]!;
+    const ordinal = Math.floor(k3 / SLOT_SPAN);
+    const data = this.slots.data;
+    const at = (this.slots.base[ordinal]! + (k3 - ordinal * SLOT_SPAN)) * 3;
+    return k[0] === data[at + 1] && k[1] === data[at + 2];
+  }
+
+  /** Refile the live top (liveTopIndex() >= 0) under its agent's current key. */
+  refileTop(): void {
+    const k = this.keys;
+    const k3 = k[2]!;
+    const tag = k[3]!;
+    const ordinal = Math.floor(k3 / SLOT_SPAN);
+    const data = this.slots.data;
+    const at = (this.slots.base[ordinal]! + (k3 - ordinal * SLOT_SPAN)) * 3;
+    const c1 = data[at + 1]!;
+    const c2 = data[at + 2]!;
+    this.popTop();
+    this.insert(c1, c2, k3, tag);
+  }
+
   /** Index of the best live entry, refiling stale tops under their current keys, or -1. */
   override topIndex(): number {
     for (;;) {

@@ -10,6 +10,7 @@ import {
   GroupRuntime,
   HistoryKind,
   InteractionRuntime,
+  LEVEL_SPAN,
   SessionTable,
 } from './runtime.js';
 import { strategies } from './strategies/index.js';
@@ -461,7 +462,7 @@ export class RouterState {
 
   private insertInGroup(s: InteractionRuntime, g: GroupRuntime, tag: number): void {
     g.queues[s.ci]![s.minProficiency]!.push(s.slot, s.rank, s.seq, tag);
-    g.queueMask[s.ci]! |= 1 << s.minProficiency;
+    g.queueBits |= 1 << (s.ci * LEVEL_SPAN + s.minProficiency);
   }
 
   unplace(s: InteractionRuntime): void {
@@ -485,7 +486,7 @@ export class RouterState {
   private leaveGroup(s: InteractionRuntime, g: GroupRuntime): void {
     const queue = g.queues[s.ci]![s.placedLevel]!;
     queue.removed();
-    if (queue.size === 0) g.queueMask[s.ci]! &= ~(1 << s.placedLevel);
+    if (queue.size === 0) g.queueBits &= ~(1 << (s.ci * LEVEL_SPAN + s.placedLevel));
   }
 
   // ------------------------------------------------------------ agent heaps
@@ -526,6 +527,7 @@ export class RouterState {
     const key = this.scratchKey;
     const memberships = a.memberships;
     const heaps = a.heaps;
+    const data = this.agentSlots.data;
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       const want = a.canTake(c);
       const bit = 1 << c;
@@ -534,17 +536,25 @@ export class RouterState {
       for (let m = 0; m < memberships.length; m++) {
         const { group, proficiency } = memberships[m]!;
         const slot = m * CHANNEL_COUNT + c;
-        const heap = heaps[slot]!;
         if (!want) {
+          const heap = heaps[slot]!;
           heap.remove(a.ordinal, slot);
           if (heap.size === 0) group.agentMask[c]! &= ~(1 << proficiency);
           continue;
         }
         group.strategy.score(a, group.index, key);
         if (has) {
-          heap.rekey(a.ordinal, slot, key.k1, key.k2);
+          // A key that grows is only recorded (see AgentHeap): the heap itself is not touched.
+          const at = (a.slotBase + slot) * 3;
+          const c1 = data[at + 1]!;
+          if (key.k1 > c1 || (key.k1 === c1 && key.k2 >= data[at + 2]!)) {
+            data[at + 1] = key.k1;
+            data[at + 2] = key.k2;
+          } else {
+            heaps[slot]!.put(a.ordinal, slot, key.k1, key.k2, true);
+          }
         } else {
-          heap.put(a.ordinal, slot, key.k1, key.k2, false);
+          heaps[slot]!.put(a.ordinal, slot, key.k1, key.k2, false);
           group.agentMask[c]! |= 1 << proficiency;
         }
       }
