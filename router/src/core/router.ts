@@ -27,6 +27,8 @@ export class Router {
   private readonly out: RoutingEvent[] = [];
   private outLength = 0;
   private now = 0;
+  /** bestAgentIn's heaps of one group and channel still in the race (one per proficiency at most). */
+  private readonly candidateHeaps: (AgentHeap | undefined)[] = new Array<AgentHeap | undefined>(LEVELS + 1).fill(undefined);
 
   constructor(options: Partial<RouterOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
@@ -353,28 +355,42 @@ export class Router {
       // Best-first over the heaps: a heap's live top key is a lower bound of its agents' current
       // keys (keys grow lazily), so the lowest top that is current is the best of all heaps; only
       // the heaps whose stale tops stand in the way are refiled.
+      const heaps = this.candidateHeaps;
+      let n = 0;
+      for (let p = s.minProficiency; p <= LEVELS; p++) {
+        if ((mask & (1 << p)) === 0) continue;
+        const heap = byLevel[p]!;
+        if (heap.liveTopIndex() >= 0) heaps[n++] = heap;
+      }
       for (;;) {
-        let top: AgentHeap | undefined;
+        let best = -1;
         let t1 = 0;
         let t2 = 0;
         let t3 = 0;
-        for (let p = s.minProficiency; p <= LEVELS; p++) {
-          if ((mask & (1 << p)) === 0) continue;
-          const heap = byLevel[p]!;
-          if (heap.liveTopIndex() < 0) continue;
+        for (let j = 0; j < n; j++) {
+          const heap = heaps[j]!;
           const k1 = heap.k1At(0);
           const k2 = heap.k2At(0);
           const k3 = heap.k3At(0);
-          if (!top || k1 < t1 || (k1 === t1 && (k2 < t2 || (k2 === t2 && k3 < t3)))) {
-            top = heap;
+          if (best < 0 || k1 < t1 || (k1 === t1 && (k2 < t2 || (k2 === t2 && k3 < t3)))) {
+            best = j;
             t1 = k1;
             t2 = k2;
             t3 = k3;
           }
         }
-        if (!top) return undefined;
-        if (top.topIsCurrent()) return this.state.agentSlots.byOrdinal[Math.floor(t3 / SLOT_SPAN)];
+        if (best < 0) return undefined;
+        const top = heaps[best]!;
+        if (top.topIsCurrent()) {
+          for (let j = 0; j < n; j++) heaps[j] = undefined;
+          return this.state.agentSlots.byOrdinal[Math.floor(t3 / SLOT_SPAN)];
+        }
         top.refileTop();
+        // Its new top may be a dead entry: drop those; a heap left empty leaves the race.
+        if (top.liveTopIndex() < 0) {
+          heaps[best] = heaps[n - 1];
+          heaps[--n] = undefined;
+        }
       }
     }
     // Heaps of one group share its strategy, so their keys compare directly: all from the
