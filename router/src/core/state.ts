@@ -2,6 +2,7 @@
 // apply them; replaying a log applies the same events, so both paths rebuild the same state.
 
 import { IndexedHeap, type HeapNode } from './heap.js';
+import { IdTable } from './id-table.js';
 import { startOfNextLocalDay } from './hours.js';
 import {
   AgentRuntime,
@@ -43,7 +44,7 @@ export class RouterState {
   readonly groups = new Map<string, GroupRuntime>();
   readonly groupList: GroupRuntime[] = [];
   readonly agents = new Map<string, AgentRuntime>();
-  readonly interactions = new Map<string, InteractionRuntime>();
+  readonly interactions = new IdTable<InteractionRuntime>();
   /** Deadlines due together fire in queue order, so simultaneous timers never let a newer session jump an older one. */
   readonly deadlines = new IndexedHeap<Deadline>(deadlineLess);
   /** Integer slots of live sessions and of agents' heap entries, shared by all queues and heaps. */
