@@ -454,11 +454,13 @@ export class Router {
           }
         }
       }
-      const memberships = a.memberships;
-      for (let m = 0; m < memberships.length; m++) {
-        const membership = memberships[m]!;
-        const group = membership.group;
-        let bits = group.queueBits & queueBitsFor(take, membership.proficiency);
+      const codes = a.memberCodes;
+      const groupBits = this.state.queueBits;
+      for (let m = 0; m < codes.length; m++) {
+        const code = codes[m]!;
+        let bits = groupBits[code >> 3]! & queueBitsFor(take, code & 7);
+        if (bits === 0) continue;
+        const group = a.memberships[m]!.group;
         while (bits !== 0) {
           const bit = 31 - Math.clz32(bits & -bits);
           bits &= bits - 1;

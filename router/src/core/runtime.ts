@@ -242,6 +242,8 @@ export class AgentRuntime implements AgentCounters {
   readonly offers = new HeldSessions();
   readonly sessions = new HeldSessions();
   memberships: Membership[] = [];
+  /** Per membership, group index * 8 + proficiency: what a release reads before loading any group. */
+  memberCodes: Int32Array = new Int32Array(0);
   /** Today's and latest offers through groups the agent is not a member of (targeted sessions). */
   private otherToday: Map<number, number> | undefined;
   private otherLastOffer: Map<number, number> | undefined;
@@ -422,6 +424,7 @@ export class AgentRuntime implements AgentCounters {
       last.delete(group.index);
       return m;
     });
+    this.memberCodes = Int32Array.from(this.memberships, (m) => m.groupIndex * 8 + m.proficiency);
     this.otherToday = today.size > 0 ? today : undefined;
     this.otherLastOffer = last.size > 0 ? last : undefined;
   }

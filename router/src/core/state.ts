@@ -43,6 +43,11 @@ export interface Deadline extends HeapNode {
 export class RouterState {
   readonly groups = new Map<string, GroupRuntime>();
   readonly groupList: GroupRuntime[] = [];
+  /**
+   * Each group's queueBits by group index, side by side: a release reads one small array to know
+   * which of the agent's groups hold sessions, loading only those groups.
+   */
+  queueBits = new Int32Array(64);
   readonly agents = new Map<string, AgentRuntime>();
   readonly interactions = new IdTable<InteractionRuntime>();
   /** Deadlines due together fire in queue order, so simultaneous timers never let a newer session jump an older one. */
@@ -199,6 +204,11 @@ export class RouterState {
       g = new GroupRuntime(this.groupList.length, config, this.sessionSlots, this.agentSlots);
       this.groups.set(config.id, g);
       this.groupList.push(g);
+      if (g.index >= this.queueBits.length) {
+        const next = new Int32Array(this.queueBits.length * 2);
+        next.set(this.queueBits);
+        this.queueBits = next;
+      }
     } else {
       // Its old (tema, categoria, level) no longer leads here; another group that took the key since keeps it.
       const old = g.config;
@@ -464,6 +474,7 @@ export class RouterState {
   private insertInGroup(s: InteractionRuntime, g: GroupRuntime, tag: number): void {
     g.queues[s.ci]![s.minProficiency]!.push(s.slot, s.rank, s.seq, tag);
     g.queueBits |= 1 << (s.ci * LEVEL_SPAN + s.minProficiency);
+    this.queueBits[g.index] = g.queueBits;
   }
 
   unplace(s: InteractionRuntime): void {
@@ -487,7 +498,10 @@ export class RouterState {
   private leaveGroup(s: InteractionRuntime, g: GroupRuntime): void {
     const queue = g.queues[s.ci]![s.placedLevel]!;
     queue.removed();
-    if (queue.size === 0) g.queueBits &= ~(1 << (s.ci * LEVEL_SPAN + s.placedLevel));
+    if (queue.size === 0) {
+      g.queueBits &= ~(1 << (s.ci * LEVEL_SPAN + s.placedLevel));
+      this.queueBits[g.index] = g.queueBits;
+    }
   }
 
   // ------------------------------------------------------------ agent heaps
