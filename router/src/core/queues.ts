@@ -106,10 +106,13 @@ abstract class LazyHeap {
     if (last === 0) return;
     const k = this.keys;
     const l = last * STRIDE;
-    const a = k[l]!;
-    const b = k[l + 1]!;
-    const c = k[l + 2]!;
-    const t = k[l + 3]!;
+    this.replaceTop(k[l]!, k[l + 1]!, k[l + 2]!, k[l + 3]!);
+  }
+
+  /** Put an entry in the top's place and sift it down to where it belongs. */
+  protected replaceTop(a: number, b: number, c: number, t: number): void {
+    const last = this.length;
+    const k = this.keys;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
@@ -414,10 +417,8 @@ export class AgentHeap<A> extends LazyHeap {
     const ordinal = Math.floor(k3 / SLOT_SPAN);
     const data = this.slots.data;
     const at = (this.slots.base[ordinal]! + (k3 - ordinal * SLOT_SPAN)) * 3;
-    const c1 = data[at + 1]!;
-    const c2 = data[at + 2]!;
-    this.popTop();
-    this.insert(c1, c2, k3, tag);
+    // The current key is not below the stale one: the entry only moves down.
+    this.replaceTop(data[at + 1]!, data[at + 2]!, k3, tag);
   }
 
   /** Index of the best live entry, refiling stale tops under their current keys, or -1. */
@@ -432,9 +433,7 @@ export class AgentHeap<A> extends LazyHeap {
       const c1 = data[at + 1]!;
       const c2 = data[at + 2]!;
       if (k[0] === c1 && k[1] === c2) return 0;
-      const tag = k[3]!;
-      this.popTop();
-      this.insert(c1, c2, k3, tag);
+      this.replaceTop(c1, c2, k3, k[3]!);
     }
   }
 
