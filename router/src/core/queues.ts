@@ -106,10 +106,13 @@ abstract class LazyHeap {
     if (last === 0) return;
     const k = this.keys;
     const l = last * STRIDE;
-    const a = k[l]!;
-    const b = k[l + 1]!;
-    const c = k[l + 2]!;
-    const t = k[l + 3]!;
+    this.replaceTop(k[l]!, k[l + 1]!, k[l + 2]!, k[l + 3]!);
+  }
+
+  /** Put an entry in the top's place and sift it down to where it belongs. */
+  protected replaceTop(a: number, b: number, c: number, t: number): void {
+    const last = this.length;
+    const k = this.keys;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
@@ -388,6 +391,36 @@ export class AgentHeap<A> extends LazyHeap {
     this.noteDead();
   }
 
+  /**
+   * Index of the top live entry (dead ones dropped), its key possibly stale, or -1. A stale key
+   * is below its agent's current one, so this top's key is a lower bound of every live key here.
+   */
+  liveTopIndex(): number {
+    return super.topIndex();
+  }
+
+  /** Whether the live top's key (liveTopIndex() >= 0) is its agent's current key. */
+  topIsCurrent(): boolean {
+    const k = this.keys;
+    const k3 = k[2]!;
+    const ordinal = Math.floor(k3 / SLOT_SPAN);
+    const data = this.slots.data;
+    const at = (this.slots.base[ordinal]! + (k3 - ordinal * SLOT_SPAN)) * 3;
+    return k[0] === data[at + 1] && k[1] === data[at + 2];
+  }
+
+  /** Refile the live top (liveTopIndex() >= 0) under its agent's current key. */
+  refileTop(): void {
+    const k = this.keys;
+    const k3 = k[2]!;
+    const tag = k[3]!;
+    const ordinal = Math.floor(k3 / SLOT_SPAN);
+    const data = this.slots.data;
+    const at = (this.slots.base[ordinal]! + (k3 - ordinal * SLOT_SPAN)) * 3;
+    // The current key is not below the stale one: the entry only moves down.
+    this.replaceTop(data[at + 1]!, data[at + 2]!, k3, tag);
+  }
+
   /** Index of the best live entry, refiling stale tops under their current keys, or -1. */
   override topIndex(): number {
     for (;;) {
@@ -400,9 +433,7 @@ export class AgentHeap<A> extends LazyHeap {
       const c1 = data[at + 1]!;
       const c2 = data[at + 2]!;
       if (k[0] === c1 && k[1] === c2) return 0;
-      const tag = k[3]!;
-      this.popTop();
-      this.insert(c1, c2, k3, tag);
+      this.replaceTop(c1, c2, k3, k[3]!);
     }
   }
 

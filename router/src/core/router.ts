@@ -4,7 +4,7 @@
 import { RoutingError } from './errors.js';
 import { openState, type OpenState } from './hours.js';
 import { SLOT_SPAN, tagMissed } from './queues.js';
-import { type AgentHeap, type AgentRuntime, type GroupRuntime, type InteractionRuntime, type WaitingQueue, LEVELS, CHANNEL_COUNT } from './runtime.js';
+import { type AgentHeap, type AgentRuntime, type GroupRuntime, type InteractionRuntime, type WaitingQueue, LEVELS, LEVEL_SPAN, CHANNEL_COUNT, queueBitsFor } from './runtime.js';
 import { DeadlineKind, RouterState } from './state.js';
 import { validateAgent, validateEnqueue, validateGroup } from './validate.js';
 import {
@@ -27,6 +27,8 @@ export class Router {
   private readonly out: RoutingEvent[] = [];
   private outLength = 0;
   private now = 0;
+  /** bestAgentIn's heaps of one group and channel still in the race (one per proficiency at most). */
+  private readonly candidateHeaps: (AgentHeap | undefined)[] = new Array<AgentHeap | undefined>(LEVELS + 1).fill(undefined);
 
   constructor(options: Partial<RouterOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
@@ -66,7 +68,7 @@ export class Router {
     const out = this.out;
     const n = this.outLength;
     const events = n === 1 ? [out[0]!] : n === 2 ? [out[0]!, out[1]!] : out.slice(0, n);
-    this.out.fill(undefined as unknown as RoutingEvent, 0, this.outLength);
+    for (let i = 0; i < n; i++) out[i] = undefined as unknown as RoutingEvent;
     this.outLength = 0;
     const outcome: Outcome = { ok: true, events, nextDeadline: this.state.nextDeadline() };
     if (closed) outcome.closed = closed;
@@ -349,6 +351,48 @@ export class Router {
     const byLevel = g.agents[s.ci]!;
     const now = this.now;
     const missed = s.misses.length > 0;
+    if (!missed) {
+      // Best-first over the heaps: a heap's live top key is a lower bound of its agents' current
+      // keys (keys grow lazily), so the lowest top that is current is the best of all heaps; only
+      // the heaps whose stale tops stand in the way are refiled.
+      const heaps = this.candidateHeaps;
+      let n = 0;
+      for (let p = s.minProficiency; p <= LEVELS; p++) {
+        if ((mask & (1 << p)) === 0) continue;
+        const heap = byLevel[p]!;
+        if (heap.liveTopIndex() >= 0) heaps[n++] = heap;
+      }
+      for (;;) {
+        let best = -1;
+        let t1 = 0;
+        let t2 = 0;
+        let t3 = 0;
+        for (let j = 0; j < n; j++) {
+          const heap = heaps[j]!;
+          const k1 = heap.k1At(0);
+          const k2 = heap.k2At(0);
+          const k3 = heap.k3At(0);
+          if (best < 0 || k1 < t1 || (k1 === t1 && (k2 < t2 || (k2 === t2 && k3 < t3)))) {
+            best = j;
+            t1 = k1;
+            t2 = k2;
+            t3 = k3;
+          }
+        }
+        if (best < 0) return undefined;
+        const top = heaps[best]!;
+        if (top.topIsCurrent()) {
+          for (let j = 0; j < n; j++) heaps[j] = undefined;
+          return this.state.agentSlots.byOrdinal[Math.floor(t3 / SLOT_SPAN)];
+        }
+        top.refileTop();
+        // Its new top may be a dead entry: drop those; a heap left empty leaves the race.
+        if (top.liveTopIndex() < 0) {
+          heaps[best] = heaps[n - 1];
+          heaps[--n] = undefined;
+        }
+      }
+    }
     // Heaps of one group share its strategy, so their keys compare directly: all from the
     // heaps' own arrays, without loading an agent until the winner is known.
     let bestHeap: AgentHeap | undefined;
@@ -389,10 +433,15 @@ export class Router {
       let bestRank = 0;
       let bestSeq = 0;
       let bestVia: GroupRuntime | undefined;
-      for (let c = 0; c < CHANNEL_COUNT; c++) {
-        if (!a.canTake(c)) continue;
-        const personal = a.personalWaiting > 0 ? a.personal[c] : undefined;
-        if (personal && personal.size > 0) {
+      // Channels with room, then one word per group says which of their queues hold sessions.
+      let take = 0;
+      for (let c = 0; c < CHANNEL_COUNT; c++) if (a.canTake(c)) take |= 1 << c;
+      if (take === 0) return;
+      if (a.personalWaiting > 0) {
+        for (let c = 0; c < CHANNEL_COUNT; c++) {
+          if ((take & (1 << c)) === 0) continue;
+          const personal = a.personal[c];
+          if (!personal || personal.size === 0) continue;
           const i = personal.topIndex();
           const rank = personal.k1At(i);
           const seq = personal.k2At(i);
@@ -404,31 +453,34 @@ export class Router {
             bestVia = undefined; // the session's own group
           }
         }
-        const memberships = a.memberships;
-        for (let m = 0; m < memberships.length; m++) {
-          const { group, proficiency } = memberships[m]!;
-          const mask = group.queueMask[c]!;
-          if (mask === 0) continue;
-          const queues = group.queues[c]!;
-          for (let level = 1; level <= proficiency; level++) {
-            if ((mask & (1 << level)) === 0) continue;
-            const queue = queues[level]!;
-            let i = queue.topIndex();
+      }
+      const codes = a.memberCodes;
+      const groupBits = this.state.queueBits;
+      for (let m = 0; m < codes.length; m++) {
+        const code = codes[m]!;
+        let bits = groupBits[code >> 3]! & queueBitsFor(take, code & 7);
+        if (bits === 0) continue;
+        const group = a.memberships[m]!.group;
+        while (bits !== 0) {
+          const bit = 31 - Math.clz32(bits & -bits);
+          bits &= bits - 1;
+          const c = (bit / LEVEL_SPAN) | 0;
+          const queue = group.queues[c]![bit - c * LEVEL_SPAN]!;
+          let i = queue.topIndex();
+          if (i < 0) continue;
+          // Rare (a recent miss): only then load the session and pay for a filtered search.
+          if (tagMissed(queue.tagAt(i)) && queue.sessionAt(i).excludes(a, now)) {
+            i = queue.findFirst((x) => !x.excludes(a, now));
             if (i < 0) continue;
-            // Rare (a recent miss): only then load the session and pay for a filtered search.
-            if (tagMissed(queue.tagAt(i)) && queue.sessionAt(i).excludes(a, now)) {
-              i = queue.findFirst((x) => !x.excludes(a, now));
-              if (i < 0) continue;
-            }
-            const rank = queue.k1At(i);
-            const seq = queue.k2At(i);
-            if (!bestQueue || rank < bestRank || (rank === bestRank && seq < bestSeq)) {
-              bestQueue = queue;
-              bestIndex = i;
-              bestRank = rank;
-              bestSeq = seq;
-              bestVia = group;
-            }
+          }
+          const rank = queue.k1At(i);
+          const seq = queue.k2At(i);
+          if (!bestQueue || rank < bestRank || (rank === bestRank && seq < bestSeq)) {
+            bestQueue = queue;
+            bestIndex = i;
+            bestRank = rank;
+            bestSeq = seq;
+            bestVia = group;
           }
         }
       }

@@ -19,6 +19,26 @@ export const CHANNEL_COUNT = CHANNELS.length;
 export const VOICE_MASK = (1 << CHANNEL_INDEX.phone) | (1 << CHANNEL_INDEX.video);
 export const TEXT_MASK = (1 << CHANNEL_INDEX.chat) | (1 << CHANNEL_INDEX.whatsapp);
 export const LEVELS = 5; // proficiency 1..5
+/** Bits per channel in a group's queueBits: bit c * LEVEL_SPAN + level. */
+export const LEVEL_SPAN = LEVELS + 1;
+
+/** queueBits of the queues an agent of this proficiency may serve on the channels in `take`. */
+const QUEUE_BITS_FOR: Int32Array = (() => {
+  const table = new Int32Array((1 << CHANNELS.length) * (LEVELS + 1));
+  for (let take = 0; take < 1 << CHANNELS.length; take++) {
+    for (let p = 0; p <= LEVELS; p++) {
+      const levels = (2 << p) - 2; // bits 1..p
+      let bits = 0;
+      for (let c = 0; c < CHANNELS.length; c++) if ((take & (1 << c)) !== 0) bits |= levels << (c * LEVEL_SPAN);
+      table[take * (LEVELS + 1) + p] = bits;
+    }
+  }
+  return table;
+})();
+
+export function queueBitsFor(take: number, proficiency: number): number {
+  return QUEUE_BITS_FOR[take * (LEVELS + 1) + proficiency]!;
+}
 
 export type WaitingQueue = SessionQueue<InteractionRuntime>;
 export type AgentHeap = LazyAgentHeap<AgentRuntime>;
@@ -58,8 +78,8 @@ export class GroupRuntime {
   strategy: Strategy;
   /** queues[channel][minProficiency] — waiting sessions by required proficiency. */
   readonly queues: WaitingQueue[][] = [];
-  /** Bit `level` set when queues[channel][level] is not empty. */
-  readonly queueMask: number[] = new Array<number>(CHANNEL_COUNT).fill(0);
+  /** Bit channel * LEVEL_SPAN + level set when queues[channel][level] is not empty. */
+  queueBits = 0;
   /** agents[channel][proficiency] — agents who can take a new session on that channel now. */
   readonly agents: AgentHeap[][] = [];
   /** Bit `proficiency` set when agents[channel][proficiency] is not empty. */
@@ -167,6 +187,8 @@ export class HeldSessions {
 
 export interface Membership {
   group: GroupRuntime;
+  /** group.index, read by every offer's count without loading the group. */
+  groupIndex: number;
   proficiency: Proficiency;
   /** Sessions offered through this group today (kept when accepted, given back when missed). */
   today: number;
@@ -220,6 +242,8 @@ export class AgentRuntime implements AgentCounters {
   readonly offers = new HeldSessions();
   readonly sessions = new HeldSessions();
   memberships: Membership[] = [];
+  /** Per membership, group index * 8 + proficiency: what a release reads before loading any group. */
+  memberCodes: Int32Array = new Int32Array(0);
   /** Today's and latest offers through groups the agent is not a member of (targeted sessions). */
   private otherToday: Map<number, number> | undefined;
   private otherLastOffer: Map<number, number> | undefined;
@@ -341,7 +365,7 @@ export class AgentRuntime implements AgentCounters {
 
   private membershipIn(groupIndex: number): Membership | undefined {
     const memberships = this.memberships;
-    for (let m = 0; m < memberships.length; m++) if (memberships[m]!.group.index === groupIndex) return memberships[m];
+    for (let m = 0; m < memberships.length; m++) if (memberships[m]!.groupIndex === groupIndex) return memberships[m];
     return undefined;
   }
 
@@ -395,11 +419,12 @@ export class AgentRuntime implements AgentCounters {
       last.set(m.group.index, m.lastOffer);
     }
     this.memberships = memberships.map(({ group, proficiency }) => {
-      const m: Membership = { group, proficiency, today: today.get(group.index) ?? 0, lastOffer: last.get(group.index) ?? -1 };
+      const m: Membership = { group, groupIndex: group.index, proficiency, today: today.get(group.index) ?? 0, lastOffer: last.get(group.index) ?? -1 };
       today.delete(group.index);
       last.delete(group.index);
       return m;
     });
+    this.memberCodes = Int32Array.from(this.memberships, (m) => m.groupIndex * 8 + m.proficiency);
     this.otherToday = today.size > 0 ? today : undefined;
     this.otherLastOffer = last.size > 0 ? last : undefined;
   }

@@ -2,6 +2,7 @@
 // apply them; replaying a log applies the same events, so both paths rebuild the same state.
 
 import { IndexedHeap, type HeapNode } from './heap.js';
+import { IdTable } from './id-table.js';
 import { startOfNextLocalDay } from './hours.js';
 import {
   AgentRuntime,
@@ -10,6 +11,7 @@ import {
   GroupRuntime,
   HistoryKind,
   InteractionRuntime,
+  LEVEL_SPAN,
   SessionTable,
 } from './runtime.js';
 import { strategies } from './strategies/index.js';
@@ -41,8 +43,13 @@ export interface Deadline extends HeapNode {
 export class RouterState {
   readonly groups = new Map<string, GroupRuntime>();
   readonly groupList: GroupRuntime[] = [];
+  /**
+   * Each group's queueBits by group index, side by side: a release reads one small array to know
+   * which of the agent's groups hold sessions, loading only those groups.
+   */
+  queueBits = new Int32Array(64);
   readonly agents = new Map<string, AgentRuntime>();
-  readonly interactions = new Map<string, InteractionRuntime>();
+  readonly interactions = new IdTable<InteractionRuntime>();
   /** Deadlines due together fire in queue order, so simultaneous timers never let a newer session jump an older one. */
   readonly deadlines = new IndexedHeap<Deadline>(deadlineLess);
   /** Integer slots of live sessions and of agents' heap entries, shared by all queues and heaps. */
@@ -197,6 +204,11 @@ export class RouterState {
       g = new GroupRuntime(this.groupList.length, config, this.sessionSlots, this.agentSlots);
       this.groups.set(config.id, g);
       this.groupList.push(g);
+      if (g.index >= this.queueBits.length) {
+        const next = new Int32Array(this.queueBits.length * 2);
+        next.set(this.queueBits);
+        this.queueBits = next;
+      }
     } else {
       // Its old (tema, categoria, level) no longer leads here; another group that took the key since keeps it.
       const old = g.config;
@@ -461,7 +473,8 @@ export class RouterState {
 
   private insertInGroup(s: InteractionRuntime, g: GroupRuntime, tag: number): void {
     g.queues[s.ci]![s.minProficiency]!.push(s.slot, s.rank, s.seq, tag);
-    g.queueMask[s.ci]! |= 1 << s.minProficiency;
+    g.queueBits |= 1 << (s.ci * LEVEL_SPAN + s.minProficiency);
+    this.queueBits[g.index] = g.queueBits;
   }
 
   unplace(s: InteractionRuntime): void {
@@ -485,7 +498,10 @@ export class RouterState {
   private leaveGroup(s: InteractionRuntime, g: GroupRuntime): void {
     const queue = g.queues[s.ci]![s.placedLevel]!;
     queue.removed();
-    if (queue.size === 0) g.queueMask[s.ci]! &= ~(1 << s.placedLevel);
+    if (queue.size === 0) {
+      g.queueBits &= ~(1 << (s.ci * LEVEL_SPAN + s.placedLevel));
+      this.queueBits[g.index] = g.queueBits;
+    }
   }
 
   // ------------------------------------------------------------ agent heaps
@@ -526,6 +542,7 @@ export class RouterState {
     const key = this.scratchKey;
     const memberships = a.memberships;
     const heaps = a.heaps;
+    const data = this.agentSlots.data;
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       const want = a.canTake(c);
       const bit = 1 << c;
@@ -534,17 +551,25 @@ export class RouterState {
       for (let m = 0; m < memberships.length; m++) {
         const { group, proficiency } = memberships[m]!;
         const slot = m * CHANNEL_COUNT + c;
-        const heap = heaps[slot]!;
         if (!want) {
+          const heap = heaps[slot]!;
           heap.remove(a.ordinal, slot);
           if (heap.size === 0) group.agentMask[c]! &= ~(1 << proficiency);
           continue;
         }
         group.strategy.score(a, group.index, key);
         if (has) {
-          heap.rekey(a.ordinal, slot, key.k1, key.k2);
+          // A key that grows is only recorded (see AgentHeap): the heap itself is not touched.
+          const at = (a.slotBase + slot) * 3;
+          const c1 = data[at + 1]!;
+          if (key.k1 > c1 || (key.k1 === c1 && key.k2 >= data[at + 2]!)) {
+            data[at + 1] = key.k1;
+            data[at + 2] = key.k2;
+          } else {
+            heaps[slot]!.put(a.ordinal, slot, key.k1, key.k2, true);
+          }
         } else {
-          heap.put(a.ordinal, slot, key.k1, key.k2, false);
+          heaps[slot]!.put(a.ordinal, slot, key.k1, key.k2, false);
           group.agentMask[c]! |= 1 << proficiency;
         }
       }

@@ -197,7 +197,7 @@ export function checkState(router: Router, shadow: Shadow, now: number, events: 
 }
 
 type RuntimeOf<T> = T extends Map<string, infer V> ? V : never;
-type Session = RuntimeOf<Router['state']['interactions']>;
+type Session = NonNullable<ReturnType<Router['state']['interactions']['get']>>;
 type AgentR = RuntimeOf<Router['state']['agents']>;
 
 function eligibleAgents(router: Router, s: Session): AgentR[] {
