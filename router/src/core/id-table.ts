@@ -119,6 +119,11 @@ export class IdTable<V extends Keyed> {
     }
   }
 
+  /** The records in table order (no sort): for reads that do not depend on order (counts, minima). */
+  *unordered(): IterableIterator<V> {
+    for (const v of this.entries) if (v !== undefined) yield v;
+  }
+
   /** The records in insertion order (by `seq`), like a Map's; a read for views, not decisions. */
   values(): IterableIterator<V> {
     const out: V[] = [];

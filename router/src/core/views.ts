@@ -150,7 +150,7 @@ export function queueFigures(state: RouterState, now: number, groupIds?: Set<str
 /** Oldest queuedAt among waiting sessions per group and channel (a board read, not a decision). */
 function longestWaits(state: RouterState): Map<GroupRuntime, number[]> {
   const out = new Map<GroupRuntime, number[]>();
-  for (const s of state.interactions.values()) {
+  for (const s of state.interactions.unordered()) {
     if (s.state !== 'queued' && s.state !== 'offered') continue;
     let row = out.get(s.group);
     if (!row) {

@@ -31,6 +31,8 @@ describe('IdTable (live interactions by id)', () => {
         }
         for (let key = 0; key <= 300; key++) expect(table.get(`id-${key}`)).toBe(map.get(`id-${key}`));
         expect([...table.values()]).toEqual([...map.values()]);
+        expect(new Set(table.unordered())).toEqual(new Set(map.values()));
+        expect([...table.unordered()]).toHaveLength(map.size);
         expect([...table.keys()]).toEqual([...map.keys()]);
       }),
       { numRuns: 40 },

@@ -21,13 +21,13 @@ export class StateReader {
 
   sessionsByState(): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const s of this.router.state.interactions.values()) counts[s.state] = (counts[s.state] ?? 0) + 1;
+    for (const s of this.router.state.interactions.unordered()) counts[s.state] = (counts[s.state] ?? 0) + 1;
     return counts;
   }
 
   /** Whether any session waits (the board refreshes waiting times while one does). */
   anyWaiting(): boolean {
-    for (const s of this.router.state.interactions.values()) if (s.state === 'queued' || s.state === 'offered') return true;
+    for (const s of this.router.state.interactions.unordered()) if (s.state === 'queued' || s.state === 'offered') return true;
     return false;
   }
 }
