@@ -336,6 +336,20 @@ export class AgentSlots<A> {
   nextVersion(): number {
     return ++this.versionSeq;
   }
+
+  /**
+   * Records the agent's new key for `slot` when it did not shrink, without touching any heap (see
+   * AgentHeap: entries may keep an older, smaller key); false when it shrank and must be refiled.
+   */
+  grow(ordinal: number, slot: number, k1: number, k2: number): boolean {
+    const data = this.data;
+    const at = (this.base[ordinal]! + slot) * 3;
+    const c1 = data[at + 1]!;
+    if (!(k1 > c1 || (k1 === c1 && k2 >= data[at + 2]!))) return false;
+    data[at + 1] = k1;
+    data[at + 2] = k2;
+    return true;
+  }
 }
 
 /**
@@ -375,15 +389,7 @@ export class AgentHeap<A> extends LazyHeap {
 
   /** The agent's key for `slot` changed while it stays in this heap. */
   rekey(ordinal: number, slot: number, k1: number, k2: number): void {
-    const data = this.slots.data;
-    const at = (this.slots.base[ordinal]! + slot) * 3;
-    const c1 = data[at + 1]!;
-    if (k1 > c1 || (k1 === c1 && k2 >= data[at + 2]!)) {
-      data[at + 1] = k1;
-      data[at + 2] = k2;
-    } else {
-      this.put(ordinal, slot, k1, k2, true);
-    }
+    if (!this.slots.grow(ordinal, slot, k1, k2)) this.put(ordinal, slot, k1, k2, true);
   }
 
   remove(ordinal: number, slot: number): void {
@@ -402,23 +408,24 @@ export class AgentHeap<A> extends LazyHeap {
   /** Whether the live top's key (liveTopIndex() >= 0) is its agent's current key. */
   topIsCurrent(): boolean {
     const k = this.keys;
-    const k3 = k[2]!;
-    const ordinal = Math.floor(k3 / SLOT_SPAN);
     const data = this.slots.data;
-    const at = (this.slots.base[ordinal]! + (k3 - ordinal * SLOT_SPAN)) * 3;
+    const at = this.topSlotAt();
     return k[0] === data[at + 1] && k[1] === data[at + 2];
   }
 
   /** Refile the live top (liveTopIndex() >= 0) under its agent's current key. */
   refileTop(): void {
-    const k = this.keys;
-    const k3 = k[2]!;
-    const tag = k[3]!;
-    const ordinal = Math.floor(k3 / SLOT_SPAN);
     const data = this.slots.data;
-    const at = (this.slots.base[ordinal]! + (k3 - ordinal * SLOT_SPAN)) * 3;
+    const at = this.topSlotAt();
     // The current key is not below the stale one: the entry only moves down.
-    this.replaceTop(data[at + 1]!, data[at + 2]!, k3, tag);
+    this.replaceTop(data[at + 1]!, data[at + 2]!, this.keys[2]!, this.keys[3]!);
+  }
+
+  /** Where the top entry's agent slot (version, k1, k2) sits in the shared slot data. */
+  private topSlotAt(): number {
+    const k3 = this.keys[2]!;
+    const ordinal = Math.floor(k3 / SLOT_SPAN);
+    return (this.slots.base[ordinal]! + (k3 - ordinal * SLOT_SPAN)) * 3;
   }
 
   /** Index of the best live entry, refiling stale tops under their current keys, or -1. */

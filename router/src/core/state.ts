@@ -542,7 +542,6 @@ export class RouterState {
     const key = this.scratchKey;
     const memberships = a.memberships;
     const heaps = a.heaps;
-    const data = this.agentSlots.data;
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       const want = a.canTake(c);
       const bit = 1 << c;
@@ -559,15 +558,8 @@ export class RouterState {
         }
         group.strategy.score(a, group.index, key);
         if (has) {
-          // A key that grows is only recorded (see AgentHeap): the heap itself is not touched.
-          const at = (a.slotBase + slot) * 3;
-          const c1 = data[at + 1]!;
-          if (key.k1 > c1 || (key.k1 === c1 && key.k2 >= data[at + 2]!)) {
-            data[at + 1] = key.k1;
-            data[at + 2] = key.k2;
-          } else {
-            heaps[slot]!.put(a.ordinal, slot, key.k1, key.k2, true);
-          }
+          // A key that grows is only recorded (see AgentHeap): the heap itself is not loaded.
+          if (!this.agentSlots.grow(a.ordinal, slot, key.k1, key.k2)) heaps[slot]!.put(a.ordinal, slot, key.k1, key.k2, true);
         } else {
           heaps[slot]!.put(a.ordinal, slot, key.k1, key.k2, false);
           group.agentMask[c]! |= 1 << proficiency;
