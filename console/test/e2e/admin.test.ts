@@ -104,6 +104,18 @@ describe('administration', () => {
       expect(violations, describeViolations(violations)).toEqual([]);
     }
 
+    // Pause reasons: the id follows the reason as it is typed; after the save the form is clear
+    // for the next one.
+    await admin.getByRole('link', { name: 'Motivos de pausa' }).click();
+    await admin.getByLabel('Motivo', { exact: true }).fill('Reunião de equipe');
+    expect(await admin.getByLabel('Identificador').inputValue()).toBe('reuniao-de-equipe');
+    await admin.getByRole('button', { name: 'Salvar motivo' }).click();
+    await admin.getByText('Motivo “Reunião de equipe” salvo.').waitFor();
+    await admin.getByRole('row', { name: /Reunião de equipe/ }).waitFor();
+    expect(await admin.getByLabel('Motivo', { exact: true }).inputValue()).toBe('');
+    const reasons = await h.must<{ id: string; label: string }[]>('GET', '/api/pause-reasons');
+    expect(reasons).toContainEqual({ id: 'reuniao-de-equipe', label: 'Reunião de equipe' });
+
     // The new agent signs in and works a session of the new group.
     const agent = await h.newPage();
     await login(agent, h.base, 'bruno', '/atendente');
