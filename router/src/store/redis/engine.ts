@@ -73,6 +73,7 @@ export class RedisEngine {
   private inFlight = false;
   private calls = 0;
   private commandsSent = 0;
+  private hoursRetries = 0;
 
   private constructor(private readonly config: RedisEngineOptions) {
     this.client = config.client;
@@ -128,9 +129,9 @@ export class RedisEngine {
     });
   }
 
-  /** Script calls made and commands they carried (mean batch size = commands / calls). */
-  get batching(): { calls: number; commands: number } {
-    return { calls: this.calls, commands: this.commandsSent };
+  /** Script calls made, commands they carried (mean batch size = commands / calls), and commands sent again for a group's hours. */
+  get batching(): { calls: number; commands: number; hoursRetries: number } {
+    return { calls: this.calls, commands: this.commandsSent, hoursRetries: this.hoursRetries };
   }
 
   /** Sends the queue, a batch per call, until it is empty; one call in flight at a time. */
@@ -191,6 +192,7 @@ export class RedisEngine {
       rest.shift();
     } else {
       p.attempts++;
+      this.hoursRetries++;
       this.hours.learn(reply[at + 1]!, Number(reply[at + 2]), reply[at + 3]!);
       p.extra.add(reply[at + 1]!);
     }
