@@ -9,7 +9,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { Command, GroupConfig, RoutingEvent, StrategyName } from '../src/core/index.js';
-import { RedisEngine, RoutingScript, type RedisClient, type ScriptCall } from '../src/store/redis/index.js';
+import { DEFAULT_BATCH_SIZE, RedisEngine, RoutingScript, type RedisClient, type ScriptCall } from '../src/store/redis/index.js';
 import { spawnRedis } from '../test/store/redis/redis-server.js';
 import { buildWorkload, rng } from './workload.js';
 
@@ -17,6 +17,8 @@ const GROUPS = 80;
 const AGENTS = 1_500;
 const SEED = 20261123;
 const CONCURRENCY = Number(process.env.ATENDE_BENCH_CONCURRENCY ?? 64);
+/** Commands per script call at most (the engine's group commit; 1: a call per decision). */
+const BATCH_SIZE = Number(process.env.ATENDE_BENCH_BATCH ?? DEFAULT_BATCH_SIZE);
 const WARMUP_MS = 1_500;
 const DURATION_MS = 5_000;
 const CEILING_WARMUP_MS = 500;
@@ -232,11 +234,11 @@ export async function runRedisBench(): Promise<Record<string, unknown>> {
   const admin = new Redis(url);
   try {
     const version = /^redis_version:(\S+)/m.exec(await admin.info('server'))?.[1];
-    print({ bench: 'redis', machine, redisVersion: version, concurrency: CONCURRENCY });
+    print({ bench: 'redis', machine, redisVersion: version, concurrency: CONCURRENCY, batchSizeCap: BATCH_SIZE });
     const script = new SampledScript('evalsha');
-    const engine = await RedisEngine.open({ client, tenant: 'bench', script, timers: false, streamMaxLength: STREAM_MAX_LENGTH });
+    const engine = await RedisEngine.open({ client, tenant: 'bench', script, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE });
     const library = new SampledScript('fcall');
-    const libraryEngine = await RedisEngine.open({ client, tenant: 'bench', script: library, timers: false, streamMaxLength: STREAM_MAX_LENGTH });
+    const libraryEngine = await RedisEngine.open({ client, tenant: 'bench', script: library, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE });
     const setupStart = performance.now();
     const { arrival } = await loadTenant(engine);
     print({ bench: 'redis', phase: 'tenant loaded', groups: GROUPS, agents: AGENTS, setupMs: round(performance.now() - setupStart) });
@@ -290,6 +292,7 @@ export async function runRedisBench(): Promise<Record<string, unknown>> {
       p50Ms: run.p50Ms,
       p99Ms: run.p99Ms,
       concurrency: CONCURRENCY,
+      batchSizeCap: BATCH_SIZE,
       // Group commit: decisions per script call (the ceiling makes one call per no-op decision).
       batchSize: run.batchSize,
       // Redis commands run per decision (INFO commandstats; the script call and its redis.call).
