@@ -157,9 +157,10 @@ describe('group commit in the Redis engine', () => {
       engine.decide({ type: 'enqueue', interaction: { id: 'boom', channel: 'chat', groupId: 'g' } }, T0 + 1),
       engine.decide({ type: 'enqueue', interaction: { id: 'y', channel: 'chat', groupId: 'g' } }, T0 + 1),
     ];
+    const outcomes = Promise.allSettled(batch);
     expect(await first).toEqual(router.decide({ type: 'setAgentState', agentId: 'a', state: 'available' }, T0 + 1));
     const entries = await client.xlen(stream);
-    const settled = await Promise.allSettled(batch);
+    const settled = await outcomes;
     for (const s of settled) {
       expect(s.status).toBe('rejected');
       expect(String((s as PromiseRejectedResult).reason)).toMatch(/boom: a bug/);
