@@ -18,7 +18,7 @@ export const serverConfigSchema = z.object({
   tenant: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letras, dígitos, _ . -').default('default'),
   /** How each decision calls the routing script: EVALSHA (default) or FCALL of a Redis Functions library (Redis ≥ 7, ~10 % cheaper). */
   redisScript: z.enum(['evalsha', 'fcall']).default('evalsha'),
-  /** Commands per script call at most (group commit: commands arriving while a call is in flight go together in the next; 1: a call per command). */
+  /** Commands per script call at most (group commit: commands arriving while a call is in flight go together in the next; 1: one command per call and one call in flight, for diagnosis). */
   redisBatch: z.number().int().min(1).max(1_000).default(64),
   /** Generated (and printed by main) when absent. */
   adminToken: z.string().min(16).optional(),
