@@ -9,7 +9,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { Command, GroupConfig, RoutingEvent, StrategyName } from '../src/core/index.js';
-import { RedisEngine, RoutingScript, type RedisClient, type ScriptCall } from '../src/store/redis/index.js';
+import { DEFAULT_BATCH_SIZE, RedisEngine, RoutingScript, type RedisClient, type ScriptCall } from '../src/store/redis/index.js';
 import { spawnRedis } from '../test/store/redis/redis-server.js';
 import { buildWorkload, rng } from './workload.js';
 
@@ -17,6 +17,8 @@ const GROUPS = 80;
 const AGENTS = 1_500;
 const SEED = 20261123;
 const CONCURRENCY = Number(process.env.ATENDE_BENCH_CONCURRENCY ?? 64);
+/** Commands per script call at most (the engine's group commit; 1: a call per decision). */
+const BATCH_SIZE = Number(process.env.ATENDE_BENCH_BATCH ?? DEFAULT_BATCH_SIZE);
 const WARMUP_MS = 1_500;
 const DURATION_MS = 5_000;
 const CEILING_WARMUP_MS = 500;
@@ -26,6 +28,8 @@ const STRATEGIES: StrategyName[] = ['equal', 'longest-idle', 'least-occupied', '
 /** Argument vectors kept from real decisions, replayed by the no-op script. */
 const SAMPLE_EVERY = 50;
 const SAMPLES = 200;
+/** Arguments per command in a batch (lua/90-main.lua): now, next midnight, hours, checks, command, annotations. */
+const COMMAND_ARGS = 6;
 
 const print = (line: object) => console.log(JSON.stringify(line));
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -39,29 +43,35 @@ class SampledScript extends RoutingScript {
   readonly samples: (string | number)[][] = [];
   private calls = 0;
 
+  /** Keeps, from a batch's arguments, those of its first command as a batch of one: a decision's arguments. */
   override run(client: RedisClient, key: string, args: (string | number)[]): Promise<string[]> {
-    if (this.calls++ % SAMPLE_EVERY === 0 && this.samples.length < SAMPLES) this.samples.push(args);
+    if (this.calls++ % SAMPLE_EVERY === 0 && this.samples.length < SAMPLES) this.samples.push([...args.slice(0, 3), 1, ...args.slice(4, 4 + COMMAND_ARGS)]);
     return super.run(client, key, args);
   }
 }
 
-const NOOP_BODY = "return {'OK', '', '', '[]', '[]', ''}";
+// A batch of one decided command, as the routing script replies.
+const NOOP_BODY = "return {'1', 'OK', '', '', '[]', '[]', ''}";
 const NOOP_LIBRARY = 'atende_bench_noop';
 const NOOP_FUNCTION = 'atende_bench_noop';
 
 interface Phase {
+  /** Decisions (engine) or no-op calls completed in the window. */
   calls: number;
   perSecond: number;
+  /** Script calls in the window (INFO commandstats), and decisions per script call. */
+  scriptCalls: number;
+  batchSize: number;
   p50Ms: number;
   p99Ms: number;
-  /** Redis time per call (INFO commandstats: usec per call of EVALSHA / FCALL). */
+  /** Redis time per decision (INFO commandstats: usec of EVALSHA / FCALL over the decisions). */
   redisMicrosPerCall: number;
   /** Share of one core the redis-server process used meanwhile (user + sys). */
   redisCpu: number;
   /** Share of one core this (client) process used meanwhile. */
   clientCpu: number;
   errors: number;
-  /** Commands Redis ran per call (INFO commandstats, the script's own redis.call included): calls and µs per call of the phase's script. */
+  /** Commands Redis ran per decision (INFO commandstats, the script's own redis.call included): calls and µs per decision. */
   commands: Record<string, { calls: number; micros: number }>;
 }
 
@@ -130,18 +140,21 @@ export async function measure(
   await Promise.all(loops);
   latencies.sort((a, b) => a - b);
   const scriptCalls = after.scriptCalls - before.scriptCalls;
+  const decided = calls;
   const commands: Phase['commands'] = {};
   for (const [name, [calls, micros]] of after.commands) {
     const [calls0, micros0] = before.commands.get(name) ?? [0, 0];
     // INFO itself (the admin connection reads it) is no part of the phase.
-    if (calls > calls0 && name !== 'info' && scriptCalls > 0) commands[name] = { calls: round((calls - calls0) / scriptCalls, 3), micros: round((micros - micros0) / scriptCalls, 2) };
+    if (calls > calls0 && name !== 'info' && decided > 0) commands[name] = { calls: round((calls - calls0) / decided, 3), micros: round((micros - micros0) / decided, 2) };
   }
   return {
     calls,
     perSecond: round((calls * 1000) / elapsed),
+    scriptCalls,
+    batchSize: scriptCalls === 0 ? NaN : round(calls / scriptCalls, 2),
     p50Ms: round(percentile(latencies, 50), 3),
     p99Ms: round(percentile(latencies, 99), 3),
-    redisMicrosPerCall: scriptCalls === 0 ? NaN : round((after.scriptMicros - before.scriptMicros) / scriptCalls, 2),
+    redisMicrosPerCall: calls === 0 ? NaN : round((after.scriptMicros - before.scriptMicros) / calls, 2),
     redisCpu: round((after.cpu - before.cpu) / (elapsed / 1000), 2),
     clientCpu: round((cpu.user + cpu.system) / 1000 / elapsed, 2),
     errors,
@@ -221,11 +234,11 @@ export async function runRedisBench(): Promise<Record<string, unknown>> {
   const admin = new Redis(url);
   try {
     const version = /^redis_version:(\S+)/m.exec(await admin.info('server'))?.[1];
-    print({ bench: 'redis', machine, redisVersion: version, concurrency: CONCURRENCY });
+    print({ bench: 'redis', machine, redisVersion: version, concurrency: CONCURRENCY, batchSizeCap: BATCH_SIZE });
     const script = new SampledScript('evalsha');
-    const engine = await RedisEngine.open({ client, tenant: 'bench', script, timers: false, streamMaxLength: STREAM_MAX_LENGTH });
+    const engine = await RedisEngine.open({ client, tenant: 'bench', script, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE });
     const library = new SampledScript('fcall');
-    const libraryEngine = await RedisEngine.open({ client, tenant: 'bench', script: library, timers: false, streamMaxLength: STREAM_MAX_LENGTH });
+    const libraryEngine = await RedisEngine.open({ client, tenant: 'bench', script: library, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE });
     const setupStart = performance.now();
     const { arrival } = await loadTenant(engine);
     print({ bench: 'redis', phase: 'tenant loaded', groups: GROUPS, agents: AGENTS, setupMs: round(performance.now() - setupStart) });
@@ -240,7 +253,7 @@ export async function runRedisBench(): Promise<Record<string, unknown>> {
       const phase = await measure(admin, CONCURRENCY, CEILING_WARMUP_MS, CEILING_MS, async () => {
         const args = samples[i++ % samples.length]!;
         const reply = (kind === 'EVALSHA' ? await client.evalsha(noopSha, 1, engine.key, ...args) : await client.fcall(NOOP_FUNCTION, 1, engine.key, ...args)) as string[];
-        return reply[0] === 'OK';
+        return reply[1] === 'OK';
       });
       print({ bench: 'redis', phase: label, ...phase });
       return phase;
@@ -279,6 +292,11 @@ export async function runRedisBench(): Promise<Record<string, unknown>> {
       p50Ms: run.p50Ms,
       p99Ms: run.p99Ms,
       concurrency: CONCURRENCY,
+      batchSizeCap: BATCH_SIZE,
+      // Group commit: decisions per script call (the ceiling makes one call per no-op decision).
+      batchSize: run.batchSize,
+      // Redis commands run per decision (INFO commandstats; the script call and its redis.call).
+      commandsPerDecision: run.commands,
       // Redis time per call as Redis counts it (commandstats: wall time inside the command, so it
       // includes the time the redis-server thread was descheduled on a busy machine).
       redisMicrosPerDecision: run.redisMicrosPerCall,
@@ -297,6 +315,7 @@ export async function runRedisBench(): Promise<Record<string, unknown>> {
         ceilingPerSecond: fcallCeiling.perSecond,
         ceilingRatio: round(fcallRun.perSecond / fcallCeiling.perSecond, 3),
         p99Ms: fcallRun.p99Ms,
+        batchSize: fcallRun.batchSize,
         redisCpuMicrosPerDecision: round((fcallRun.redisCpu * 1e6) / fcallRun.perSecond, 1),
         lifecyclesPerSecond: round((fcallRun.lifecycles * 1000) / DURATION_MS),
       },

@@ -1,5 +1,5 @@
 // Server configuration: one zod schema with the embedded defaults, filled from the environment
-// (PORT, ATENDE_DATA_DIR, DATABASE_URL, REDIS_URL, REDIS_CLUSTER_NODES, ATENDE_TENANT, ATENDE_REDIS_SCRIPT, ATENDE_ADMIN_TOKEN, ATENDE_SECRET, LOG_LEVEL) and argv.
+// (PORT, ATENDE_DATA_DIR, DATABASE_URL, REDIS_URL, REDIS_CLUSTER_NODES, ATENDE_TENANT, ATENDE_REDIS_SCRIPT, ATENDE_REDIS_BATCH, ATENDE_ADMIN_TOKEN, ATENDE_SECRET, LOG_LEVEL) and argv.
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -18,6 +18,8 @@ export const serverConfigSchema = z.object({
   tenant: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letras, dígitos, _ . -').default('default'),
   /** How each decision calls the routing script: EVALSHA (default) or FCALL of a Redis Functions library (Redis ≥ 7, ~10 % cheaper). */
   redisScript: z.enum(['evalsha', 'fcall']).default('evalsha'),
+  /** Commands per script call at most (group commit: commands arriving while a call is in flight go together in the next; 1: one command per call and one call in flight, for diagnosis). */
+  redisBatch: z.number().int().min(1).max(1_000).default(64),
   /** Generated (and printed by main) when absent. */
   adminToken: z.string().min(16).optional(),
   /** Token signing secret; generated once and kept in the database when absent. */
@@ -62,6 +64,7 @@ const envSchema = z.object({
   REDIS_CLUSTER_NODES: optionalText,
   ATENDE_TENANT: optionalText,
   ATENDE_REDIS_SCRIPT: optionalText,
+  ATENDE_REDIS_BATCH: optionalNumber,
   ATENDE_ADMIN_TOKEN: optionalText,
   ATENDE_SECRET: optionalText,
   LOG_LEVEL: optionalText,
@@ -88,6 +91,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, argv: readonly string[]): 
     redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(',').map((n) => n.trim()).filter((n) => n !== ''),
     tenant: e.ATENDE_TENANT,
     redisScript: e.ATENDE_REDIS_SCRIPT,
+    redisBatch: e.ATENDE_REDIS_BATCH,
     adminToken: e.ATENDE_ADMIN_TOKEN,
     secret: e.ATENDE_SECRET,
     logLevel: e.LOG_LEVEL,

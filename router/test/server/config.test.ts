@@ -23,6 +23,13 @@ describe('configuration from the environment', () => {
     expect(() => configFromEnv({ ATENDE_ADMIN_TOKEN: 'short' }, [])).toThrow(/adminToken/);
     expect(() => configFromEnv({}, ['--turbo'])).toThrow(/--turbo/);
     expect(() => configFromEnv({ ATENDE_REDIS_SCRIPT: 'eval' }, [])).toThrow(/redisScript/);
+    expect(() => configFromEnv({ ATENDE_REDIS_BATCH: '0' }, [])).toThrow(/redisBatch/);
+    expect(() => configFromEnv({ ATENDE_REDIS_BATCH: 'many' }, [])).toThrow(/redisBatch|ATENDE_REDIS_BATCH/);
+  });
+
+  it('batches up to 64 commands per Redis script call unless told otherwise', () => {
+    expect(configFromEnv({}, []).redisBatch).toBe(64);
+    expect(configFromEnv({ ATENDE_REDIS_BATCH: '1' }, []).redisBatch).toBe(1);
   });
 
   it('calls the Redis routing script with EVALSHA unless told FCALL', () => {

@@ -128,6 +128,7 @@ async function redisEngine({ config, db, eventLog, log, clock, onTickError }: En
       reader,
       tenant: config.tenant,
       script: new RoutingScript(config.redisScript),
+      batchSize: config.redisBatch,
       router: config.router,
       clock,
       history: recovered.events,

@@ -3,7 +3,7 @@
 
 import { DEFAULT_OPTIONS, type Command, type Outcome, type RouterOptions, type RoutingErrorInfo, type RoutingEvent } from '../../core/types.js';
 import type { Annotation, EventListener, PersistEvents } from '../engine.js';
-import { toScriptCommand } from './commands.js';
+import { toScriptCommand, type ScriptCommand } from './commands.js';
 import { GroupHoursCache, LocalDay } from './hours.js';
 import { RoutingScript, type RedisClient } from './script.js';
 import { StateReader } from './views.js';
@@ -21,9 +21,31 @@ export interface RedisEngineOptions {
   streamMaxLength?: number;
   onError?: (err: unknown) => void;
   script?: RoutingScript;
+  /** Commands per script call at most (group commit; 1: one call per command). */
+  batchSize?: number;
 }
 
 const HOURS_RETRIES = 4;
+/** Commands per script call at most (group commit). */
+export const DEFAULT_BATCH_SIZE = 64;
+/** Reply fields per command of a batch (see lua/90-main.lua). */
+const REPLY_FIELDS = 6;
+
+type Decided = { outcome: Outcome; entryId: string };
+
+/** A command waiting for its script call. */
+interface Pending {
+  sc: ScriptCommand;
+  now: number;
+  payload: string;
+  steps: string;
+  annotations: string;
+  /** Groups whose hours the script asked for. */
+  extra: Set<string>;
+  attempts: number;
+  resolve: (decided: Decided) => void;
+  reject: (err: unknown) => void;
+}
 
 export function tenantKey(tenant: string): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(tenant)) throw new Error(`tenant id ${JSON.stringify(tenant)} must be [A-Za-z0-9_.-]+ (it becomes a hash tag)`);
@@ -45,6 +67,13 @@ export class RedisEngine {
   private timerAt: number | undefined;
   private closed = false;
   private tail: Promise<void> = Promise.resolve();
+  private readonly streamLength: number;
+  private readonly batchSize: number;
+  private readonly queue: Pending[] = [];
+  private inFlight = false;
+  private calls = 0;
+  private commandsSent = 0;
+  private hoursRetries = 0;
 
   private constructor(private readonly config: RedisEngineOptions) {
     this.client = config.client;
@@ -54,6 +83,8 @@ export class RedisEngine {
     this.script = config.script ?? new RoutingScript();
     this.day = new LocalDay(this.options.timeZone);
     this.clock = config.clock ?? Date.now;
+    this.streamLength = config.streamMaxLength ?? 0;
+    this.batchSize = Math.max(1, config.batchSize ?? DEFAULT_BATCH_SIZE);
     this.read = new StateReader(this.client, this.key, () => this.clock());
   }
 
@@ -69,51 +100,123 @@ export class RedisEngine {
     return (await this.decideEntry(command, now, annotations)).outcome;
   }
 
-  /** decide, and the id of the stream entry holding the command's events ('' when none was added). */
-  async decideEntry(command: Command, now: number, annotations: readonly Annotation[] = []): Promise<{ outcome: Outcome; entryId: string }> {
-    const sc = toScriptCommand(command, now);
-    const payload = JSON.stringify(sc.payload);
-    const steps = JSON.stringify(sc.checks?.steps ?? []);
-    const streamLength = this.config.streamMaxLength ?? 0;
-    const extra = new Set<string>();
-    for (let attempt = 0; ; attempt++) {
-      const groups = sc.hoursOf === 'all' ? [...this.hours.knownGroups()] : sc.hoursOf === 'named' && sc.groupId !== undefined ? [sc.groupId] : [];
-      const { args, fresh } = this.hours.argumentsFor([...groups, ...extra], now);
-      const reply = await this.script.run(this.client, this.key, [
-        'decide',
-        now,
-        this.day.nextMidnight(now),
-        this.optionsArg,
-        JSON.stringify(args),
-        steps,
-        payload,
-        streamLength,
-        streamLength > 0 ? JSON.stringify(annotations) : '',
-      ]);
-      switch (reply[0]) {
-        case 'OK': {
-          this.hours.commit(JSON.parse(reply[4]!) as string[], fresh);
-          const outcome: Outcome = { ok: true, events: JSON.parse(reply[3]!) as RoutingEvent[], nextDeadline: deadline(reply[1]!) };
-          if (reply[2]) outcome.closed = JSON.parse(reply[2]) as NonNullable<Extract<Outcome, { ok: true }>['closed']>;
-          return { outcome, entryId: reply[5] ?? '' };
-        }
-        case 'ERR':
-          this.hours.commit(JSON.parse(reply[3]!) as string[], fresh);
-          return { outcome: { ok: false, error: JSON.parse(reply[2]!) as RoutingErrorInfo, events: [], nextDeadline: deadline(reply[1]!) }, entryId: '' };
-        case 'CHECK': {
-          const step = Number(reply[2]) - 1;
-          const error = sc.checks!.errorAt(step, reply[3] === '' ? 0 : Number(reply[3]));
-          return { outcome: { ok: false, error, events: [], nextDeadline: deadline(reply[1]!) }, entryId: '' };
-        }
-        case 'HOURS':
-          // Nothing was written: learn the group's hours (new or reconfigured) and decide again.
-          if (attempt >= HOURS_RETRIES) throw new Error(`business hours of group ${reply[1]} kept changing`);
-          this.hours.learn(reply[1]!, Number(reply[2]), reply[3]!);
-          extra.add(reply[1]!);
-          continue;
-        default:
-          throw new Error(`unexpected routing script reply ${String(reply[0])}`);
+  /**
+   * decide, and the id of the stream entry holding the command's events ('' when none was added).
+   * Group commit: while a script call of this engine is in flight, commands wait in a queue; when
+   * it returns, the queued commands (up to batchSize) go in one call, decided there in order.
+   */
+  decideEntry(command: Command, now: number, annotations: readonly Annotation[] = []): Promise<Decided> {
+    return new Promise<Decided>((resolve, reject) => {
+      let sc: ScriptCommand;
+      try {
+        sc = toScriptCommand(command, now);
+      } catch (err) {
+        reject(err);
+        return;
       }
+      this.queue.push({
+        sc,
+        now,
+        payload: JSON.stringify(sc.payload),
+        steps: JSON.stringify(sc.checks?.steps ?? []),
+        annotations: this.streamLength > 0 ? JSON.stringify(annotations) : '',
+        extra: new Set(),
+        attempts: 0,
+        resolve,
+        reject,
+      });
+      if (!this.inFlight) void this.flush();
+    });
+  }
+
+  /** Script calls made, commands they carried (mean batch size = commands / calls), and commands sent again for a group's hours. */
+  get batching(): { calls: number; commands: number; hoursRetries: number } {
+    return { calls: this.calls, commands: this.commandsSent, hoursRetries: this.hoursRetries };
+  }
+
+  /** Sends the queue, a batch per call, until it is empty; one call in flight at a time. */
+  private async flush(): Promise<void> {
+    this.inFlight = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.batchSize);
+        let retry: Pending[];
+        try {
+          retry = await this.send(batch);
+        } catch (err) {
+          // The call failed as a whole (Redis unreachable, a Lua runtime error): nothing of it
+          // was written, and every command of the batch fails with that error.
+          for (const p of batch) p.reject(err);
+          continue;
+        }
+        // A command that needed a group's hours, and the ones after it: first in line again.
+        if (retry.length > 0) this.queue.unshift(...retry);
+      }
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  /** One script call for the batch; returns the commands to send again (from the one that needed hours on). */
+  private async send(batch: Pending[]): Promise<Pending[]> {
+    const args: (string | number)[] = ['decide', this.optionsArg, this.streamLength, batch.length];
+    const fresh: Map<string, unknown>[] = [];
+    for (const p of batch) {
+      const sc = p.sc;
+      const groups = sc.hoursOf === 'all' ? [...this.hours.knownGroups()] : sc.hoursOf === 'named' && sc.groupId !== undefined ? [sc.groupId] : [];
+      const hours = this.hours.argumentsFor(p.extra.size > 0 ? [...groups, ...p.extra] : groups, p.now);
+      fresh.push(hours.fresh);
+      args.push(p.now, this.day.nextMidnight(p.now), JSON.stringify(hours.args), p.steps, p.payload, p.annotations);
+    }
+    this.calls++;
+    this.commandsSent += batch.length;
+    const reply = await this.script.run(this.client, this.key, args);
+    const done = Number(reply[0]);
+    for (let i = 0; i < done; i++) {
+      const p = batch[i]!;
+      const at = 1 + i * REPLY_FIELDS;
+      try {
+        p.resolve(this.outcome(p, reply, at, fresh[i] as Parameters<GroupHoursCache['commit']>[1]));
+      } catch (err) {
+        p.reject(err);
+      }
+    }
+    if (done === batch.length) return [];
+    const at = 1 + done * REPLY_FIELDS;
+    if (reply[at] !== 'HOURS') throw new Error(`unexpected routing script reply ${String(reply[at])}`);
+    // Nothing of that command was written: learn the group's hours (new or reconfigured) and send it again.
+    const p = batch[done]!;
+    const rest = batch.slice(done);
+    if (p.attempts >= HOURS_RETRIES) {
+      p.reject(new Error(`business hours of group ${reply[at + 1]} kept changing`));
+      rest.shift();
+    } else {
+      p.attempts++;
+      this.hoursRetries++;
+      this.hours.learn(reply[at + 1]!, Number(reply[at + 2]), reply[at + 3]!);
+      p.extra.add(reply[at + 1]!);
+    }
+    return rest;
+  }
+
+  private outcome(p: Pending, reply: string[], at: number, fresh: Parameters<GroupHoursCache['commit']>[1]): Decided {
+    switch (reply[at]) {
+      case 'OK': {
+        this.hours.commit(JSON.parse(reply[at + 4]!) as string[], fresh);
+        const outcome: Outcome = { ok: true, events: JSON.parse(reply[at + 3]!) as RoutingEvent[], nextDeadline: deadline(reply[at + 1]!) };
+        if (reply[at + 2]) outcome.closed = JSON.parse(reply[at + 2]!) as NonNullable<Extract<Outcome, { ok: true }>['closed']>;
+        return { outcome, entryId: reply[at + 5] ?? '' };
+      }
+      case 'ERR':
+        this.hours.commit(JSON.parse(reply[at + 3]!) as string[], fresh);
+        return { outcome: { ok: false, error: JSON.parse(reply[at + 2]!) as RoutingErrorInfo, events: [], nextDeadline: deadline(reply[at + 1]!) }, entryId: '' };
+      case 'CHECK': {
+        const step = Number(reply[at + 2]) - 1;
+        const error = p.sc.checks!.errorAt(step, reply[at + 3] === '' ? 0 : Number(reply[at + 3]));
+        return { outcome: { ok: false, error, events: [], nextDeadline: deadline(reply[at + 1]!) }, entryId: '' };
+      }
+      default:
+        throw new Error(`unexpected routing script reply ${String(reply[at])}`);
     }
   }
 

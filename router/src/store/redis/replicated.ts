@@ -35,6 +35,8 @@ export interface ReplicatedEngineOptions {
   /** Longest wait for the replica to apply a command's own entry before answering anyway. */
   replicaWaitMs?: number;
   script?: RoutingScript;
+  /** Commands per script call at most (group commit; see RedisEngine). */
+  batchSize?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -86,6 +88,7 @@ export class ReplicatedRedisEngine extends RouterReads implements RoutingEngine 
       ...(options.router ? { router: options.router } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.script ? { script: options.script } : {}),
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       timers: false,
       streamMaxLength: options.streamMaxLength ?? 1_000_000,
     });

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differential, newStats, report } from './differential.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 import { actionArb, worldArb } from './world.js';
@@ -46,5 +46,22 @@ describe('the Redis engine decides exactly as the core', () => {
       { numRuns: Math.round(4 * scale) },
     );
     report('large worlds', stats, started);
+  }, 300_000);
+
+  it('when commands arrive together and are decided in batches (group commit)', async () => {
+    const stats = newStats();
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(
+        worldArb({ min: 5, max: 40 }, { min: 2, max: 5 }),
+        fc.array(actionArb, { minLength: 100, maxLength: 600 }),
+        fc.integer({ min: 2, max: 24 }),
+        (world, actions, burst) => differential(client, world, actions, stats, 4, undefined, burst),
+      ),
+      { numRuns: Math.round(30 * scale) },
+    );
+    report('batched', stats, started);
+    // The bursts did share script calls.
+    expect(stats.calls).toBeLessThan(stats.commands * 0.7);
   }, 300_000);
 });

@@ -1,7 +1,6 @@
--- Routing script, part 6: one call = one command. keys[1]: the tenant prefix. argv: op, now, next
--- local midnight, options, hours, checks, command, stream length (0: no stream), annotations.
--- Replies are strings only; OK replies end with the stream entry id of the command's events ('' when
--- none was added). script.ts registers `main` as the library's function.
+-- Routing script, part 6: one call = a batch of commands (group commit; see main). keys[1]: the
+-- tenant prefix. Replies are strings only; a command's OK reply ends with the stream entry id of
+-- its events ('' when none was added). script.ts registers `main` as the library's function.
 
 -- The options are the same on every call of a node: decoded once per distinct text (as a library;
 -- as a script, only by a call that reads them: most commands never do).
@@ -45,43 +44,77 @@ local function nextDay()
 end
 NEXTDAY = nextDay
 
+local PER = 6
+
+--- One command of the batch at argv[base + 1 ..]: its reply fields (6), or nil and the HOURS
+--- reply when the caller must supply a group's hours first (nothing of the command was applied:
+--- the script asks for hours before the command's first change).
+local function one(argv, base)
+  R.reset()
+  C.setNow(tonumber(argv[base + 1]), argv[base + 1])
+  nextDayText = argv[base + 2]
+  HOURS = decode(argv[base + 3])
+
+  local failedStep, observed = R.check(decode(argv[base + 4]))
+  if failedStep then
+    return { 'CHECK', deadlineText(), C.num(failedStep), observed and C.num(observed) or '', '', '' }
+  end
+
+  local ok, err = pcall(R.execute, cjson.decode(argv[base + 5]))
+  if not ok then
+    if type(err) ~= 'table' or not (err.routing or err.hours) then error(err, 0) end
+    if err.hours then return nil, { 'HOURS', err.hours, C.num(err.version), err.cfg } end
+    local info = { code = err.code, message = err.message }
+    if err.details then info.details = { __raw = C.object(err.details) } end
+    return { 'ERR', deadlineText(), C.object(info), C.json(R.hoursUsed), '', '' }
+  end
+
+  local closed = ''
+  if R.closed then closed = C.object({ groupId = R.closed.groupId, nextOpenAt = R.closed.nextOpenAt }) end
+  -- The stream entry is added after the records are written (see main); its id goes in field 6.
+  return { 'OK', deadlineText(), closed, #R.out > 0 and C.objects(R.out) or '[]', #R.hoursUsed == 0 and '[]' or C.json(R.hoursUsed), '' }
+end
+
+--- A batch: argv = op, options, stream length, n, then per command (PER fields): now, next local
+--- midnight, hours, checks, command, annotations. The commands are decided in order, each on the
+--- state the previous ones left, against one record cache: a record several of them read is
+--- decoded once and written once, at the end. Reply: the number of commands decided, their
+--- replies (PER fields each), then, when the batch stopped at a command that needs a group's
+--- hours, 'HOURS', group, version, configuration: the caller sends that command and the rest again.
 main = function(keys, argv)
   K.use(keys[1])
   S.reset()
   A.reset()
-  R.reset()
-  C.setNow(tonumber(argv[2]), argv[2])
-  nextDayText = argv[3]
-  if argv[4] ~= optionsText then
-    optionsText = argv[4]
+  if argv[2] ~= optionsText then
+    optionsText = argv[2]
     OPT = setmetatable({}, lazyOptions)
   end
-  HOURS = decode(argv[5])
-
-  local failedStep, observed = R.check(decode(argv[6]))
-  if failedStep then
-    return { 'CHECK', deadlineText(), C.num(failedStep), observed and C.num(observed) or '' }
+  local streamLength = number(argv[3])
+  local n = tonumber(argv[4])
+  local reply, done, stop = { '' }, 0, nil
+  for c = 0, n - 1 do
+    local fields, hours = one(argv, 4 + c * PER)
+    if not fields then
+      stop = hours
+      break
+    end
+    for f = 1, PER do reply[1 + done * PER + f] = fields[f] end
+    done = done + 1
   end
-
-  local ok, err = pcall(R.execute, cjson.decode(argv[7]))
-  if not ok then
-    if type(err) ~= 'table' or not (err.routing or err.hours) then error(err, 0) end
-    if err.hours then return { 'HOURS', err.hours, C.num(err.version), err.cfg } end
-    local info = { code = err.code, message = err.message }
-    if err.details then info.details = { __raw = C.object(err.details) } end
-    return { 'ERR', deadlineText(), C.object(info), C.json(R.hoursUsed) }
-  end
+  reply[1] = C.num(done)
 
   A.pruneDeadlines()
-  local nextAt = deadlineText()
   S.flush()
-  local events = C.objects(R.out)
-  local streamLength = number(argv[8])
-  local entryId = ''
-  if #R.out > 0 and streamLength > 0 then
-    entryId = redis.call('XADD', K.events, 'MAXLEN', '~', argv[8], '*', 'events', events, 'annotations', argv[9], 'next', nextAt)
+  if streamLength > 0 then
+    for c = 0, done - 1 do
+      local at = 1 + c * PER
+      if reply[at + 1] == 'OK' and reply[at + 4] ~= '[]' then
+        reply[at + 6] = redis.call('XADD', K.events, 'MAXLEN', '~', argv[3], '*', 'events', reply[at + 4], 'annotations', argv[4 + c * PER + 6], 'next', reply[at + 2])
+      end
+    end
   end
-  local closed = ''
-  if R.closed then closed = C.object({ groupId = R.closed.groupId, nextOpenAt = R.closed.nextOpenAt }) end
-  return { 'OK', nextAt, closed, events, #R.hoursUsed == 0 and '[]' or C.json(R.hoursUsed), entryId }
+  if stop then
+    for f = 1, 4 do reply[#reply + 1] = stop[f] end
+  end
+  return reply
 end

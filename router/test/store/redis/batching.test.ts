@@ -1,0 +1,176 @@
+// Group commit: commands handed to the engine while a script call is in flight go together in the
+// next call. Each is still decided on its own, in order: a failing one leaves the others applied,
+// one that needs a group's hours is sent again (with the rest) without passing anyone, and a Lua
+// runtime error fails the whole batch with nothing of it written.
+
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Router, type Command, type Outcome } from '../../../src/core/index.js';
+import { RedisEngine, RoutingScript, compareEntryIds, routingScriptSource, streamKey } from '../../../src/store/redis/index.js';
+import { agent, group, T0 } from '../../core/fixtures.js';
+import { freshTenant, startRedis, type TestRedis } from './redis-server.js';
+
+let redis: TestRedis;
+let client: Redis;
+beforeAll(async () => {
+  redis = await startRedis();
+  client = redis.connect();
+});
+afterAll(async () => {
+  client?.disconnect();
+  await redis?.stop();
+});
+
+const hours = { timeZone: 'America/Sao_Paulo', weekly: [{ weekday: 1 as const, open: '09:00', close: '10:30' }], holidays: [] };
+
+async function open(tenant = freshTenant('batch'), script?: RoutingScript): Promise<RedisEngine> {
+  return RedisEngine.open({ client, tenant, timers: false, streamMaxLength: 1_000, ...(script ? { script } : {}) });
+}
+
+/** Decides the setup one by one in both; returns them. */
+async function setUp(engine: RedisEngine, commands: Command[]): Promise<Router> {
+  const router = new Router();
+  for (const command of commands) {
+    const expected = router.decide(structuredClone(command), T0);
+    expect(await engine.decide(command, T0)).toEqual(expected);
+  }
+  return router;
+}
+
+async function evalshaCalls(): Promise<number> {
+  const info = await client.info('commandstats');
+  return Number(/^cmdstat_evalsha:calls=(\d+)/m.exec(info)?.[1] ?? 0);
+}
+
+/** Hands all commands to the engine at once (no await in between); the core decides them in the same order. */
+async function burst(engine: RedisEngine, router: Router, commands: Command[], now = T0 + 1): Promise<{ actual: { outcome: Outcome; entryId: string }[]; expected: Outcome[] }> {
+  const pending = commands.map((command) => engine.decideEntry(command, now));
+  const expected = commands.map((command) => router.decide(structuredClone(command), now));
+  return { actual: await Promise.all(pending), expected };
+}
+
+describe('group commit in the Redis engine', () => {
+  it('decides concurrent commands in fewer script calls than commands, as the core decides them in order', async () => {
+    const engine = await open();
+    const router = await setUp(engine, [
+      { type: 'configureGroup', group: group('g') },
+      ...['a', 'b', 'c'].map((id): Command => ({ type: 'configureAgent', agent: agent(id, ['g'], { capacity: { chat: 2 } }) })),
+      ...['a', 'b', 'c'].map((id): Command => ({ type: 'setAgentState', agentId: id, state: 'available' })),
+    ]);
+    const before = engine.batching;
+    const callsBefore = await evalshaCalls();
+    const commands: Command[] = Array.from({ length: 20 }, (_, i) => ({ type: 'enqueue', interaction: { id: `s${i}`, channel: 'chat', groupId: 'g' } }));
+    const { actual, expected } = await burst(engine, router, commands);
+    expect(actual.map((d) => d.outcome)).toEqual(expected);
+    const calls = (await evalshaCalls()) - callsBefore;
+    // The first goes alone; the others wait for it and go together (up to the batch size).
+    expect(engine.batching.calls - before.calls).toBe(calls);
+    expect(engine.batching.commands - before.commands).toBe(20);
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(calls).toBeLessThanOrEqual(3);
+    // Each command's events are its own stream entry, in command order.
+    const ids = actual.map((d) => d.entryId);
+    expect(ids.every((id) => id !== '')).toBe(true);
+    for (let i = 1; i < ids.length; i++) expect(compareEntryIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
+    // Six offers went to the three agents (capacity 2 each), in queue order; the rest wait.
+    expect(expected.flatMap((o) => o.events).filter((e) => e.type === 'interaction.offered')).toHaveLength(6);
+    await engine.close();
+  });
+
+  it('keeps the others of a batch applied, in order, when one in the middle fails', async () => {
+    const engine = await open();
+    const router = await setUp(engine, [
+      { type: 'configureGroup', group: group('g') },
+      { type: 'configureAgent', agent: agent('a', ['g'], { capacity: { chat: 1 } }) },
+      { type: 'setAgentState', agentId: 'a', state: 'available' },
+    ]);
+    const callsBefore = engine.batching.calls;
+    const { actual, expected } = await burst(engine, router, [
+      { type: 'setAgentState', agentId: 'a', state: 'available' },
+      { type: 'enqueue', interaction: { id: 'x', channel: 'chat', groupId: 'g' } },
+      { type: 'accept', interactionId: 'nobody', agentId: 'a' },
+      { type: 'enqueue', interaction: { id: 'x', channel: 'chat', groupId: 'g' } },
+      { type: 'enqueue', interaction: { id: 'y', channel: 'chat', groupId: 'g' } },
+      { type: 'accept', interactionId: 'x', agentId: 'a' },
+    ]);
+    expect(engine.batching.calls - callsBefore).toBe(2);
+    expect(actual.map((d) => d.outcome)).toEqual(expected);
+    expect(expected.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual(['ok', 'ok', 'unknown_interaction', 'duplicate_interaction', 'ok', 'ok']);
+    // The duplicate fails on the state the first enqueue left (a check answered by the script).
+    expect(actual[3]!.outcome).toMatchObject({ ok: false, error: { code: 'duplicate_interaction' } });
+    // Failed commands add no stream entry; the others do, in order.
+    expect(actual.map((d) => d.entryId !== '')).toEqual([false, true, false, false, true, true]);
+    expect(compareEntryIds(actual[1]!.entryId, actual[4]!.entryId)).toBeLessThan(0);
+    expect(compareEntryIds(actual[4]!.entryId, actual[5]!.entryId)).toBeLessThan(0);
+    expect(await engine.read.interaction('x')).toMatchObject({ state: 'active', agentId: 'a' });
+    expect(await engine.read.interaction('y')).toMatchObject({ state: 'queued' });
+    await engine.close();
+  });
+
+  it('sends a command that needs a group’s hours again with the ones after it, passing no one', async () => {
+    const tenant = freshTenant('batch-hours');
+    // The hours group is configured through another node: this engine has never seen its hours.
+    const other = await open(tenant);
+    const router = await setUp(other, [
+      { type: 'configureGroup', group: group('g') },
+      { type: 'configureGroup', group: group('h', { hours }) },
+      { type: 'configureAgent', agent: agent('a', ['g', 'h'], { capacity: { chat: 1 } }) },
+      { type: 'setAgentState', agentId: 'a', state: 'available' },
+    ]);
+    const engine = await open(tenant);
+    const { actual, expected } = await burst(engine, router, [
+      { type: 'enqueue', interaction: { id: 'w', channel: 'chat', groupId: 'g' } },
+      { type: 'accept', interactionId: 'w', agentId: 'a' },
+      { type: 'enqueue', interaction: { id: 'x', channel: 'chat', groupId: 'g' } },
+      { type: 'enqueue', interaction: { id: 'y', channel: 'chat', groupId: 'h' } },
+      { type: 'enqueue', interaction: { id: 'z', channel: 'chat', groupId: 'g' } },
+      { type: 'end', interactionId: 'w' },
+    ]);
+    // w alone; the accept, x, y, z and the end together, stopped at y for h's hours; y, z and the end again.
+    expect(engine.batching).toEqual({ calls: 3, commands: 1 + 5 + 3, hoursRetries: 1 });
+    expect(actual.map((d) => d.outcome)).toEqual(expected);
+    const ids = actual.map((d) => d.entryId);
+    for (let i = 1; i < ids.length; i++) expect(compareEntryIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
+    // w's end freed a, and the session first in line (x, then y, then z) got the offer.
+    expect(expected.map((o) => o.ok)).toEqual([true, true, true, true, true, true]);
+    expect(expected[5]!.events.find((e) => e.type === 'interaction.offered')).toMatchObject({ interactionId: 'x' });
+    await engine.close();
+    await other.close();
+  });
+
+  it('fails every command of a batch with a Lua runtime error, writing nothing of it', async () => {
+    // A script with a bug that shows on one session id.
+    const buggy = new RoutingScript(
+      'evalsha',
+      `${routingScriptSource()}\n;(function()\nlocal execute = R.execute\nR.execute = function(cmd)\n  if cmd.interaction and cmd.interaction.id == 'boom' then error('boom: a bug') end\n  return execute(cmd)\nend\nend)()`,
+    );
+    const tenant = freshTenant('batch-bug');
+    const engine = await open(tenant, buggy);
+    const router = await setUp(engine, [
+      { type: 'configureGroup', group: group('g') },
+      { type: 'configureAgent', agent: agent('a', ['g'], { capacity: { chat: 1 } }) },
+    ]);
+    const stream = streamKey(engine.key);
+    const first = engine.decide({ type: 'setAgentState', agentId: 'a', state: 'available' }, T0 + 1);
+    const batch = [
+      engine.decide({ type: 'enqueue', interaction: { id: 'x', channel: 'chat', groupId: 'g' } }, T0 + 1),
+      engine.decide({ type: 'enqueue', interaction: { id: 'boom', channel: 'chat', groupId: 'g' } }, T0 + 1),
+      engine.decide({ type: 'enqueue', interaction: { id: 'y', channel: 'chat', groupId: 'g' } }, T0 + 1),
+    ];
+    const outcomes = Promise.allSettled(batch);
+    expect(await first).toEqual(router.decide({ type: 'setAgentState', agentId: 'a', state: 'available' }, T0 + 1));
+    const entries = await client.xlen(stream);
+    const settled = await outcomes;
+    for (const s of settled) {
+      expect(s.status).toBe('rejected');
+      expect(String((s as PromiseRejectedResult).reason)).toMatch(/boom: a bug/);
+    }
+    // No record was written (x's session, a's offer) and no stream entry was added. (Queue and
+    // heap members x's enqueue wrote directly stay: Redis does not roll a script back — README.)
+    expect(await engine.read.interaction('x')).toBeUndefined();
+    expect(await engine.read.agent('a')).toMatchObject({ presence: 'available', offers: [] });
+    expect(await client.xlen(stream)).toBe(entries);
+    expect(entries).toBeGreaterThan(0);
+    await engine.close();
+  });
+});
