@@ -3,6 +3,7 @@
 
 import { Router, type Command, type Outcome, type RouterOptions, type RoutingEvent } from '../../core/index.js';
 import type { Annotation, EventListener, PersistEvents, RoutingEngine } from '../engine.js';
+import { DeadlineTimer, Listeners } from '../plumbing.js';
 import { RouterReads } from '../views.js';
 
 export interface MemoryEngineOptions {
@@ -17,10 +18,9 @@ export interface MemoryEngineOptions {
 }
 
 export class MemoryEngine extends RouterReads implements RoutingEngine {
-  private readonly listeners = new Set<EventListener>();
+  private readonly listeners = new Listeners((err) => this.options.onError?.(err));
   private readonly persist: PersistEvents | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt: number | undefined;
+  private readonly timer: DeadlineTimer;
   private closed = false;
   /** Persists run in command order, so listeners see events in the order they were decided. */
   private tail: Promise<void> = Promise.resolve();
@@ -29,6 +29,10 @@ export class MemoryEngine extends RouterReads implements RoutingEngine {
     super(new Router(options.router), options.clock ?? Date.now);
     for (const e of options.replay ?? []) this.router.apply(e);
     this.persist = options.persist;
+    this.timer = new DeadlineTimer(this.clock, () => {
+      this.execute({ type: 'tick' }).catch((err: unknown) => this.options.onError?.(err));
+      this.arm();
+    });
     this.arm();
   }
 
@@ -62,43 +66,22 @@ export class MemoryEngine extends RouterReads implements RoutingEngine {
   }
 
   subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.clear();
     await this.tail;
   }
 
   private publish(events: RoutingEvent[], annotations: readonly Annotation[]): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(events, annotations);
-      } catch (err) {
-        this.options.onError?.(err);
-      }
-    }
+    this.listeners.publish(events, annotations);
   }
 
   /** Keep exactly one timer, set to the core's earliest deadline. */
   private arm(): void {
     if (this.options.timers === false || this.closed) return;
-    const at = this.router.nextDeadline();
-    if (at === this.timerAt) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = at;
-    if (at === undefined) return;
-    const delay = Math.max(0, Math.min(at - this.clock(), 2_147_483_647));
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = undefined;
-      this.execute({ type: 'tick' }).catch((err: unknown) => this.options.onError?.(err));
-      this.arm();
-    }, delay);
-    this.timer.unref?.();
+    this.timer.set(this.router.nextDeadline());
   }
 }

@@ -3,6 +3,7 @@
 
 import { DEFAULT_OPTIONS, type Command, type Outcome, type RouterOptions, type RoutingErrorInfo, type RoutingEvent } from '../../core/types.js';
 import type { Annotation, EventListener, PersistEvents } from '../engine.js';
+import { DeadlineTimer, Listeners } from '../plumbing.js';
 import { toScriptCommand, type ScriptCommand } from './commands.js';
 import { GroupHoursCache, LocalDay } from './hours.js';
 import { RoutingScript, type RedisClient } from './script.js';
@@ -61,10 +62,9 @@ export class RedisEngine {
   private readonly optionsArg: string;
   private readonly hours = new GroupHoursCache();
   private readonly day: LocalDay;
-  private readonly listeners = new Set<EventListener>();
+  private readonly listeners = new Listeners((err) => this.config.onError?.(err));
   private readonly clock: () => number;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt: number | undefined;
+  private readonly timer: DeadlineTimer;
   private closed = false;
   private tail: Promise<void> = Promise.resolve();
   private readonly streamLength: number;
@@ -83,6 +83,9 @@ export class RedisEngine {
     this.script = config.script ?? new RoutingScript();
     this.day = new LocalDay(this.options.timeZone);
     this.clock = config.clock ?? Date.now;
+    this.timer = new DeadlineTimer(this.clock, () => {
+      this.execute({ type: 'tick' }).catch((err: unknown) => this.config.onError?.(err));
+    });
     this.streamLength = config.streamMaxLength ?? 0;
     this.batchSize = Math.max(1, config.batchSize ?? DEFAULT_BATCH_SIZE);
     this.read = new StateReader(this.client, this.key, () => this.clock());
@@ -243,26 +246,17 @@ export class RedisEngine {
   }
 
   subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.clear();
     await this.tail;
   }
 
   private publish(events: RoutingEvent[], annotations: readonly Annotation[]): void {
-    if (events.length === 0) return;
-    for (const listener of this.listeners) {
-      try {
-        listener(events, annotations);
-      } catch (err) {
-        this.config.onError?.(err);
-      }
-    }
+    if (events.length > 0) this.listeners.publish(events, annotations);
   }
 
   /**
@@ -270,18 +264,8 @@ export class RedisEngine {
    * time: the script claims due deadlines atomically, so none fires twice.
    */
   private arm(at: number | undefined): void {
-    if (this.config.timers === false || this.closed || at === this.timerAt) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = at;
-    if (at === undefined) return;
-    const delay = Math.max(0, Math.min(at - this.clock(), 2_147_483_647));
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = undefined;
-      this.execute({ type: 'tick' }).catch((err: unknown) => this.config.onError?.(err));
-    }, delay);
-    this.timer.unref?.();
+    if (this.config.timers === false || this.closed) return;
+    this.timer.set(at);
   }
 }
 

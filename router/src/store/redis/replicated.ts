@@ -11,6 +11,7 @@
 
 import { Router, type Command, type Outcome, type RouterOptions, type RoutingEvent } from '../../core/index.js';
 import { EngineUnavailableError, type Annotation, type EventListener, type RoutingEngine } from '../engine.js';
+import { DeadlineTimer, Listeners } from '../plumbing.js';
 import { RouterReads } from '../views.js';
 import { RedisEngine, tenantKey } from './engine.js';
 import type { RedisClient, RoutingScript } from './script.js';
@@ -60,11 +61,10 @@ export function isConnectionError(err: unknown): boolean {
 
 export class ReplicatedRedisEngine extends RouterReads implements RoutingEngine {
   readonly key: string;
-  private readonly listeners = new Set<EventListener>();
+  private readonly listeners = new Listeners((err) => this.options.onError?.(err));
   private lastEntryId: string;
   private waiters: Waiter[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt: number | undefined;
+  private readonly timer: DeadlineTimer;
   private closed = false;
   private reading: Promise<void> = Promise.resolve();
   private connected = true;
@@ -78,6 +78,16 @@ export class ReplicatedRedisEngine extends RouterReads implements RoutingEngine 
     this.key = tenantKey(options.tenant);
     for (const e of options.history) this.router.apply(e);
     this.lastEntryId = options.afterEntryId;
+    this.timer = new DeadlineTimer(this.clock, () => {
+      this.execute({ type: 'tick' }).catch((err: unknown) => {
+        if (err instanceof EngineUnavailableError) {
+          // Try again shortly: the deadline is still due in Redis.
+          this.arm(this.clock() + RETRY_MS);
+          return;
+        }
+        this.options.onError?.(err);
+      });
+    });
   }
 
   /** Loads the script and builds the replica from the history; `start` then catches it up. */
@@ -139,14 +149,12 @@ export class ReplicatedRedisEngine extends RouterReads implements RoutingEngine 
   }
 
   subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.clear();
     // The blocking read returns within READ_BLOCK_MS; release callers waiting on it now.
     for (const w of this.waiters) w.resolve();
     this.waiters = [];
@@ -192,13 +200,7 @@ export class ReplicatedRedisEngine extends RouterReads implements RoutingEngine 
       for (const e of entry.events) this.router.apply(e);
       this.lastEntryId = entry.id;
       if (entry.nextDeadline !== undefined) next = entry.nextDeadline;
-      for (const listener of this.listeners) {
-        try {
-          listener(entry.events, entry.annotations);
-        } catch (err) {
-          this.options.onError?.(err);
-        }
-      }
+      this.listeners.publish(entry.events, entry.annotations);
     }
     if (entries.length > 0) {
       this.arm(next);
@@ -219,23 +221,8 @@ export class ReplicatedRedisEngine extends RouterReads implements RoutingEngine 
    */
   private arm(at: number | undefined): void {
     if (this.options.timers === false || this.closed || at === undefined) return;
-    if (this.timerAt !== undefined && this.timerAt <= at && this.timer) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    const delay = Math.max(0, Math.min(at - this.clock(), 2_147_483_647));
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = undefined;
-      this.execute({ type: 'tick' }).catch((err: unknown) => {
-        if (err instanceof EngineUnavailableError) {
-          // Try again shortly: the deadline is still due in Redis.
-          this.arm(this.clock() + RETRY_MS);
-          return;
-        }
-        this.options.onError?.(err);
-      });
-    }, delay);
-    this.timer.unref?.();
+    const armed = this.timer.at;
+    if (armed === undefined || at < armed) this.timer.set(at);
   }
 }
 
