@@ -4,7 +4,7 @@
 import { RoutingError } from './errors.js';
 import { openState, type OpenState } from './hours.js';
 import { SLOT_SPAN, tagMissed } from './queues.js';
-import { type AgentHeap, type AgentRuntime, type GroupRuntime, type InteractionRuntime, type WaitingQueue, LEVELS, LEVEL_SPAN, CHANNEL_COUNT, queueBitsFor } from './runtime.js';
+import { type AgentHeap, type AgentRuntime, type GroupRuntime, type InteractionRuntime, type WaitingQueue, LEVELS, CHANNEL_COUNT, QUEUES_PER_GROUP, queueBitsFor } from './runtime.js';
 import { DeadlineKind, RouterState } from './state.js';
 import { validateAgent, validateEnqueue, validateGroup } from './validate.js';
 import {
@@ -29,6 +29,13 @@ export class Router {
   private now = 0;
   /** bestAgentIn's heaps of one group and channel still in the race (one per proficiency at most). */
   private readonly candidateHeaps: (AgentHeap | undefined)[] = new Array<AgentHeap | undefined>(LEVELS + 1).fill(undefined);
+  /**
+   * The latest offers made, in a ring: an offer is usually answered soon after it is made, and the
+   * answer then finds its session here instead of through the id table. Only a record that still
+   * holds an offer under that id is taken (records are recycled; a live id names one session).
+   */
+  private readonly recentOffers: (InteractionRuntime | undefined)[] = new Array<InteractionRuntime | undefined>(RECENT_OFFERS).fill(undefined);
+  private recentAt = 0;
 
   constructor(options: Partial<RouterOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
@@ -432,7 +439,8 @@ export class Router {
       let bestIndex = -1;
       let bestRank = 0;
       let bestSeq = 0;
-      let bestVia: GroupRuntime | undefined;
+      /** Index of the group the best session is offered through; -1: its own (a personal queue). */
+      let bestVia = -1;
       // Channels with room, then one word per group says which of their queues hold sessions.
       let take = 0;
       for (let c = 0; c < CHANNEL_COUNT; c++) if (a.canTake(c)) take |= 1 << c;
@@ -450,22 +458,23 @@ export class Router {
             bestIndex = i;
             bestRank = rank;
             bestSeq = seq;
-            bestVia = undefined; // the session's own group
+            bestVia = -1; // the session's own group
           }
         }
       }
       const codes = a.memberCodes;
       const groupBits = this.state.queueBits;
+      const queueTable = this.state.queueTable;
       for (let m = 0; m < codes.length; m++) {
         const code = codes[m]!;
-        let bits = groupBits[code >> 3]! & queueBitsFor(take, code & 7);
+        const groupIndex = code >> 3;
+        let bits = groupBits[groupIndex]! & queueBitsFor(take, code & 7);
         if (bits === 0) continue;
-        const group = a.memberships[m]!.group;
+        const first = groupIndex * QUEUES_PER_GROUP;
         while (bits !== 0) {
           const bit = 31 - Math.clz32(bits & -bits);
           bits &= bits - 1;
-          const c = (bit / LEVEL_SPAN) | 0;
-          const queue = group.queues[c]![bit - c * LEVEL_SPAN]!;
+          const queue = queueTable[first + bit]!;
           let i = queue.topIndex();
           if (i < 0) continue;
           // Rare (a recent miss): only then load the session and pay for a filtered search.
@@ -480,13 +489,13 @@ export class Router {
             bestIndex = i;
             bestRank = rank;
             bestSeq = seq;
-            bestVia = group;
+            bestVia = groupIndex;
           }
         }
       }
       if (!bestQueue) return;
       const best = bestQueue.sessionAt(bestIndex);
-      this.offer(best, a, bestVia ?? best.group);
+      this.offer(best, a, bestVia < 0 ? best.group : this.state.groupList[bestVia]!);
     }
   }
 
@@ -501,6 +510,8 @@ export class Router {
     };
     this.state.applyOffered(e, s, a, via);
     this.record(e);
+    this.recentOffers[this.recentAt] = s;
+    this.recentAt = (this.recentAt + 1) & (RECENT_OFFERS - 1);
   }
 
   // ------------------------------------------------------------ lookups
@@ -519,7 +530,7 @@ export class Router {
 
   /** The session the agent holds an offer for (its `agent` is that agent). */
   private heldOffer(interactionId: string, agentId: string): InteractionRuntime {
-    const s = this.session(interactionId);
+    const s = this.recentOffer(interactionId) ?? this.session(interactionId);
     // The offer's holder answers without a second lookup; anyone else is looked up for the error.
     if (s.state === 'offered' && s.agent!.id === agentId) {
       if (this.now >= s.offerExpiresAt!) throw new RoutingError('offer_expired', 'the offer has expired', { expiresAt: s.offerExpiresAt });
@@ -528,6 +539,16 @@ export class Router {
     const a = this.agent(agentId);
     if (s.missBy(a)?.kind === 'expired') throw new RoutingError('offer_expired', 'the offer has expired');
     throw new RoutingError('no_offer', 'this agent holds no offer for the interaction', { state: s.state });
+  }
+
+  /** The live session holding an offer under this id, if it is among the latest offers made. */
+  private recentOffer(interactionId: string): InteractionRuntime | undefined {
+    const recent = this.recentOffers;
+    for (let k = 0; k < RECENT_OFFERS; k++) {
+      const s = recent[k];
+      if (s !== undefined && s.state === 'offered' && s.id === interactionId) return s;
+    }
+    return undefined;
   }
 
   private ownAgent(s: InteractionRuntime, agentId: string | undefined): AgentRuntime {
@@ -557,6 +578,9 @@ export class Router {
     return g;
   }
 }
+
+/** Offers remembered for their answers (a power of two). */
+const RECENT_OFFERS = 4;
 
 const ALWAYS_OPEN: OpenState = Object.freeze({ open: true, until: undefined });
 

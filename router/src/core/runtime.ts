@@ -21,6 +21,8 @@ export const TEXT_MASK = (1 << CHANNEL_INDEX.chat) | (1 << CHANNEL_INDEX.whatsap
 export const LEVELS = 5; // proficiency 1..5
 /** Bits per channel in a group's queueBits: bit c * LEVEL_SPAN + level. */
 export const LEVEL_SPAN = LEVELS + 1;
+/** Queues of one group (every channel and level): the stride of RouterState.queueTable. */
+export const QUEUES_PER_GROUP = CHANNEL_COUNT * LEVEL_SPAN;
 
 /** queueBits of the queues an agent of this proficiency may serve on the channels in `take`. */
 const QUEUE_BITS_FOR: Int32Array = (() => {
@@ -364,8 +366,9 @@ export class AgentRuntime implements AgentCounters {
   }
 
   private membershipIn(groupIndex: number): Membership | undefined {
-    const memberships = this.memberships;
-    for (let m = 0; m < memberships.length; m++) if (memberships[m]!.groupIndex === groupIndex) return memberships[m];
+    // Found by code (group index * 8 + proficiency): only the matching membership is loaded.
+    const codes = this.memberCodes;
+    for (let m = 0; m < codes.length; m++) if (codes[m]! >> 3 === groupIndex) return this.memberships[m];
     return undefined;
   }
 

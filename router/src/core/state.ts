@@ -13,8 +13,9 @@ import {
   InteractionRuntime,
   LEVEL_SPAN,
   SessionTable,
+  type WaitingQueue,
 } from './runtime.js';
-import { strategies } from './strategies/index.js';
+import { strategies, type Strategy } from './strategies/index.js';
 import { type EventOf, type RouterOptions, type RoutingEvent } from './types.js';
 
 /** Ended interactions' records kept for reuse; arrivals and departures balance out in steady state. */
@@ -48,6 +49,14 @@ export class RouterState {
    * which of the agent's groups hold sessions, loading only those groups.
    */
   queueBits = new Int32Array(64);
+  /**
+   * Every group's waiting queues in one flat list: group index * QUEUES_PER_GROUP + the queue's
+   * bit in queueBits. A release reaches a queue from the agent's membership code in one load,
+   * not through the membership, its group and the group's per-channel arrays.
+   */
+  readonly queueTable: WaitingQueue[] = [];
+  /** Each group's strategy by group index: a refresh scores an agent's groups without loading them. */
+  readonly strategyOf: Strategy[] = [];
   readonly agents = new Map<string, AgentRuntime>();
   readonly interactions = new IdTable<InteractionRuntime>();
   /** Deadlines due together fire in queue order, so simultaneous timers never let a newer session jump an older one. */
@@ -204,6 +213,8 @@ export class RouterState {
       g = new GroupRuntime(this.groupList.length, config, this.sessionSlots, this.agentSlots);
       this.groups.set(config.id, g);
       this.groupList.push(g);
+      for (let c = 0; c < CHANNEL_COUNT; c++) for (let l = 0; l < LEVEL_SPAN; l++) this.queueTable.push(g.queues[c]![l]!);
+      this.strategyOf.push(g.strategy);
       if (g.index >= this.queueBits.length) {
         const next = new Int32Array(this.queueBits.length * 2);
         next.set(this.queueBits);
@@ -216,6 +227,7 @@ export class RouterState {
       if (this.escalation.get(oldKey) === g) this.escalation.delete(oldKey);
       g.config = config;
       g.strategy = strategies[config.strategy];
+      this.strategyOf[g.index] = g.strategy;
       g.hoursCache = undefined;
       this.rescoreGroup(g);
       if (old.overflow?.afterSeconds !== config.overflow?.afterSeconds) this.rearmOverflows(g, e.at);
@@ -540,29 +552,34 @@ export class RouterState {
   /** Put the agent in (or take it out of) each channel's heaps per what it can take now, re-keyed. */
   refreshAgent(a: AgentRuntime): void {
     const key = this.scratchKey;
-    const memberships = a.memberships;
+    // Groups by membership code (group index * 8 + proficiency) and strategies by group index:
+    // a key that only grows is recorded without loading the membership, its group or its heap.
+    const codes = a.memberCodes;
+    const strategyOf = this.strategyOf;
+    const groupList = this.groupList;
     const heaps = a.heaps;
     for (let c = 0; c < CHANNEL_COUNT; c++) {
       const want = a.canTake(c);
       const bit = 1 << c;
       const has = (a.inHeapsMask & bit) !== 0;
       if (!want && !has) continue;
-      for (let m = 0; m < memberships.length; m++) {
-        const { group, proficiency } = memberships[m]!;
+      for (let m = 0; m < codes.length; m++) {
+        const code = codes[m]!;
+        const groupIndex = code >> 3;
         const slot = m * CHANNEL_COUNT + c;
         if (!want) {
           const heap = heaps[slot]!;
           heap.remove(a.ordinal, slot);
-          if (heap.size === 0) group.agentMask[c]! &= ~(1 << proficiency);
+          if (heap.size === 0) groupList[groupIndex]!.agentMask[c]! &= ~(1 << (code & 7));
           continue;
         }
-        group.strategy.score(a, group.index, key);
+        strategyOf[groupIndex]!.score(a, groupIndex, key);
         if (has) {
           // A key that grows is only recorded (see AgentHeap): the heap itself is not loaded.
           if (!this.agentSlots.grow(a.ordinal, slot, key.k1, key.k2)) heaps[slot]!.put(a.ordinal, slot, key.k1, key.k2, true);
         } else {
           heaps[slot]!.put(a.ordinal, slot, key.k1, key.k2, false);
-          group.agentMask[c]! |= 1 << proficiency;
+          groupList[groupIndex]!.agentMask[c]! |= 1 << (code & 7);
         }
       }
       if (want) a.inHeapsMask |= bit;
