@@ -3,28 +3,18 @@
 // one that needs a group's hours is sent again (with the rest) without passing anyone, and a Lua
 // runtime error fails the whole batch with nothing of it written.
 
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Router, type Command, type Outcome } from '../../../src/core/index.js';
 import { RedisEngine, RoutingScript, compareEntryIds, routingScriptSource, streamKey } from '../../../src/store/redis/index.js';
 import { agent, group, T0 } from '../../core/fixtures.js';
-import { freshTenant, startRedis, type TestRedis } from './redis-server.js';
+import { freshTenant, useRedis } from './redis-server.js';
 
-let redis: TestRedis;
-let client: Redis;
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redis.connect();
-});
-afterAll(async () => {
-  client?.disconnect();
-  await redis?.stop();
-});
+const server = useRedis();
 
 const hours = { timeZone: 'America/Sao_Paulo', weekly: [{ weekday: 1 as const, open: '09:00', close: '10:30' }], holidays: [] };
 
 async function open(tenant = freshTenant('batch'), script?: RoutingScript): Promise<RedisEngine> {
-  return RedisEngine.open({ client, tenant, timers: false, streamMaxLength: 1_000, ...(script ? { script } : {}) });
+  return RedisEngine.open({ client: server.client, tenant, timers: false, streamMaxLength: 1_000, ...(script ? { script } : {}) });
 }
 
 /** Decides the setup one by one in both; returns them. */
@@ -38,7 +28,7 @@ async function setUp(engine: RedisEngine, commands: Command[]): Promise<Router> 
 }
 
 async function evalshaCalls(): Promise<number> {
-  const info = await client.info('commandstats');
+  const info = await server.client.info('commandstats');
   return Number(/^cmdstat_evalsha:calls=(\d+)/m.exec(info)?.[1] ?? 0);
 }
 
@@ -159,7 +149,7 @@ describe('group commit in the Redis engine', () => {
     ];
     const outcomes = Promise.allSettled(batch);
     expect(await first).toEqual(router.decide({ type: 'setAgentState', agentId: 'a', state: 'available' }, T0 + 1));
-    const entries = await client.xlen(stream);
+    const entries = await server.client.xlen(stream);
     const settled = await outcomes;
     for (const s of settled) {
       expect(s.status).toBe('rejected');
@@ -169,7 +159,7 @@ describe('group commit in the Redis engine', () => {
     // heap members x's enqueue wrote directly stay: Redis does not roll a script back — README.)
     expect(await engine.read.interaction('x')).toBeUndefined();
     expect(await engine.read.agent('a')).toMatchObject({ presence: 'available', offers: [] });
-    expect(await client.xlen(stream)).toBe(entries);
+    expect(await server.client.xlen(stream)).toBe(entries);
     expect(entries).toBeGreaterThan(0);
     await engine.close();
   });

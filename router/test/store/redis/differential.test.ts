@@ -3,25 +3,15 @@
 // closed answer) must be equal, and so must the views (interactions, agents, queues, fairness).
 
 import fc from 'fast-check';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { differential, newStats, report } from './differential.js';
-import { startRedis, type TestRedis } from './redis-server.js';
+import { useRedis } from './redis-server.js';
 import { actionArb, worldArb } from './world.js';
 
 /** ATENDE_DIFFERENTIAL_SCALE=10 runs ten times as many worlds (a soak run). */
 const scale = Number(process.env.ATENDE_DIFFERENTIAL_SCALE ?? 1);
 
-let redis: TestRedis;
-let client: Redis;
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redis.connect();
-});
-afterAll(async () => {
-  client?.disconnect();
-  await redis?.stop();
-});
+const server = useRedis();
 
 describe('the Redis engine decides exactly as the core', () => {
   it('in small worlds (5–20 agents, hundreds of commands)', async () => {
@@ -29,7 +19,7 @@ describe('the Redis engine decides exactly as the core', () => {
     const started = Date.now();
     await fc.assert(
       fc.asyncProperty(worldArb({ min: 5, max: 20 }, { min: 2, max: 5 }), fc.array(actionArb, { minLength: 100, maxLength: 400 }), (world, actions) =>
-        differential(client, world, actions, stats, 4),
+        differential(server.client, world, actions, stats, 4),
       ),
       { numRuns: Math.round(40 * scale) },
     );
@@ -41,7 +31,7 @@ describe('the Redis engine decides exactly as the core', () => {
     const started = Date.now();
     await fc.assert(
       fc.asyncProperty(worldArb({ min: 100, max: 500 }, { min: 3, max: 10 }), fc.array(actionArb, { minLength: 2000, maxLength: 5000 }), (world, actions) =>
-        differential(client, world, actions, stats, 2),
+        differential(server.client, world, actions, stats, 2),
       ),
       { numRuns: Math.round(4 * scale) },
     );
@@ -56,7 +46,7 @@ describe('the Redis engine decides exactly as the core', () => {
         worldArb({ min: 5, max: 40 }, { min: 2, max: 5 }),
         fc.array(actionArb, { minLength: 100, maxLength: 600 }),
         fc.integer({ min: 2, max: 24 }),
-        (world, actions, burst) => differential(client, world, actions, stats, 4, undefined, burst),
+        (world, actions, burst) => differential(server.client, world, actions, stats, 4, undefined, burst),
       ),
       { numRuns: Math.round(30 * scale) },
     );

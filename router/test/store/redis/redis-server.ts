@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface TestRedis {
   url: string;
@@ -91,4 +92,27 @@ let tenants = 0;
 /** A tenant id no other test (or earlier run against a shared REDIS_URL) uses. */
 export function freshTenant(name: string): string {
   return `${name}-${process.pid}-${Date.now().toString(36)}-${tenants++}`;
+}
+
+/**
+ * A throwaway redis-server and one client for the calling test file: started before its tests,
+ * stopped after them. Read `client` inside tests (it exists once the file's tests begin).
+ */
+export function useRedis(): { readonly client: Redis } {
+  let redis: TestRedis | undefined;
+  let client: Redis | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = redis.connect();
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await redis?.stop();
+  });
+  return {
+    get client(): Redis {
+      if (!client) throw new Error('the test redis-server is not started yet (read client inside a test)');
+      return client;
+    },
+  };
 }

@@ -2,29 +2,19 @@
 // Redis engine and compared outcome by outcome: timer ties, the day roll, negative and fractional
 // times, business hours, and a script lost from Redis's cache.
 
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Router, agentView, interactionView, type Command, type RouterOptions } from '../../../src/core/index.js';
 import { RedisEngine, RoutingScript } from '../../../src/store/redis/index.js';
 import { agent, group, T0 } from '../../core/fixtures.js';
-import { freshTenant, startRedis, type TestRedis } from './redis-server.js';
+import { freshTenant, useRedis } from './redis-server.js';
 
-let redis: TestRedis;
-let client: Redis;
+const server = useRedis();
 const script = new RoutingScript();
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redis.connect();
-});
-afterAll(async () => {
-  client?.disconnect();
-  await redis?.stop();
-});
 
 /** Feeds [time, command] steps to both; returns the engine and the router for further checks. */
 async function compare(steps: [number, Command][], options: Partial<RouterOptions> = {}, using = script): Promise<{ router: Router; engine: RedisEngine }> {
   const router = new Router(options);
-  const engine = await RedisEngine.open({ client, tenant: freshTenant('scenario'), router: options, timers: false, script: using });
+  const engine = await RedisEngine.open({ client: server.client, tenant: freshTenant('scenario'), router: options, timers: false, script: using });
   for (const [i, [now, command]] of steps.entries()) {
     const expected = router.decide(structuredClone(command), now);
     expect(await engine.decide(command, now), `step ${i}: ${JSON.stringify(command)}`).toEqual(expected);
@@ -129,11 +119,11 @@ describe('the Redis engine in edge cases', () => {
       [T0, { type: 'configureGroup', group: group('g') }],
       [T0, { type: 'configureAgent', agent: agent('a', ['g']) }],
     ]);
-    await client.script('FLUSH');
-    expect(await client.script('EXISTS', script.evalSha)).toEqual([0]);
+    await server.client.script('FLUSH');
+    expect(await server.client.script('EXISTS', script.evalSha)).toEqual([0]);
     const command: Command = { type: 'setAgentState', agentId: 'a', state: 'available' };
     expect(await engine.decide(command, T0 + 1)).toEqual(router.decide(command, T0 + 1));
-    expect(await client.script('EXISTS', script.evalSha)).toEqual([1]);
+    expect(await server.client.script('EXISTS', script.evalSha)).toEqual([1]);
   });
 
   it('runs as a Redis Functions library (FCALL) too, reloading it when Redis lost it', async () => {
@@ -147,11 +137,11 @@ describe('the Redis engine in edge cases', () => {
       {},
       library,
     );
-    await client.function('FLUSH');
-    expect(await client.function('LIST', 'LIBRARYNAME', library.library)).toEqual([]);
+    await server.client.function('FLUSH');
+    expect(await server.client.function('LIST', 'LIBRARYNAME', library.library)).toEqual([]);
     const command: Command = { type: 'setAgentState', agentId: 'a', state: 'available' };
     expect(await engine.decide(command, T0 + 1)).toEqual(router.decide(command, T0 + 1));
-    const [listed] = (await client.function('LIST', 'LIBRARYNAME', library.library)) as unknown[][];
+    const [listed] = (await server.client.function('LIST', 'LIBRARYNAME', library.library)) as unknown[][];
     expect(listed).toContain(library.library);
   });
 });

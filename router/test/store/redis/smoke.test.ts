@@ -1,25 +1,15 @@
 // A first pass through the Redis engine: offers, accept, end with wrap-up, the tick that ends it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { RedisEngine, readStream } from '../../../src/store/redis/index.js';
 import { Router } from '../../../src/core/index.js';
 import { agent, group, T0 } from '../../core/fixtures.js';
-import { freshTenant, startRedis, type TestRedis } from './redis-server.js';
+import { freshTenant, useRedis } from './redis-server.js';
 
-let redis: TestRedis;
-let client: Redis;
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redis.connect();
-});
-afterAll(async () => {
-  client?.disconnect();
-  await redis?.stop();
-});
+const server = useRedis();
 
 describe('the Redis engine', () => {
   it('decides a short session exactly as the core does', async () => {
-    const engine = await RedisEngine.open({ client, tenant: freshTenant('smoke'), timers: false });
+    const engine = await RedisEngine.open({ client: server.client, tenant: freshTenant('smoke'), timers: false });
     const router = new Router();
     const commands = [
       { type: 'configureGroup', group: group('g', { wrapUpSeconds: 10 }) },
@@ -49,7 +39,7 @@ describe('the Redis engine as the server drives it', () => {
     const persisted: string[] = [];
     const published: string[] = [];
     const engine = await RedisEngine.open({
-      client,
+      client: server.client,
       tenant: freshTenant('timers'),
       router: { offerTimeoutSeconds: 0.05 },
       persist: async (events) => {
@@ -70,7 +60,7 @@ describe('the Redis engine as the server drives it', () => {
     await engine.settled();
     expect(published).toEqual(persisted);
     expect((await engine.read.interaction('s1'))?.state).toBe('queued');
-    const stream = await readStream(client, engine.key);
+    const stream = await readStream(server.client, engine.key);
     expect(stream.flatMap((entry) => entry.events.map((e) => e.type))).toEqual(persisted);
     await engine.close();
   });
