@@ -57,6 +57,18 @@ local function keyCache(comma)
 end
 local KEY, NEXTKEY = keyCache(''), keyCache(',')
 
+--- Handlers off the hot path are defined on first use (an EVALSHA script creates every function of
+--- the chunk again on each call): the first missing key of `t` runs `define`, which fills `t`.
+function C.definedOnFirstUse(t, define)
+  return setmetatable(t, {
+    __index = function(tt, k)
+      setmetatable(tt, nil)
+      define()
+      return rawget(tt, k)
+    end,
+  })
+end
+
 local put, putObject
 
 --- Appends the JSON of v to buf after its n-th piece; returns the new count.

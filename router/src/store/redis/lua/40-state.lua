@@ -59,15 +59,20 @@ local function scheduleWaiting(s, at)
   end
 end
 
+--- A session waiting again: its timers armed (a personal target's end, overflow, ring), then placed in its queues.
+local function wait(s, at)
+  if s.tgt and s.tgtU ~= nil then A.addDeadline(s.tgtU, A.TargetEnd, s) end
+  scheduleWaiting(s, at)
+  A.place(s)
+end
+
 local function enterGroup(s, at)
   s.qAt = at
   s.ofd = 0
   -- Its overflow time is derived when its timers are armed (scheduleWaiting).
   s.ofAt = nil
   s.ring = nil
-  if s.tgt and s.tgtU ~= nil then A.addDeadline(s.tgtU, A.TargetEnd, s) end
-  scheduleWaiting(s, at)
-  A.place(s)
+  wait(s, at)
 end
 
 local function releaseSlot(s, a, at)
@@ -196,9 +201,7 @@ local function defineRare()
     s.ag = nil
     s.via = nil
     s.exp = nil
-    if s.tgt and s.tgtU ~= nil then A.addDeadline(s.tgtU, A.TargetEnd, s) end
-    scheduleWaiting(s, at)
-    A.place(s)
+    wait(s, at)
   end
 
   local function takeBackOffer(s, a)
@@ -387,13 +390,7 @@ local function defineRare()
   end
 end
 
-setmetatable(apply, {
-  __index = function(t, k)
-    setmetatable(t, nil)
-    defineRare()
-    return rawget(t, k)
-  end,
-})
+C.definedOnFirstUse(apply, defineRare)
 
 function A.apply(e)
   local meta = S.meta()

@@ -343,13 +343,7 @@ local function defineRare()
   end
 end
 
-setmetatable(commands, {
-  __index = function(t, k)
-    setmetatable(t, nil)
-    defineRare()
-    return rawget(t, k)
-  end,
-})
+C.definedOnFirstUse(commands, defineRare)
 
 --- State checks of the core's validators, in their order, as the caller compiled them:
 --- G: the group must exist; D: the interaction must not; L: the agent's load on a channel must
