@@ -1,7 +1,9 @@
 // Full-lifecycle benchmark of the routing core (enqueue → offer → accept → end) at agency scale,
-// against two baselines in the same run: a raw heap push+pop (ceiling) and a scanning router.
+// against baselines in the same run: a raw heap push+pop (ceiling), a scanning router, and two
+// floors: a lean heap router (the core's data structures with nothing else) and the harness alone.
 
 import { IndexedHeap, Router, type HeapNode, type RoutingEvent } from '../src/core/index.js';
+import { LeanRouter } from './lean-router.js';
 import { ScanRouter } from './scan-router.js';
 import { buildWorkload, rng } from './workload.js';
 
@@ -61,9 +63,9 @@ export function coreDriver(timed: number[] | undefined): Driver {
   };
 }
 
-function scanDriver(): Driver {
+function baselineDriver(kind: 'scan' | 'lean'): Driver {
   const w = buildWorkload({ groups: GROUPS, agents: AGENTS, seed: SEED });
-  const router = new ScanRouter(w.groups, w.agents, T0);
+  const router = kind === 'scan' ? new ScanRouter(w.groups, w.agents, T0) : new LeanRouter(w.groups, w.agents, T0);
   const pickActive = rng(SEED + 1);
   const active: string[] = [];
   let waiting = 0;
@@ -81,6 +83,33 @@ function scanDriver(): Driver {
       const offers = router.end(id, now);
       waiting -= offers.length;
       active.push(...offers);
+    },
+    waiting: () => waiting,
+  };
+}
+
+/**
+ * What the harness costs without any routing: the workload's draws, the ids, the driver's list of
+ * active sessions and one map of sessions, as a router that decides nothing would need. The first
+ * BACKLOG arrivals wait, every later one is taken at once, and an end frees nothing.
+ */
+function harnessDriver(): Driver {
+  const pickActive = rng(SEED + 1);
+  const active: string[] = [];
+  const sessions = new Map<string, string>();
+  let waiting = 0;
+  return {
+    enqueue(id, groupId) {
+      sessions.set(id, groupId);
+      if (waiting < BACKLOG) waiting++;
+      else active.push(id);
+    },
+    endOne() {
+      const i = Math.floor(pickActive() * active.length);
+      const id = active[i]!;
+      active[i] = active[active.length - 1]!;
+      active.pop();
+      sessions.delete(id);
     },
     waiting: () => waiting,
   };
@@ -149,14 +178,28 @@ export function runCoreBench(): Record<string, unknown> {
   const core: number[] = [];
   const scan: number[] = [];
   const ceiling: number[] = [];
+  const lean: number[] = [];
+  const harness: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const c = runLifecycles(coreDriver(undefined), lifecycles);
     core.push(lifecycles / c.seconds);
     const scanLifecycles = Math.max(2_000, Math.floor(lifecycles / 20));
-    const s = runLifecycles(scanDriver(), scanLifecycles);
+    const s = runLifecycles(baselineDriver('scan'), scanLifecycles);
     scan.push(scanLifecycles / s.seconds);
     ceiling.push(heapCeiling(2_000_000));
-    console.log(JSON.stringify({ round: r + 1, coreLifecyclesPerSecond: Math.round(core[r]!), scanLifecyclesPerSecond: Math.round(scan[r]!), heapPushPopPerSecond: Math.round(ceiling[r]!), backlogAfter: c.waitingAfter }));
+    lean.push(lifecycles / runLifecycles(baselineDriver('lean'), lifecycles).seconds);
+    harness.push(lifecycles / runLifecycles(harnessDriver(), lifecycles).seconds);
+    console.log(
+      JSON.stringify({
+        round: r + 1,
+        coreLifecyclesPerSecond: Math.round(core[r]!),
+        scanLifecyclesPerSecond: Math.round(scan[r]!),
+        heapPushPopPerSecond: Math.round(ceiling[r]!),
+        leanLifecyclesPerSecond: Math.round(lean[r]!),
+        harnessLifecyclesPerSecond: Math.round(harness[r]!),
+        backlogAfter: c.waitingAfter,
+      }),
+    );
   }
   const timings: number[] = [];
   runLifecycles(coreDriver(timings), Math.floor(lifecycles / 2));
@@ -176,6 +219,12 @@ export function runCoreBench(): Record<string, unknown> {
     scanLifecyclesPerSecond: Math.round(median(scan)),
     ceilingRatio: Math.round((lifecyclesPerSecond / median(ceiling)) * 1000) / 1000,
     scanRatio: Math.round((lifecyclesPerSecond / median(scan)) * 10) / 10,
+    // Floors: the core's data structures alone (same decisions, no events, validation, accept or
+    // timers), and the harness alone; a lifecycle's time in the core is at least the harness's.
+    leanLifecyclesPerSecond: Math.round(median(lean)),
+    harnessLifecyclesPerSecond: Math.round(median(harness)),
+    leanRatio: Math.round((lifecyclesPerSecond / median(lean)) * 100) / 100,
+    leanScanRatio: Math.round((median(lean) / median(scan)) * 10) / 10,
   };
   return result;
 }

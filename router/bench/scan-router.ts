@@ -56,6 +56,11 @@ export class ScanRouter {
     });
   }
 
+  /** Ordinal of the agent a session was offered to. */
+  agentOf(id: string): number | undefined {
+    return this.sessions.get(id)?.agent?.ordinal;
+  }
+
   /** Returns the ids of the sessions offered as a result of the change. */
   setAvailable(agentId: string, now: number): string[] {
     const agent = this.agents.get(agentId)!;
