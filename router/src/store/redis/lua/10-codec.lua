@@ -137,20 +137,6 @@ function C.object(v)
   return table.concat(buf, '', 1, putObject(buf, 0, v))
 end
 
---- JSON array text of objects (the events of a call).
-function C.objects(list)
-  local buf, n = { '[' }, 1
-  for i, v in ipairs(list) do
-    if i > 1 then
-      n = n + 1
-      buf[n] = ','
-    end
-    n = putObject(buf, n, v)
-  end
-  buf[n + 1] = ']'
-  return table.concat(buf, '', 1, n + 1)
-end
-
 --- 16 hex digits whose byte order is the numeric order of any finite double (IEEE 754 bits with
 --- the sign bit flipped for x >= 0 and every bit flipped for x < 0; -0 counts as 0).
 -- A constant table: as an EVALSHA script the chunk's top level runs on every call, and formatting
@@ -174,13 +160,28 @@ local HEX = { [0] = '00',
   'f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9', 'fa', 'fb', 'fc', 'fd', 'fe', 'ff',
 }
 
-function C.hexd(x)
-  if x == 0 then x = 0 end
+local function hexdOf(x)
   local b1, b2, b3, b4, b5, b6, b7, b8 = byte(struct.pack('>d', x), 1, 8)
   if x >= 0 then
     return HEX[b1 + 128] .. HEX[b2] .. HEX[b3] .. HEX[b4] .. HEX[b5] .. HEX[b6] .. HEX[b7] .. HEX[b8]
   end
   return HEX[255 - b1] .. HEX[255 - b2] .. HEX[255 - b3] .. HEX[255 - b4] .. HEX[255 - b5] .. HEX[255 - b6] .. HEX[255 - b7] .. HEX[255 - b8]
+end
+
+-- The texts made, kept up to a bound: the same numbers come back again and again within a call and
+-- across calls (the clock, counters, a session's seq and times checked by every liveness test).
+local HEXD, hexdCount = {}, 0
+
+function C.hexd(x)
+  local text = HEXD[x]
+  if text then return text end
+  -- -0 is the key 0 (as it should: same text); NaN cannot be a key.
+  if x ~= x then return hexdOf(x) end
+  text = hexdOf(x == 0 and 0 or x)
+  if hexdCount >= 4096 then HEXD, hexdCount = {}, 0 end
+  HEXD[x] = text
+  hexdCount = hexdCount + 1
+  return text
 end
 
 --- The number a C.hexd text stands for.

@@ -46,17 +46,32 @@ local function memTo(r, mem)
   return C.json(ids)
 end
 
+local jsonString = C.jsonString
+
 local function mapToJson(_, m)
+  local k1, v1 = next(m)
+  if k1 == nil then return '{}' end
+  if next(m, k1) == nil then return '{' .. jsonString(k1) .. ':' .. num(v1) .. '}' end
   local parts, n = {}, 0
   for k, v in pairs(m) do
     n = n + 1
-    parts[n] = C.jsonString(k) .. ':' .. num(v)
+    parts[n] = jsonString(k) .. ':' .. num(v)
   end
   return '{' .. table.concat(parts, ',') .. '}'
 end
 
+-- offers, sess: lists of session ids, most often of none or one.
+local function idsToJson(_, list)
+  local n = #list
+  if n == 0 then return '[]' end
+  if n == 1 then return '[' .. jsonString(list[1]) .. ']' end
+  local parts = {}
+  for i = 1, n do parts[i] = jsonString(list[i]) end
+  return '[' .. table.concat(parts, ',') .. ']'
+end
+
 local FROM_JSON = { mem = memFrom }
-local TO_JSON = { mem = memTo, tg = mapToJson, lo = mapToJson }
+local TO_JSON = { mem = memTo, tg = mapToJson, lo = mapToJson, offers = idsToJson, sess = idsToJson }
 -- JSON strings the code only ever replaces (never changes in place): unchanged while the decoded
 -- table is still there. The others are encoded again and compared with the blob.
 local REPLACED_ONLY = { mem = true }
@@ -66,7 +81,7 @@ local recordMeta = {
     local j = rawget(r, '_json')
     local text = j and j[f]
     if text == nil then return nil end
-    local v = text == '[]' and {} or cjson.decode(text)
+    local v = (text == '[]' or text == '{}') and {} or cjson.decode(text)
     local from = FROM_JSON[f]
     if from then v = from(r, v) end
     rawset(r, f, v)
@@ -90,16 +105,14 @@ local function open(key, kind)
   local blob = redis.call('GET', key)
   if not blob then return nil end
   local r = L[kind].decode(blob)
-  local i = { key = key, kind = kind, blob = blob, decoded = {} }
+  local i = { key = key, kind = kind, blob = blob, stored = true }
   info[r] = i
   local j = r._json
   if j and EAGER[kind] then
-    for f, text in pairs(j) do
-      local v = text == '[]' and {} or cjson.decode(text)
-      r[f] = v
-      i.decoded[f] = v
-    end
+    for f, text in pairs(j) do r[f] = text == '[]' and {} or cjson.decode(text) end
   elseif j then
+    -- What __index decodes (the tables as read: save keeps a replaced-only one that is still there).
+    i.decoded = {}
     setmetatable(r, recordMeta)
   end
   return r
@@ -111,8 +124,8 @@ local function create(key, kind, r)
   return r
 end
 
---- Write the record back if its blob changed.
-local function save(r)
+--- Queue the record's blob for writing (writes, a list of key, blob pairs) if it changed.
+local function save(r, writes)
   local i = info[r]
   local codec = L[i.kind]
   local j
@@ -129,7 +142,11 @@ local function save(r)
     end
   end
   local blob = codec.encode(r, j)
-  if blob ~= i.blob then redis.call('SET', i.key, blob) end
+  if blob ~= i.blob then
+    local n = #writes
+    writes[n + 1] = i.key
+    writes[n + 2] = blob
+  end
 end
 
 -- ---------------------------------------------------------------- meta
@@ -315,34 +332,65 @@ function S.peekSession(id)
   return s
 end
 
+-- P:live follows the sessions at the end of the call (S.flush): a session stored before the call
+-- is a member, one that ends the call deleted leaves, one created in the call joins.
+
 function S.newSession(id)
   local s = { id = id, misses = {} }
+  -- An id ended and enqueued again in the same call: its record was stored before the call.
+  local was = cache.s[id]
   cache.s[id] = create(K.session(id), 'session', s)
-  redis.call('SADD', K.live, id)
+  info[s].stored = was and info[was].stored or nil
   return s
 end
 
 function S.deleteSession(s)
   rawset(s, '_deleted', true)
-  redis.call('SREM', K.live, s.id)
 end
 
 -- ---------------------------------------------------------------- write back
 
-function S.flush()
-  if S.m then save(S.m) end
-  saveIndex()
-  for _, g in pairs(cache.g) do
-    if g then save(g) end
-  end
-  for _, a in pairs(cache.a) do
-    if a then save(a) end
-  end
-  for id, s in pairs(cache.s) do
-    if s and rawget(s, '_deleted') then
-      redis.call('DEL', K.session(id))
-    elseif s then
-      save(s)
+--- redis.call(command, [key,] items...) in runs of at most 1000 items (unpack is bounded by
+--- Lua's C stack; a new day writes every agent). MSET's items are key, blob pairs.
+local function callAll(command, key, items)
+  for at = 1, #items, 1000 do
+    local last = math.min(at + 999, #items)
+    if key then
+      redis.call(command, key, unpack(items, at, last))
+    else
+      redis.call(command, unpack(items, at, last))
     end
   end
+end
+
+-- One MSET for the changed records of the call, one DEL for its ended sessions: a few commands
+-- per call rather than two or three per decision, to run and to replicate.
+function S.flush()
+  local writes, gone, joined, left = {}, {}, {}, {}
+  if S.m then save(S.m, writes) end
+  saveIndex()
+  for _, g in pairs(cache.g) do
+    if g then save(g, writes) end
+  end
+  for _, a in pairs(cache.a) do
+    if a then save(a, writes) end
+  end
+  for id, s in pairs(cache.s) do
+    if s then
+      local stored = info[s].stored
+      if rawget(s, '_deleted') then
+        if stored then
+          gone[#gone + 1] = K.session(id)
+          left[#left + 1] = id
+        end
+      else
+        save(s, writes)
+        if not stored then joined[#joined + 1] = id end
+      end
+    end
+  end
+  callAll('MSET', nil, writes)
+  callAll('DEL', nil, gone)
+  callAll('SREM', K.live, left)
+  callAll('SADD', K.live, joined)
 end

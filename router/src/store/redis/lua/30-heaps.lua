@@ -62,7 +62,19 @@ local CHANNEL = { [0] = '0', '1', '2', '3', '4' }
 -- Heap prefixes by group id (a pure function of the id: kept across calls, up to a bound).
 local prefixes, prefixCount = {}, 0
 
-function A.reset() end
+-- The first member of P:dl as this call last read or changed it: { member, score, sid }, { } when
+-- the set was empty, nil when unknown (after a ZREM). A ZADD keeps it known (the lower of the two:
+-- member order is the set's order, see the encodings; members differ within their first 81 bytes,
+-- hex digits, which Lua's strcoll orders as bytes in any locale), so a command that added
+-- deadlines or none needs no ZRANGE to find the next one.
+local front
+-- Sessions entering group queues in this command, not written yet (see insertInGroup).
+local entering
+
+function A.reset()
+  front = nil
+  entering = {}
+end
 
 --- The bytes every member of the (group, channel) heap starts with.
 function A.heapPrefix(gid, c)
@@ -210,9 +222,27 @@ function A.personalHead(aid, c)
   return S.session(sub(r[1], 17))
 end
 
+-- A session entering a group's queue is written when something reads queues (A.flushQueues) or
+-- at the end of its command: one offered at once (an agent was free) left the queue before that,
+-- and neither its entry nor the queue mask is written at all.
 local function insertInGroup(s, g)
-  redis.call('ZADD', K.queue(g.id, s.ch, s.minp), C.num(s.rank), sessionMember(s))
-  S.setQueueMask(g.id, s.ch, bor(S.queueMask(g.id, s.ch), lshift(1, s.minp)))
+  entering[#entering + 1] = { s = s, gid = g.id, c = s.ch, level = s.minp, rank = s.rank }
+end
+
+--- Write the queue entries still pending: before any read of session queues or queue masks.
+function A.flushQueues()
+  local n = #entering
+  if n == 0 then return end
+  local list = entering
+  entering = {}
+  for i = 1, n do
+    local e = list[i]
+    if e.s then
+      local gid, c, level = e.gid, e.c, e.level
+      redis.call('ZADD', K.queue(gid, c, level), C.num(e.rank), sessionMember(e.s))
+      S.setQueueMask(gid, c, bor(S.queueMask(gid, c), lshift(1, level)))
+    end
+  end
 end
 
 function A.place(s)
@@ -237,6 +267,15 @@ function A.place(s)
 end
 
 local function leaveGroup(s, gid)
+  for i = 1, #entering do
+    local e = entering[i]
+    if e.s == s and e.gid == gid then
+      -- Never written: nothing to undo (its mask bit is as it was).
+      e.s = nil
+      return
+    end
+  end
+  A.flushQueues()
   local key = K.queue(gid, s.ch, s.pl)
   redis.call('ZREM', key, sessionMember(s))
   if redis.call('ZCARD', key) == 0 then
@@ -271,8 +310,16 @@ function A.addDeadline(at, kind, s)
   meta.dseq = meta.dseq + 1
   local hexd = C.hexd
   local prefix = hexd(at) .. hexd(s.rank) .. hexd(s.seq) .. kind .. hexd(meta.dseq) .. hexd(s.stint)
-  redis.call('ZADD', K.deadlines, C.num(at), prefix .. s.id)
+  local member, score = prefix .. s.id, C.num(at)
+  redis.call('ZADD', K.deadlines, score, member)
   s.dls = (s.dls or '') .. prefix
+  if front and (not front.member or member < front.member) then front = { member = member, score = score, sid = s.id } end
+end
+
+--- Remove deadlines (members) from P:dl.
+function A.dropDeadlines(members)
+  redis.call('ZREM', K.deadlines, unpack(members))
+  front = nil
 end
 
 --- Remove the deadlines that died in this call (ZREM), from the sessions this call holds: the
@@ -301,7 +348,7 @@ function A.pruneDeadlines()
       end
     end
   end
-  if #gone > 0 then redis.call('ZREM', K.deadlines, unpack(gone)) end
+  if #gone > 0 then A.dropDeadlines(gone) end
 end
 
 --- A deadline as read (member and score text); its time as a number only when asked (A.deadlineAt).
@@ -349,19 +396,24 @@ end
 function A.nextDeadline()
   local meta = S.meta()
   while true do
-    local r = redis.call('ZRANGE', K.deadlines, '0', '0', 'WITHSCORES')
-    if #r == 0 then
+    local first = front
+    if not first then
+      local r = redis.call('ZRANGE', K.deadlines, '0', '0', 'WITHSCORES')
+      first = #r == 0 and {} or { member = r[1], score = r[2], sid = sub(r[1], 82) }
+      front = first
+    end
+    local member = first.member
+    if not member then
       meta.front = nil
       return nil
     end
-    local member = r[1]
-    local sid = sub(member, 82)
-    if member == meta.front and not S.heldSession(sid) and not S.groupConfigured then return r[2] end
-    local d = A.parseDeadline(member, r[2])
+    local sid = first.sid
+    if member == meta.front and not S.heldSession(sid) and not S.groupConfigured then return first.score end
+    local d = A.parseDeadline(member, first.score)
     if A.isLive(d, S.peekSession(sid)) then
       meta.front = member
-      return r[2]
+      return first.score
     end
-    redis.call('ZREM', K.deadlines, member)
+    A.dropDeadlines({ member })
   end
 end

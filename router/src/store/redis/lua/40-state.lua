@@ -179,6 +179,7 @@ local function defineRare()
   --- The group's overflow time changed (state.ts rearmOverflows): the sessions waiting in it that have
   --- not overflowed start a new stint (their earlier deadlines die for good) and are armed again.
   local function rearmOverflows(g)
+    A.flushQueues()
     for c = 0, 4 do
       for level = 1, 5 do
         for _, member in ipairs(redis.call('ZRANGE', K.queue(g.id, c, level), 0, -1)) do

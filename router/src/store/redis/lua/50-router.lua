@@ -15,10 +15,66 @@ local function fail(code, message, details)
   error({ routing = true, code = code, message = message, details = details }, 0)
 end
 
+-- Every event happens at NOW: its JSON says so (R.eventsJson); the table has no `at`.
 local function emit(e)
-  e.at = NOW
   A.apply(e)
   OUT[#OUT + 1] = e
+end
+
+-- The JSON of the hot path's events, written out in one concatenation each (the generic encoder
+-- builds a table of pieces per event); the others, and one missing an id, go through C.object.
+local jsonString, num = C.jsonString, C.num
+
+local function generic(e)
+  e.at = NOW
+  return C.object(e)
+end
+
+local function agentEvent(type)
+  local head = '{"type":"' .. type .. '","interactionId":'
+  return function(e)
+    if e.agentId == nil then return generic(e) end
+    return head .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId) .. ',"at":' .. num(NOW) .. '}'
+  end
+end
+
+local EVENT_TEXT = {
+  ['interaction.queued'] = function(e)
+    local q = e.interaction
+    local target = ''
+    if q.targetAgentId ~= nil then target = ',"targetAgentId":' .. jsonString(q.targetAgentId) .. ',"targetUntil":' .. num(q.targetUntil) end
+    return '{"type":"interaction.queued","interaction":{"id":' .. jsonString(q.id) .. ',"channel":' .. jsonString(q.channel)
+      .. ',"groupId":' .. jsonString(q.groupId) .. ',"priority":' .. num(q.priority) .. ',"legalPriority":' .. (q.legalPriority and 'true' or 'false')
+      .. ',"waitingSince":' .. num(q.waitingSince) .. ',"minProficiency":' .. num(q.minProficiency) .. target .. '},"at":' .. num(NOW) .. '}'
+  end,
+  ['interaction.offered'] = function(e)
+    return '{"type":"interaction.offered","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
+      .. ',"groupId":' .. jsonString(e.groupId) .. ',"expiresAt":' .. num(e.expiresAt) .. ',"at":' .. num(NOW) .. '}'
+  end,
+  ['interaction.accepted'] = agentEvent('interaction.accepted'),
+  ['interaction.wrapped_up'] = agentEvent('interaction.wrapped_up'),
+  ['interaction.ended'] = function(e)
+    if e.agentId == nil then return generic(e) end
+    local wrap = e.wrapUpUntil ~= nil and ',"wrapUpUntil":' .. num(e.wrapUpUntil) or ''
+    return '{"type":"interaction.ended","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
+      .. wrap .. ',"at":' .. num(NOW) .. '}'
+  end,
+}
+
+--- The JSON array of this command's events.
+function R.eventsJson()
+  local n = #OUT
+  if n == 0 then return '[]' end
+  if n == 1 then
+    local e = OUT[1]
+    return '[' .. (EVENT_TEXT[e.type] or generic)(e) .. ']'
+  end
+  local texts = {}
+  for i = 1, n do
+    local e = OUT[i]
+    texts[i] = (EVENT_TEXT[e.type] or generic)(e)
+  end
+  return '[' .. table.concat(texts, ',') .. ']'
 end
 
 local function session(id)
@@ -86,6 +142,7 @@ end
 
 --- An agent has room: give it the best waiting sessions across its groups and channels.
 local function releaseAgent(a)
+  A.flushQueues()
   if a.pres == 'available' then S.prefetchGroups(a) end
   while a.pres == 'available' do
     local best, bestVia
@@ -311,7 +368,7 @@ local function defineRare()
       if #r == 0 then return end
       local d = A.parseDeadline(r[1], r[2])
       if A.deadlineAt(d) > NOW then return end
-      redis.call('ZREM', K.deadlines, r[1])
+      A.dropDeadlines({ r[1] })
       local s = S.session(d.sid)
       if A.isLive(d, s) then
         local k = d.kind

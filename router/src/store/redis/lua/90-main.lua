@@ -61,6 +61,7 @@ local function one(argv, base)
   end
 
   local ok, err = pcall(R.execute, cjson.decode(argv[base + 5]))
+  A.flushQueues()
   if not ok then
     if type(err) ~= 'table' or not (err.routing or err.hours) then error(err, 0) end
     if err.hours then return nil, { 'HOURS', err.hours, C.num(err.version), err.cfg } end
@@ -72,7 +73,7 @@ local function one(argv, base)
   local closed = ''
   if R.closed then closed = C.object({ groupId = R.closed.groupId, nextOpenAt = R.closed.nextOpenAt }) end
   -- The stream entry is added after the records are written (see main); its id goes in field 6.
-  return { 'OK', deadlineText(), closed, #R.out > 0 and C.objects(R.out) or '[]', #R.hoursUsed == 0 and '[]' or C.json(R.hoursUsed), '' }
+  return { 'OK', deadlineText(), closed, R.eventsJson(), #R.hoursUsed == 0 and '[]' or C.json(R.hoursUsed), '' }
 end
 
 --- A batch: argv = op, options, stream length, n, then per command (PER fields): now, next local
