@@ -7,7 +7,11 @@
 // A record: [mask: double] [numbers: double × n] [strings: (uint32 length, bytes) × m]. An absent
 // number is NaN; string i is present when bit i of the mask is set (an absent one is packed empty).
 
-/** A number's place in the Lua record: a field, an element of a per-channel table, or of a stats list. */
+/**
+ * A number's place in the record: a field, an element of a per-channel table, or of a stats list
+ * (channel, stat). The script keeps the stats of all channels in one flat list (element
+ * channel × STATS.length + stat: one table per record, not one per channel); the views as lists.
+ */
 export type NumberPath = string | readonly [string, number] | readonly [string, number, number];
 
 export interface Layout {
@@ -61,9 +65,16 @@ export function structFormat(layout: Layout): string {
 
 const luaString = (s: string): string => `'${s}'`;
 
+/** The keys leading to a number in the Lua record (stats flattened, see NumberPath). */
+function luaKeys(path: NumberPath): (string | number)[] {
+  if (typeof path === 'string') return [path];
+  if (path.length === 3) return [path[0], path[1] * STATS.length + path[2]];
+  return [...path];
+}
+
 function luaPath(path: NumberPath, record = 'r'): string {
-  if (typeof path === 'string') return `${record}.${path}`;
-  return `${record}.${path[0]}${path.slice(1).map((i) => `[${i}]`).join('')}`;
+  const [field, ...indexes] = luaKeys(path);
+  return `${record}.${field}${indexes.map((i) => `[${i}]`).join('')}`;
 }
 
 /** A Lua table constructor holding the numbers of the layout (nested per-channel tables too), NaN read as nil. */
@@ -74,7 +85,7 @@ function luaConstructor(layout: Layout, strings: string[]): string {
   const root: Node = { fields: new Map() };
   layout.numbers.forEach((path, i) => {
     const value = `n${i + 1} == n${i + 1} and n${i + 1} or nil`;
-    const keys = typeof path === 'string' ? [path] : [...path];
+    const keys = luaKeys(path);
     let node = root;
     for (const k of keys.slice(0, -1)) {
       let next = node.fields.get(k);

@@ -23,28 +23,9 @@ function S.reset()
 end
 
 -- ---------------------------------------------------------------- JSON strings of records
--- mem is { { g = groupId, p = proficiency } } in Lua; in the record, the JSON list of group ids
--- (mem) and the proficiencies as one digit each (mp). tg and lo are maps group -> number ({}
--- when empty); the other JSON strings are lists.
-
-local DIGIT = C.DIGIT
-
-local function memFrom(r, list)
-  local mp = rawget(r, 'mp') or ''
-  local out = {}
-  for n, g in ipairs(list) do out[n] = { g = g, p = string.byte(mp, n) - 48 } end
-  return out
-end
-
-local function memTo(r, mem)
-  local ids, digits = {}, {}
-  for n, x in ipairs(mem) do
-    ids[n] = x.g
-    digits[n] = DIGIT[x.p]
-  end
-  r.mp = table.concat(digits)
-  return C.json(ids)
-end
+-- mem is the JSON list of the agent's group ids; their proficiencies, one digit each, in the
+-- plain string mp (no table per membership). tg and lo are maps group -> number ({} when
+-- empty); the other JSON strings are lists.
 
 local jsonString = C.jsonString
 
@@ -70,10 +51,16 @@ local function idsToJson(_, list)
   return '[' .. table.concat(parts, ',') .. ']'
 end
 
-local FROM_JSON = { mem = memFrom }
-local TO_JSON = { mem = memTo, tg = mapToJson, lo = mapToJson, offers = idsToJson, sess = idsToJson }
+-- misses: most often none.
+local function listToJson(_, list)
+  if list[1] == nil then return '[]' end
+  return C.json(list)
+end
+
+local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, offers = idsToJson, sess = idsToJson, misses = listToJson }
 -- JSON strings the code only ever replaces (never changes in place): unchanged while the decoded
--- table is still there. The others are encoded again and compared with the blob.
+-- table is still there (the record's info keeps it under the field's name; info's own fields are
+-- key, kind, blob, stored). The others are encoded again and compared with the blob.
 local REPLACED_ONLY = { mem = true }
 
 local recordMeta = {
@@ -82,10 +69,8 @@ local recordMeta = {
     local text = j and j[f]
     if text == nil then return nil end
     local v = (text == '[]' or text == '{}') and {} or cjson.decode(text)
-    local from = FROM_JSON[f]
-    if from then v = from(r, v) end
     rawset(r, f, v)
-    info[r].decoded[f] = v
+    if REPLACED_ONLY[f] then info[r][f] = v end
     return v
   end,
 }
@@ -97,23 +82,26 @@ local function jsonText(r, f, v)
 end
 
 -- A session's only JSON string (misses) is decoded at once: a table without a metatable reads its
--- many absent fields (tgt, pp, ring...) without a call.
+-- many absent fields (tgt, pp, ring...) without a call. No misses (the common case) is one shared
+-- empty list: the code replaces a session's misses, it never adds to them in place.
 local EAGER = { session = true }
+local NO_MISSES = {}
 
 --- The record at key, or nil when it does not exist.
 local function open(key, kind)
   local blob = redis.call('GET', key)
   if not blob then return nil end
   local r = L[kind].decode(blob)
-  local i = { key = key, kind = kind, blob = blob, stored = true }
-  info[r] = i
   local j = r._json
-  if j and EAGER[kind] then
-    for f, text in pairs(j) do r[f] = text == '[]' and {} or cjson.decode(text) end
-  elseif j then
-    -- What __index decodes (the tables as read: save keeps a replaced-only one that is still there).
-    i.decoded = {}
+  if j and not EAGER[kind] then
+    -- mem: the replaced-only field (see REPLACED_ONLY), its slot made with the table.
+    info[r] = { key = key, kind = kind, blob = blob, stored = true, mem = false }
     setmetatable(r, recordMeta)
+    return r
+  end
+  info[r] = { key = key, kind = kind, blob = blob, stored = true }
+  if j then
+    for f, text in pairs(j) do r[f] = text == '[]' and NO_MISSES or cjson.decode(text) end
   end
   return r
 end
@@ -124,17 +112,21 @@ local function create(key, kind, r)
   return r
 end
 
+-- The JSON texts of the record being saved (one table for every save: encode reads the codec's
+-- JSON fields, each of them set by save).
+local texts, NONE = {}, {}
+
 --- Queue the record's blob for writing (writes, a list of key, blob pairs) if it changed.
 local function save(r, writes)
   local i = info[r]
   local codec = L[i.kind]
   local j
-  if #codec.json > 0 then
-    j = {}
-    local old = rawget(r, '_json') or {}
+  if codec.json[1] then
+    j = texts
+    local old = rawget(r, '_json') or NONE
     for _, f in ipairs(codec.json) do
       local v = rawget(r, f)
-      if v == nil or (REPLACED_ONLY[f] and i.decoded and v == i.decoded[f]) then
+      if v == nil or (REPLACED_ONLY[f] and v == i[f]) then
         j[f] = old[f]
       else
         j[f] = jsonText(r, f, v)
@@ -185,9 +177,9 @@ end
 --- channels it has capacity on, for each membership.
 function S.prefetchGroups(a)
   local fields = {}
-  for _, m in ipairs(a.mem) do
+  for _, gid in ipairs(a.mem) do
     for c = 0, 4 do
-      if a.cap[c] > 0 then fields[#fields + 1] = QM[c] .. m.g end
+      if a.cap[c] > 0 then fields[#fields + 1] = QM[c] .. gid end
     end
   end
   gxLoad(fields)
@@ -248,8 +240,9 @@ function S.setAgentConfig(aid, raw)
 end
 
 -- ---------------------------------------------------------------- groups
--- st[c]: stats per channel { waiting, answered, answeredWithinSla, waitMsTotal, handled,
--- handleMsTotal, abandoned }.
+-- st: stats, 7 per channel, channel c's at st[c * 7 + 1 .. c * 7 + 7]: waiting, answered,
+-- answeredWithinSla, waitMsTotal, handled, handleMsTotal, abandoned (one flat list: a group read
+-- builds one table for them, not one per channel).
 
 function S.group(id)
   local g = cache.g[id]
@@ -262,14 +255,14 @@ end
 
 function S.newGroup(id, idx)
   local g = { id = id, idx = idx, hv = 0, st = {} }
-  for c = 0, 4 do g.st[c] = { 0, 0, 0, 0, 0, 0, 0 } end
+  for i = 1, 35 do g.st[i] = 0 end
   cache.g[id] = create(K.group(id), 'group', g)
   redis.call('RPUSH', K.groups, id)
   return g
 end
 
 -- ---------------------------------------------------------------- agents
--- mem: memberships { g = groupId, p = proficiency }. hm: bit c set when the agent sits in the
+-- mem: its groups' ids; mp: their proficiencies (a digit each). hm: bit c set when the agent sits in the
 -- agent heap of channel c (of every group of its); hk: per membership, in mem order, the 32-hex
 -- order key it is filed under (hexd(k1) .. hexd(k2)). tg/lo: sessions today and latest offer seq
 -- per group; pn[c]: sessions waiting in the agent's personal queue of channel c.

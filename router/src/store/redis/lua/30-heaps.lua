@@ -46,7 +46,7 @@ local LETTER = { equal = 'e', ['longest-idle'] = 'l', ['least-occupied'] = 'o', 
 --- The strategy letters of the agent's memberships, in mem order.
 function A.strategies(a)
   local letters = {}
-  for m, ms in ipairs(a.mem) do letters[m] = LETTER[S.group(ms.g).strat] end
+  for m, gid in ipairs(a.mem) do letters[m] = LETTER[S.group(gid).strat] end
   return table.concat(letters)
 end
 
@@ -90,12 +90,13 @@ function A.heapPrefix(gid, c)
   return p[c]
 end
 
-local PROFICIENCY = { '1', '2', '3', '4', '5' }
-
---- What follows a heap member's order key: ordinal, proficiency, agent id.
-local function memberTail(a, p, ord)
-  return (ord or C.dec16(a.ord)) .. PROFICIENCY[p] .. a.id
+--- What follows a heap member's order key: ordinal, proficiency (the m-th digit of mp), agent id.
+local function memberTail(a, m, ord)
+  return ord .. sub(a.mp, m, m) .. a.id
 end
+
+-- refreshAgent's lists (one set for every refresh; their counts say what they hold).
+local keys, removed, added = {}, {}, {}
 
 --- File the agent in the heaps of each channel it can take now, re-keyed; take it out of the
 --- others. Heaps whose key did not change are left alone (as the core does): one ZREM and one
@@ -109,31 +110,34 @@ function A.refreshAgent(a)
   if want == 0 and had == 0 then return end
   local mem = a.mem
   local oldKeys = a.hk or ''
-  local keys = {}
-  local removed, added = {}, {}
+  local nRemoved, nAdded = 0, 0
   local strategies = a.ms
   local ord = C.dec16(a.ord)
-  for m, ms in ipairs(mem) do
+  for m, gid in ipairs(mem) do
     local old = had ~= 0 and sub(oldKeys, m * 32 - 31, m * 32) or nil
-    local key = want ~= 0 and orderKey(a, A.STRATEGY[byte(strategies, m)], ms.g) or nil
+    local key = want ~= 0 and orderKey(a, A.STRATEGY[byte(strategies, m)], gid) or nil
     keys[m] = key
     if key ~= old or want ~= had then
-      local tail = memberTail(a, ms.p, ord)
+      local tail = memberTail(a, m, ord)
       for c = 0, 4 do
         local bit = lshift(1, c)
         local has, wants = band(had, bit) ~= 0, band(want, bit) ~= 0
-        if has and (not wants or key ~= old) then removed[#removed + 1] = A.heapPrefix(ms.g, c) .. old .. tail end
+        if has and (not wants or key ~= old) then
+          nRemoved = nRemoved + 1
+          removed[nRemoved] = A.heapPrefix(gid, c) .. old .. tail
+        end
         if wants and (not has or key ~= old) then
-          added[#added + 1] = '0'
-          added[#added + 1] = A.heapPrefix(ms.g, c) .. key .. tail
+          added[nAdded + 1] = '0'
+          added[nAdded + 2] = A.heapPrefix(gid, c) .. key .. tail
+          nAdded = nAdded + 2
         end
       end
     end
   end
-  if #removed > 0 then redis.call('ZREM', K.heaps, unpack(removed)) end
-  if #added > 0 then redis.call('ZADD', K.heaps, unpack(added)) end
+  if nRemoved > 0 then redis.call('ZREM', K.heaps, unpack(removed, 1, nRemoved)) end
+  if nAdded > 0 then redis.call('ZADD', K.heaps, unpack(added, 1, nAdded)) end
   a.hm = want
-  a.hk = want ~= 0 and table.concat(keys) or nil
+  a.hk = want ~= 0 and table.concat(keys, '', 1, #mem) or nil
 end
 
 --- Re-key every agent filed in the group's heaps (strategy changed, or a new day).
@@ -154,8 +158,8 @@ function A.rescoreGroup(g)
       end
       -- Every filed channel of a membership shares its key.
       local keys = a.hk
-      for m, ms in ipairs(a.mem) do
-        if ms.g == g.id then keys = sub(keys, 1, m * 32 - 32) .. key .. sub(keys, m * 32 + 1) end
+      for m, gid in ipairs(a.mem) do
+        if gid == g.id then keys = sub(keys, 1, m * 32 - 32) .. key .. sub(keys, m * 32 + 1) end
       end
       a.hk = keys
     end

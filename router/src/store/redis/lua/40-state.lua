@@ -21,7 +21,10 @@ local function removeValue(list, value)
 end
 
 local function resetStats(g)
-  for c = 0, 4 do g.st[c] = { g.st[c][1], 0, 0, 0, 0, 0, 0 } end
+  local st = g.st
+  for c = 0, 28, 7 do
+    for i = c + 2, c + 7 do st[i] = 0 end
+  end
 end
 
 local function rollDay()
@@ -109,7 +112,8 @@ apply['interaction.queued'] = function(e)
   s.qAt = NOW
   s.tgt = q.targetAgentId
   s.tgtU = s.tgt and q.targetUntil or nil
-  g.st[s.ch][1] = g.st[s.ch][1] + 1
+  local st, at = g.st, s.ch * 7
+  st[at + 1] = st[at + 1] + 1
   history(s, 'queued', g.id)
   enterGroup(s, NOW)
 end
@@ -145,20 +149,20 @@ apply['interaction.accepted'] = function(e)
   s.st = 'active'
   s.accAt = NOW
   local g = S.group(s.g)
-  local st = g.st[s.ch]
+  local st, at = g.st, s.ch * 7
   local waited = NOW - s.qAt
-  st[1] = st[1] - 1
-  st[2] = st[2] + 1
-  st[4] = st[4] + waited
-  if waited <= g.sla * 1000 then st[3] = st[3] + 1 end
+  st[at + 1] = st[at + 1] - 1
+  st[at + 2] = st[at + 2] + 1
+  st[at + 4] = st[at + 4] + waited
+  if waited <= g.sla * 1000 then st[at + 3] = st[at + 3] + 1 end
   history(s, 'accepted', g.id, a.id)
 end
 
 apply['interaction.ended'] = function(e)
   local s = S.session(e.interactionId)
-  local st = S.group(s.g).st[s.ch]
-  st[5] = st[5] + 1
-  st[6] = st[6] + (NOW - (s.accAt or NOW))
+  local st, at = S.group(s.g).st, s.ch * 7
+  st[at + 5] = st[at + 5] + 1
+  st[at + 6] = st[at + 6] + (NOW - (s.accAt or NOW))
   history(s, 'ended', s.g, e.agentId)
   if e.wrapUpUntil ~= nil then
     s.st = 'wrapup'
@@ -252,7 +256,7 @@ local function defineRare()
     a.pres = 'offline'
     A.refreshAgent(a)
     a.pres = was
-    for _, m in ipairs(a.mem) do redis.call('SREM', K.members(m.g), a.id) end
+    for _, gid in ipairs(a.mem) do redis.call('SREM', K.members(gid), a.id) end
     S.setAgentConfig(a.id, e.agent.__raw)
     a.tc = 0
     for c = 0, 4 do
@@ -260,10 +264,15 @@ local function defineRare()
       a.tc = a.tc + a.cap[c]
     end
     a.vx = cfg.voiceExcludesChat
-    a.mem = {}
-    for i, m in ipairs(cfg.groups) do a.mem[i] = { g = m[1], p = m[2] } end
+    local mem, digits = {}, {}
+    for i, m in ipairs(cfg.groups) do
+      mem[i] = m[1]
+      digits[i] = C.DIGIT[m[2]]
+    end
+    a.mem = mem
+    a.mp = table.concat(digits)
     a.ms = A.strategies(a)
-    for _, m in ipairs(a.mem) do redis.call('SADD', K.members(m.g), a.id) end
+    for _, gid in ipairs(a.mem) do redis.call('SADD', K.members(gid), a.id) end
     A.refreshAgent(a)
   end
 
@@ -315,9 +324,9 @@ local function defineRare()
 
   apply['interaction.abandoned'] = function(e)
     local s = S.session(e.interactionId)
-    local st = S.group(s.g).st[s.ch]
-    st[1] = st[1] - 1
-    st[7] = st[7] + 1
+    local st, at = S.group(s.g).st, s.ch * 7
+    st[at + 1] = st[at + 1] - 1
+    st[at + 7] = st[at + 7] + 1
     if s.st == 'offered' then
       local a = S.agent(s.ag)
       takeBackOffer(s, a)
@@ -344,14 +353,15 @@ local function defineRare()
       releaseSlot(s, a, NOW)
       A.refreshAgent(a)
     end
-    if s.st == 'queued' or s.st == 'offered' then from.st[s.ch][1] = from.st[s.ch][1] - 1 end
+    local at = s.ch * 7 + 1
+    if s.st == 'queued' or s.st == 'offered' then from.st[at] = from.st[at] - 1 end
     s.ag = nil
     s.accAt = nil
     s.st = 'queued'
     s.stint = s.stint + 1
     s.g = e.toGroupId
     local to = S.group(s.g)
-    to.st[s.ch][1] = to.st[s.ch][1] + 1
+    to.st[at] = to.st[at] + 1
     s.tgt = e.toAgentId
     s.tgtU = e.targetUntil
     -- A new group starts a new round: only the transferring agent is kept away for a while.

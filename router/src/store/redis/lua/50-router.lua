@@ -1,13 +1,13 @@
 -- Routing script, part 5: the commands and the matching (mirrors core/router.ts). Each command
 -- validates before its first event, so a routing error leaves nothing written.
 
-local OUT
+-- The command's events: OUT[1..nOut] (one table for the whole call, its entries overwritten).
+local OUT, nOut = {}, 0
 
---- A new call: no events, no hours used, no closed answer yet.
+--- A new command: no events, no hours used (nil until one is), no closed answer yet.
 function R.reset()
-  OUT = {}
-  R.out = OUT
-  R.hoursUsed = {}
+  nOut = 0
+  R.hoursUsed = nil
   R.closed = nil
 end
 
@@ -18,7 +18,8 @@ end
 -- Every event happens at NOW: its JSON says so (R.eventsJson); the table has no `at`.
 local function emit(e)
   A.apply(e)
-  OUT[#OUT + 1] = e
+  nOut = nOut + 1
+  OUT[nOut] = e
 end
 
 -- The JSON of the hot path's events, written out in one concatenation each (the generic encoder
@@ -63,7 +64,7 @@ local EVENT_TEXT = {
 
 --- The JSON array of this command's events.
 function R.eventsJson()
-  local n = #OUT
+  local n = nOut
   if n == 0 then return '[]' end
   if n == 1 then
     local e = OUT[1]
@@ -101,7 +102,9 @@ function R.hoursOf(g)
   if g.hh ~= 1 then return true, nil end
   local h = HOURS[g.id]
   if h and h[1] == g.hv then
-    R.hoursUsed[#R.hoursUsed + 1] = g.id
+    local used = R.hoursUsed or {}
+    used[#used + 1] = g.id
+    R.hoursUsed = used
     return h[2] == 1, h[3]
   end
   error({ hours = g.id, version = g.hv, cfg = S.groupConfig(g.id) }, 0)
@@ -152,13 +155,13 @@ local function releaseAgent(a)
           local s = A.personalHead(a.id, c)
           if not best or A.sessionBefore(s, best) then best, bestVia = s, s.g end
         end
-        for _, m in ipairs(a.mem) do
-          local mask = S.queueMask(m.g, c)
+        for m, gid in ipairs(a.mem) do
+          local mask = S.queueMask(gid, c)
           if mask ~= 0 then
-            for level = 1, m.p do
+            for level = 1, string.byte(a.mp, m) - 48 do
               if bit.band(mask, bit.lshift(1, level)) ~= 0 then
-                local s = A.firstSession(K.queue(m.g, c, level), a.id)
-                if s and (not best or A.sessionBefore(s, best)) then best, bestVia = s, m.g end
+                local s = A.firstSession(K.queue(gid, c, level), a.id)
+                if s and (not best or A.sessionBefore(s, best)) then best, bestVia = s, gid end
               end
             end
           end
@@ -211,8 +214,8 @@ commands.enqueue = function(cmd)
   local preferred = spec.preferredAgentId and S.agent(spec.preferredAgentId)
   local target
   if preferred and preferred.pres ~= 'offline' then
-    for _, m in ipairs(preferred.mem) do
-      if m.g == g.id and m.p >= spec.minProficiency then target = preferred end
+    for m, gid in ipairs(preferred.mem) do
+      if gid == g.id and string.byte(preferred.mp, m) - 48 >= spec.minProficiency then target = preferred end
     end
   end
   local q = {

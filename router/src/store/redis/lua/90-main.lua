@@ -46,9 +46,9 @@ NEXTDAY = nextDay
 
 local PER = 6
 
---- One command of the batch at argv[base + 1 ..]: its reply fields (6), or nil and the HOURS
---- reply when the caller must supply a group's hours first (nothing of the command was applied:
---- the script asks for hours before the command's first change).
+--- One command of the batch at argv[base + 1 ..]: its reply fields (PER values), or nil and the
+--- HOURS reply when the caller must supply a group's hours first (nothing of the command was
+--- applied: the script asks for hours before the command's first change).
 local function one(argv, base)
   R.reset()
   C.setNow(tonumber(argv[base + 1]), argv[base + 1])
@@ -57,7 +57,7 @@ local function one(argv, base)
 
   local failedStep, observed = R.check(decode(argv[base + 4]))
   if failedStep then
-    return { 'CHECK', deadlineText(), C.num(failedStep), observed and C.num(observed) or '', '', '' }
+    return 'CHECK', deadlineText(), C.num(failedStep), observed and C.num(observed) or '', '', ''
   end
 
   local ok, err = pcall(R.execute, cjson.decode(argv[base + 5]))
@@ -67,13 +67,13 @@ local function one(argv, base)
     if err.hours then return nil, { 'HOURS', err.hours, C.num(err.version), err.cfg } end
     local info = { code = err.code, message = err.message }
     if err.details then info.details = { __raw = C.object(err.details) } end
-    return { 'ERR', deadlineText(), C.object(info), C.json(R.hoursUsed), '', '' }
+    return 'ERR', deadlineText(), C.object(info), C.json(R.hoursUsed or EMPTY), '', ''
   end
 
   local closed = ''
   if R.closed then closed = C.object({ groupId = R.closed.groupId, nextOpenAt = R.closed.nextOpenAt }) end
   -- The stream entry is added after the records are written (see main); its id goes in field 6.
-  return { 'OK', deadlineText(), closed, R.eventsJson(), #R.hoursUsed == 0 and '[]' or C.json(R.hoursUsed), '' }
+  return 'OK', deadlineText(), closed, R.eventsJson(), R.hoursUsed and C.json(R.hoursUsed) or '[]', ''
 end
 
 --- A batch: argv = op, options, stream length, n, then per command (PER fields): now, next local
@@ -94,12 +94,13 @@ main = function(keys, argv)
   local n = tonumber(argv[4])
   local reply, done, stop = { '' }, 0, nil
   for c = 0, n - 1 do
-    local fields, hours = one(argv, 4 + c * PER)
-    if not fields then
-      stop = hours
+    local f1, f2, f3, f4, f5, f6 = one(argv, 4 + c * PER)
+    if not f1 then
+      stop = f2
       break
     end
-    for f = 1, PER do reply[1 + done * PER + f] = fields[f] end
+    local at = 1 + done * PER
+    reply[at + 1], reply[at + 2], reply[at + 3], reply[at + 4], reply[at + 5], reply[at + 6] = f1, f2, f3, f4, f5, f6
     done = done + 1
   end
   reply[1] = C.num(done)
