@@ -1,6 +1,6 @@
 // `npm run bench -w router -- redis`: decisions/s of the Redis engine (full session lifecycles:
 // enqueue → offer → accept → end → wrap-up done, at agency scale) against, in the same run on the
-// same throwaway redis-server and client, a no-op script with the same key and the same arguments
+// same throwaway redis-server and client process, a no-op script with the same key and the same arguments
 // at the same concurrency: the ceiling of one script call per decision. The headline is the engine's
 // default call (EVALSHA) against a no-op EVALSHA; the same is measured for the FCALL form (the
 // script as a Redis Functions library) against a no-op FCALL.
@@ -229,16 +229,20 @@ export async function runRedisBench(): Promise<Record<string, unknown>> {
   const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model, loadAverage1m: round(loadavg()[0]!, 2), shared: true };
   const server = await spawnRedis();
   const url = `redis://127.0.0.1:${server.port}`;
-  // One connection carries all in-flight calls (pipelined); a second one reads INFO.
+  // The engines' connection is configured as the server configures it (engines.ts: a call is
+  // written at once). The no-op ceiling's calls share one auto-pipelined connection, which sends
+  // the calls made in one turn of the event loop in one write: the faster ceiling. A third
+  // connection reads INFO.
+  const engineClient = new Redis(url);
   const client = new Redis(url, { enableAutoPipelining: true });
   const admin = new Redis(url);
   try {
     const version = /^redis_version:(\S+)/m.exec(await admin.info('server'))?.[1];
     print({ bench: 'redis', machine, redisVersion: version, concurrency: CONCURRENCY, batchSizeCap: BATCH_SIZE });
     const script = new SampledScript('evalsha');
-    const engine = await RedisEngine.open({ client, tenant: 'bench', script, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE });
+    const engine = await RedisEngine.open({ client: engineClient, tenant: 'bench', script, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE });
     const library = new SampledScript('fcall');
-    const libraryEngine = await RedisEngine.open({ client, tenant: 'bench', script: library, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE });
+    const libraryEngine = await RedisEngine.open({ client: engineClient, tenant: 'bench', script: library, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE });
     const setupStart = performance.now();
     const { arrival } = await loadTenant(engine);
     print({ bench: 'redis', phase: 'tenant loaded', groups: GROUPS, agents: AGENTS, setupMs: round(performance.now() - setupStart) });
@@ -325,6 +329,7 @@ export async function runRedisBench(): Promise<Record<string, unknown>> {
     };
   } finally {
     client.disconnect();
+    engineClient.disconnect();
     admin.disconnect();
     await server.stop();
   }

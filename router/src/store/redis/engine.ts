@@ -33,6 +33,14 @@ export const DEFAULT_BATCH_SIZE = 64;
 const REPLY_FIELDS = 6;
 
 type Decided = { outcome: Outcome; entryId: string };
+type FreshHours = Parameters<GroupHoursCache['commit']>[1];
+
+/** A script call under way: its commands, the hours computed for each, the reply to come. */
+interface Call {
+  batch: Pending[];
+  fresh: FreshHours[];
+  reply: Promise<string[]>;
+}
 
 /** A command waiting for its script call. */
 interface Pending {
@@ -72,7 +80,7 @@ export class RedisEngine {
   private readonly queue: Pending[] = [];
   private inFlight = false;
   private calls = 0;
-  private commandsSent = 0;
+  private commands = 0;
   private hoursRetries = 0;
 
   private constructor(private readonly config: RedisEngineOptions) {
@@ -134,36 +142,46 @@ export class RedisEngine {
 
   /** Script calls made, commands they carried (mean batch size = commands / calls), and commands sent again for a group's hours. */
   get batching(): { calls: number; commands: number; hoursRetries: number } {
-    return { calls: this.calls, commands: this.commandsSent, hoursRetries: this.hoursRetries };
+    return { calls: this.calls, commands: this.commands, hoursRetries: this.hoursRetries };
   }
 
-  /** Sends the queue, a batch per call, until it is empty; one call in flight at a time. */
+  /**
+   * Sends the queue, a batch per call, until it is empty; one call in flight at a time. A call's
+   * commands are answered only after the next call has left: Redis decides that one while this
+   * node parses the outcomes and runs what they lead to (the callers' continuations, which queue
+   * the commands of the call after). The hours a batch used and asked for are settled first, so
+   * the next batch's arguments are the ones a strictly sequential engine would send.
+   */
   private async flush(): Promise<void> {
     this.inFlight = true;
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.batchSize);
-        let retry: Pending[];
+      let call = this.start();
+      while (call) {
+        let answer: () => void;
         try {
-          retry = await this.send(batch);
+          answer = this.finish(call, await call.reply);
         } catch (err) {
           // The call failed as a whole (Redis unreachable, a Lua runtime error): nothing of it
           // was written, and every command of the batch fails with that error.
-          for (const p of batch) p.reject(err);
-          continue;
+          const batch = call.batch;
+          answer = () => {
+            for (const p of batch) p.reject(err);
+          };
         }
-        // A command that needed a group's hours, and the ones after it: first in line again.
-        if (retry.length > 0) this.queue.unshift(...retry);
+        call = this.start();
+        answer();
       }
     } finally {
       this.inFlight = false;
     }
   }
 
-  /** One script call for the batch; returns the commands to send again (from the one that needed hours on). */
-  private async send(batch: Pending[]): Promise<Pending[]> {
+  /** The next batch's script call, or undefined when nothing waits. */
+  private start(): Call | undefined {
+    if (this.queue.length === 0) return undefined;
+    const batch = this.queue.splice(0, this.batchSize);
     const args: (string | number)[] = ['decide', this.optionsArg, this.streamLength, batch.length];
-    const fresh: Map<string, unknown>[] = [];
+    const fresh: FreshHours[] = [];
     for (const p of batch) {
       const sc = p.sc;
       const groups = sc.hoursOf === 'all' ? [...this.hours.knownGroups()] : sc.hoursOf === 'named' && sc.groupId !== undefined ? [sc.groupId] : [];
@@ -172,46 +190,67 @@ export class RedisEngine {
       args.push(p.now, this.day.nextMidnight(p.now), JSON.stringify(hours.args), p.steps, p.payload, p.annotations);
     }
     this.calls++;
-    this.commandsSent += batch.length;
-    const reply = await this.script.run(this.client, this.key, args);
-    const done = Number(reply[0]);
-    for (let i = 0; i < done; i++) {
-      const p = batch[i]!;
-      const at = 1 + i * REPLY_FIELDS;
-      try {
-        p.resolve(this.outcome(p, reply, at, fresh[i] as Parameters<GroupHoursCache['commit']>[1]));
-      } catch (err) {
-        p.reject(err);
-      }
-    }
-    if (done === batch.length) return [];
-    const at = 1 + done * REPLY_FIELDS;
-    if (reply[at] !== 'HOURS') throw new Error(`unexpected routing script reply ${String(reply[at])}`);
-    // Nothing of that command was written: learn the group's hours (new or reconfigured) and send it again.
-    const p = batch[done]!;
-    const rest = batch.slice(done);
-    if (p.attempts >= HOURS_RETRIES) {
-      p.reject(new Error(`business hours of group ${reply[at + 1]} kept changing`));
-      rest.shift();
-    } else {
-      p.attempts++;
-      this.hoursRetries++;
-      this.hours.learn(reply[at + 1]!, Number(reply[at + 2]), reply[at + 3]!);
-      p.extra.add(reply[at + 1]!);
-    }
-    return rest;
+    this.commands += batch.length;
+    return { batch, fresh, reply: this.script.run(this.client, this.key, args) };
   }
 
-  private outcome(p: Pending, reply: string[], at: number, fresh: Parameters<GroupHoursCache['commit']>[1]): Decided {
+  /**
+   * A call's reply: settles the hours its commands used and, when it stopped at a command that
+   * needed a group's hours, puts that command and the rest first in line again. Returns what
+   * answers the decided commands (run once the next call has left).
+   */
+  private finish(call: Call, reply: string[]): () => void {
+    const { batch, fresh } = call;
+    const done = Number(reply[0]);
+    for (let i = 0; i < done; i++) {
+      const at = 1 + i * REPLY_FIELDS;
+      const used = reply[at] === 'OK' ? reply[at + 4] : reply[at] === 'ERR' ? reply[at + 3] : undefined;
+      if (used !== undefined && used !== '[]') this.hours.commit(JSON.parse(used) as string[], fresh[i]!);
+    }
+    let unexpected: Error | undefined;
+    let retried = false;
+    if (done < batch.length && reply[1 + done * REPLY_FIELDS] !== 'HOURS') {
+      unexpected = new Error(`unexpected routing script reply ${String(reply[1 + done * REPLY_FIELDS])}`);
+    } else if (done < batch.length) {
+      const at = 1 + done * REPLY_FIELDS;
+      // Nothing of that command was written: learn the group's hours (new or reconfigured) and send it again.
+      const p = batch[done]!;
+      const rest = batch.slice(done);
+      retried = true;
+      if (p.attempts >= HOURS_RETRIES) {
+        unexpected = new Error(`business hours of group ${reply[at + 1]} kept changing`);
+        rest.shift();
+      } else {
+        p.attempts++;
+        this.hoursRetries++;
+        this.hours.learn(reply[at + 1]!, Number(reply[at + 2]), reply[at + 3]!);
+        p.extra.add(reply[at + 1]!);
+      }
+      // A command that needed a group's hours, and the ones after it: first in line again.
+      if (rest.length > 0) this.queue.unshift(...rest);
+    }
+    return () => {
+      for (let i = 0; i < done; i++) {
+        const p = batch[i]!;
+        try {
+          p.resolve(this.outcome(p, reply, 1 + i * REPLY_FIELDS));
+        } catch (err) {
+          p.reject(err);
+        }
+      }
+      // A failed reply fails the rest; hours that kept changing fail only the command that asked.
+      if (unexpected) for (const p of batch.slice(done, retried ? done + 1 : batch.length)) p.reject(unexpected);
+    };
+  }
+
+  private outcome(p: Pending, reply: string[], at: number): Decided {
     switch (reply[at]) {
       case 'OK': {
-        this.hours.commit(JSON.parse(reply[at + 4]!) as string[], fresh);
         const outcome: Outcome = { ok: true, events: JSON.parse(reply[at + 3]!) as RoutingEvent[], nextDeadline: deadline(reply[at + 1]!) };
         if (reply[at + 2]) outcome.closed = JSON.parse(reply[at + 2]!) as NonNullable<Extract<Outcome, { ok: true }>['closed']>;
         return { outcome, entryId: reply[at + 5] ?? '' };
       }
       case 'ERR':
-        this.hours.commit(JSON.parse(reply[at + 3]!) as string[], fresh);
         return { outcome: { ok: false, error: JSON.parse(reply[at + 2]!) as RoutingErrorInfo, events: [], nextDeadline: deadline(reply[at + 1]!) }, entryId: '' };
       case 'CHECK': {
         const step = Number(reply[at + 2]) - 1;

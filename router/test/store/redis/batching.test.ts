@@ -67,6 +67,46 @@ describe('group commit in the Redis engine', () => {
     await engine.close();
   });
 
+  it('sends the next call before answering the commands of the one that returned, and keeps their order', async () => {
+    // Each script call and each answer, in the order they happen.
+    const log: string[] = [];
+    class LoggedScript extends RoutingScript {
+      override run(...args: Parameters<RoutingScript['run']>): ReturnType<RoutingScript['run']> {
+        log.push(`call of ${String(args[2][3])}`);
+        return super.run(...args);
+      }
+    }
+    const engine = await open(freshTenant('batch-overlap'), new LoggedScript());
+    const router = await setUp(engine, [
+      { type: 'configureGroup', group: group('g') },
+      { type: 'configureAgent', agent: agent('a', ['g'], { capacity: { chat: 3 } }) },
+      { type: 'setAgentState', agentId: 'a', state: 'available' },
+    ]);
+    log.length = 0;
+    const enqueue = (id: string): Command => ({ type: 'enqueue', interaction: { id, channel: 'chat', groupId: 'g' } });
+    // w goes alone; x, y and z wait for it. When w is answered, its caller hands in v at once.
+    let late: Promise<Outcome> | undefined;
+    const first = engine.decideEntry(enqueue('w'), T0 + 1).then(({ outcome }) => {
+      log.push('w answered');
+      late = engine.decide(enqueue('v'), T0 + 1);
+      return outcome;
+    });
+    const rest = ['x', 'y', 'z'].map((id) => engine.decide(enqueue(id), T0 + 1));
+    const outcomes = [await first, ...(await Promise.all(rest)), await late!];
+    // x, y and z left before w was answered; v, handed in by w's caller, went in the call after.
+    expect(log).toEqual(['call of 1', 'call of 3', 'w answered', 'call of 1']);
+    // Decided in the order they were handed in: w, x, y (the agent's three places), then z and v wait.
+    expect(outcomes).toEqual(['w', 'x', 'y', 'z', 'v'].map((id) => router.decide(enqueue(id), T0 + 1)));
+    expect(outcomes.map((o) => o.ok && o.events.map((e) => e.type))).toEqual([
+      ['interaction.queued', 'interaction.offered'],
+      ['interaction.queued', 'interaction.offered'],
+      ['interaction.queued', 'interaction.offered'],
+      ['interaction.queued'],
+      ['interaction.queued'],
+    ]);
+    await engine.close();
+  });
+
   it('keeps the others of a batch applied, in order, when one in the middle fails', async () => {
     const engine = await open();
     const router = await setUp(engine, [
