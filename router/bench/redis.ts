@@ -9,7 +9,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { Command, GroupConfig, RoutingEvent, StrategyName } from '../src/core/index.js';
-import { DEFAULT_BATCH_SIZE, RedisEngine, RoutingScript, type RedisClient, type ScriptCall } from '../src/store/redis/index.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_PIPELINE, RedisEngine, RoutingScript, type RedisClient, type ScriptCall } from '../src/store/redis/index.js';
 import { spawnRedis } from '../test/store/redis/redis-server.js';
 import { buildWorkload, rng } from './workload.js';
 
@@ -19,6 +19,8 @@ const SEED = 20261123;
 const CONCURRENCY = Number(process.env.ATENDE_BENCH_CONCURRENCY ?? 64);
 /** Commands per script call at most (the engine's group commit; 1: a call per decision). */
 const BATCH_SIZE = Number(process.env.ATENDE_BENCH_BATCH ?? DEFAULT_BATCH_SIZE);
+/** Script calls in flight at most (the engine's pipelining; 1: one at a time). */
+const PIPELINE = Number(process.env.ATENDE_BENCH_PIPELINE ?? DEFAULT_PIPELINE);
 const WARMUP_MS = 1_500;
 const DURATION_MS = 5_000;
 const CEILING_WARMUP_MS = 500;
@@ -238,11 +240,11 @@ export async function runRedisBench(): Promise<Record<string, unknown>> {
   const admin = new Redis(url);
   try {
     const version = /^redis_version:(\S+)/m.exec(await admin.info('server'))?.[1];
-    print({ bench: 'redis', machine, redisVersion: version, concurrency: CONCURRENCY, batchSizeCap: BATCH_SIZE });
+    print({ bench: 'redis', machine, redisVersion: version, concurrency: CONCURRENCY, batchSizeCap: BATCH_SIZE, pipeline: PIPELINE });
     const script = new SampledScript('evalsha');
-    const engine = await RedisEngine.open({ client: engineClient, tenant: 'bench', script, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE });
+    const engine = await RedisEngine.open({ client: engineClient, tenant: 'bench', script, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE, pipeline: PIPELINE });
     const library = new SampledScript('fcall');
-    const libraryEngine = await RedisEngine.open({ client: engineClient, tenant: 'bench', script: library, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE });
+    const libraryEngine = await RedisEngine.open({ client: engineClient, tenant: 'bench', script: library, timers: false, streamMaxLength: STREAM_MAX_LENGTH, batchSize: BATCH_SIZE, pipeline: PIPELINE });
     const setupStart = performance.now();
     const { arrival } = await loadTenant(engine);
     print({ bench: 'redis', phase: 'tenant loaded', groups: GROUPS, agents: AGENTS, setupMs: round(performance.now() - setupStart) });
@@ -297,6 +299,7 @@ export async function runRedisBench(): Promise<Record<string, unknown>> {
       p99Ms: run.p99Ms,
       concurrency: CONCURRENCY,
       batchSizeCap: BATCH_SIZE,
+      pipeline: PIPELINE,
       // Group commit: decisions per script call (the ceiling makes one call per no-op decision).
       batchSize: run.batchSize,
       // Redis commands run per decision (INFO commandstats; the script call and its redis.call).

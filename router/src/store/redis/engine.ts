@@ -1,6 +1,7 @@
 // The multi-node state engine: every decision is one atomic run of the routing script on the
 // tenant's Redis slot, so any router node may decide for any session and a node crash loses nothing.
 
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_OPTIONS, type Command, type Outcome, type RouterOptions, type RoutingErrorInfo, type RoutingEvent } from '../../core/types.js';
 import type { Annotation, EventListener, PersistEvents } from '../engine.js';
 import { DeadlineTimer, Listeners } from '../plumbing.js';
@@ -24,19 +25,24 @@ export interface RedisEngineOptions {
   script?: RoutingScript;
   /** Commands per script call at most (group commit; 1: one call per command). */
   batchSize?: number;
+  /** Script calls in flight at most (2: the next call waits in Redis while one runs; 1: one at a time). */
+  pipeline?: number;
 }
 
 const HOURS_RETRIES = 4;
 /** Commands per script call at most (group commit). */
 export const DEFAULT_BATCH_SIZE = 64;
+/** Script calls in flight at most. */
+export const DEFAULT_PIPELINE = 2;
 /** Reply fields per command of a batch (see lua/90-main.lua). */
 const REPLY_FIELDS = 6;
 
 type Decided = { outcome: Outcome; entryId: string };
 type FreshHours = Parameters<GroupHoursCache['commit']>[1];
 
-/** A script call under way: its commands, the hours computed for each, the reply to come. */
+/** A script call under way: its sequence number, its commands, the hours computed for each, the reply to come. */
 interface Call {
+  seq: number;
   batch: Pending[];
   fresh: FreshHours[];
   reply: Promise<string[]>;
@@ -78,10 +84,21 @@ export class RedisEngine {
   private readonly streamLength: number;
   private readonly batchSize: number;
   private readonly queue: Pending[] = [];
-  private inFlight = false;
+  private readonly pipeline: number;
+  /** Calls sent and not returned yet, in the order sent. */
+  private readonly flight: Call[] = [];
+  /** Commands to send again, in order, ahead of the queue, once no call is in flight. */
+  private held: Pending[] = [];
+  /** A call stopped short or failed: send nothing new until the ones in flight have returned. */
+  private broken = false;
+  /** This engine's name in its calls' fence (see lua/95-fence.lua). */
+  private readonly token = randomUUID();
+  private flushing = false;
+  private fillScheduled = false;
   private calls = 0;
   private commands = 0;
   private hoursRetries = 0;
+  private fenced = 0;
 
   private constructor(private readonly config: RedisEngineOptions) {
     this.client = config.client;
@@ -96,6 +113,7 @@ export class RedisEngine {
     });
     this.streamLength = config.streamMaxLength ?? 0;
     this.batchSize = Math.max(1, config.batchSize ?? DEFAULT_BATCH_SIZE);
+    this.pipeline = Math.max(1, config.pipeline ?? DEFAULT_PIPELINE);
     this.read = new StateReader(this.client, this.key, () => this.clock());
   }
 
@@ -136,49 +154,83 @@ export class RedisEngine {
         resolve,
         reject,
       });
-      if (!this.inFlight) void this.flush();
+      if (!this.flushing) void this.flush();
+      else this.fillSoon();
     });
   }
 
-  /** Script calls made, commands they carried (mean batch size = commands / calls), and commands sent again for a group's hours. */
-  get batching(): { calls: number; commands: number; hoursRetries: number } {
-    return { calls: this.calls, commands: this.commands, hoursRetries: this.hoursRetries };
+  /** Script calls made, commands they carried (mean batch size = commands / calls), commands sent again for a group's hours, calls fenced. */
+  get batching(): { calls: number; commands: number; hoursRetries: number; fenced: number } {
+    return { calls: this.calls, commands: this.commands, hoursRetries: this.hoursRetries, fenced: this.fenced };
   }
 
   /**
-   * Sends the queue, a batch per call, until it is empty; one call in flight at a time. A call's
-   * commands are answered only after the next call has left: Redis decides that one while this
-   * node parses the outcomes and runs what they lead to (the callers' continuations, which queue
-   * the commands of the call after). The hours a batch used and asked for are settled first, so
-   * the next batch's arguments are the ones a strictly sequential engine would send.
+   * Sends the queue, a batch per call, until it is empty, with at most `pipeline` calls in flight:
+   * while Redis runs one call, the next one waits there, and this node handles the outcomes of the
+   * one that returned (the callers' continuations, which queue the commands of later calls). A call
+   * sent while another is in flight is fenced on it (lua/95-fence.lua): it runs only if that one
+   * decided all its commands; otherwise it comes back FENCED, nothing of it applied, and its
+   * commands are sent again after those of the call that stopped, in their order. A call's commands
+   * are answered only after the next call has left.
    */
   private async flush(): Promise<void> {
-    this.inFlight = true;
+    this.flushing = true;
     try {
-      let call = this.start();
-      while (call) {
+      this.fill();
+      while (this.flight.length > 0) {
+        const call = this.flight[0]!;
         let answer: () => void;
         try {
           answer = this.finish(call, await call.reply);
         } catch (err) {
           // The call failed as a whole (Redis unreachable, a Lua runtime error): nothing of it
-          // was written, and every command of the batch fails with that error.
+          // was written, and every command of the batch fails with that error. A call sent after
+          // it finds its fence closed (or fails the same way).
+          this.broken = true;
           const batch = call.batch;
           answer = () => {
             for (const p of batch) p.reject(err);
           };
         }
-        call = this.start();
+        this.flight.shift();
+        if (this.flight.length === 0 && this.broken) {
+          // Everything sent has returned: the commands to send again go first, then the queue.
+          this.queue.unshift(...this.held);
+          this.held = [];
+          this.broken = false;
+        }
+        this.fill();
         answer();
       }
     } finally {
-      this.inFlight = false;
+      this.flushing = false;
     }
   }
 
-  /** The next batch's script call, or undefined when nothing waits. */
-  private start(): Call | undefined {
-    if (this.queue.length === 0) return undefined;
+  /**
+   * A command arrived while calls are in flight: if there is room for another call, send one once
+   * the current turn has handed in all its commands (they go together).
+   */
+  private fillSoon(): void {
+    if (this.fillScheduled || this.flight.length >= this.pipeline) return;
+    this.fillScheduled = true;
+    queueMicrotask(() => {
+      this.fillScheduled = false;
+      if (this.flushing) this.fill();
+      else void this.flush();
+    });
+  }
+
+  /** Sends batches from the queue while fewer than `pipeline` calls are in flight. */
+  private fill(): void {
+    while (!this.broken && this.flight.length < this.pipeline && this.queue.length > 0) {
+      const previous = this.flight[this.flight.length - 1];
+      this.flight.push(this.start(previous));
+    }
+  }
+
+  /** The next batch's script call, fenced on the call in flight before it (if any). */
+  private start(previous: Call | undefined): Call {
     const batch = this.queue.splice(0, this.batchSize);
     const args: (string | number)[] = ['decide', this.optionsArg, this.streamLength, batch.length];
     const fresh: FreshHours[] = [];
@@ -189,9 +241,10 @@ export class RedisEngine {
       fresh.push(hours.fresh);
       args.push(p.now, this.day.nextMidnight(p.now), JSON.stringify(hours.args), p.steps, p.payload, p.annotations);
     }
-    this.calls++;
+    const seq = ++this.calls;
     this.commands += batch.length;
-    return { batch, fresh, reply: this.script.run(this.client, this.key, args) };
+    if (this.pipeline > 1) args.push(this.token, seq, previous ? previous.seq : '');
+    return { seq, batch, fresh, reply: this.script.run(this.client, this.key, args) };
   }
 
   /**
@@ -201,6 +254,13 @@ export class RedisEngine {
    */
   private finish(call: Call, reply: string[]): () => void {
     const { batch, fresh } = call;
+    if (reply[1] === 'FENCED') {
+      // The call before it stopped short: nothing of this one was applied.
+      this.fenced++;
+      this.broken = true;
+      this.held.push(...batch);
+      return () => undefined;
+    }
     const done = Number(reply[0]);
     for (let i = 0; i < done; i++) {
       const at = 1 + i * REPLY_FIELDS;
@@ -226,8 +286,10 @@ export class RedisEngine {
         this.hours.learn(reply[at + 1]!, Number(reply[at + 2]), reply[at + 3]!);
         p.extra.add(reply[at + 1]!);
       }
-      // A command that needed a group's hours, and the ones after it: first in line again.
-      if (rest.length > 0) this.queue.unshift(...rest);
+      // A command that needed a group's hours, and the ones after it: first in line again (the
+      // call in flight after this one, if any, is fenced and goes after them).
+      this.broken = true;
+      this.held.push(...rest);
     }
     return () => {
       for (let i = 0; i < done; i++) {

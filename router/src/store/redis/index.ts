@@ -1,5 +1,5 @@
 // The multi-node state engine over Redis (one atomic Lua script per decision).
-export { DEFAULT_BATCH_SIZE, RedisEngine, tenantKey, type RedisEngineOptions } from './engine.js';
+export { DEFAULT_BATCH_SIZE, DEFAULT_PIPELINE, RedisEngine, tenantKey, type RedisEngineOptions } from './engine.js';
 export { RoutingScript, routingScriptSource, SCRIPT_CALLS, type RedisClient, type ScriptCall } from './script.js';
 export { StateReader } from './views.js';
 export { readStream, waitForEntries, eventId, streamKey, type StreamEntry } from './stream.js';

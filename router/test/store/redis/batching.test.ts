@@ -1,9 +1,11 @@
 // Group commit: commands handed to the engine while a script call is in flight go together in the
 // next call. Each is still decided on its own, in order: a failing one leaves the others applied,
 // one that needs a group's hours is sent again (with the rest) without passing anyone, and a Lua
-// runtime error fails the whole batch with nothing of it written.
+// runtime error fails the whole batch with nothing of it written. With two calls in flight
+// (pipelining), a call runs only if the one before it decided all its commands: otherwise it comes
+// back fenced, and its commands are sent again after those of the call that stopped.
 
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Router, type Command, type Outcome } from '../../../src/core/index.js';
 import { RedisEngine, RoutingScript, compareEntryIds, routingScriptSource, streamKey } from '../../../src/store/redis/index.js';
 import { agent, group, T0 } from '../../core/fixtures.js';
@@ -13,8 +15,10 @@ const server = useRedis();
 
 const hours = { timeZone: 'America/Sao_Paulo', weekly: [{ weekday: 1 as const, open: '09:00', close: '10:30' }], holidays: [] };
 
+let pipeline = 1;
+
 async function open(tenant = freshTenant('batch'), script?: RoutingScript): Promise<RedisEngine> {
-  return RedisEngine.open({ client: server.client, tenant, timers: false, streamMaxLength: 1_000, ...(script ? { script } : {}) });
+  return RedisEngine.open({ client: server.client, tenant, timers: false, streamMaxLength: 1_000, pipeline, ...(script ? { script } : {}) });
 }
 
 /** Decides the setup one by one in both; returns them. */
@@ -39,7 +43,11 @@ async function burst(engine: RedisEngine, router: Router, commands: Command[], n
   return { actual: await Promise.all(pending), expected };
 }
 
-describe('group commit in the Redis engine', () => {
+describe.each([1, 2])('group commit in the Redis engine, %i call(s) in flight', (depth) => {
+  beforeEach(() => {
+    pipeline = depth;
+  });
+
   it('decides concurrent commands in fewer script calls than commands, as the core decides them in order', async () => {
     const engine = await open();
     const router = await setUp(engine, [
@@ -156,8 +164,9 @@ describe('group commit in the Redis engine', () => {
       { type: 'enqueue', interaction: { id: 'z', channel: 'chat', groupId: 'g' } },
       { type: 'end', interactionId: 'w' },
     ]);
-    // w alone; the accept, x, y, z and the end together, stopped at y for h's hours; y, z and the end again.
-    expect(engine.batching).toEqual({ calls: 3, commands: 1 + 5 + 3, hoursRetries: 1 });
+    // w alone; the accept, x, y, z and the end together (in flight with w when pipelined), stopped at
+    // y for h's hours; y, z and the end again.
+    expect(engine.batching).toEqual({ calls: 3, commands: 1 + 5 + 3, hoursRetries: 1, fenced: 0 });
     expect(actual.map((d) => d.outcome)).toEqual(expected);
     const ids = actual.map((d) => d.entryId);
     for (let i = 1; i < ids.length; i++) expect(compareEntryIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
@@ -166,6 +175,56 @@ describe('group commit in the Redis engine', () => {
     expect(expected[5]!.events.find((e) => e.type === 'interaction.offered')).toMatchObject({ interactionId: 'x' });
     await engine.close();
     await other.close();
+  });
+
+  it('sends the commands of a call in flight behind one that stopped for hours again after it, in order', async () => {
+    const tenant = freshTenant('batch-fence');
+    const other = await open(tenant);
+    const router = await setUp(other, [
+      { type: 'configureGroup', group: group('g') },
+      { type: 'configureGroup', group: group('h', { hours }) },
+      { type: 'configureAgent', agent: agent('a', ['g', 'h'], { capacity: { chat: 1 } }) },
+      { type: 'setAgentState', agentId: 'a', state: 'available' },
+    ]);
+    const engine = await open(tenant);
+    // y needs h's hours, which this engine has never seen: its call stops at once.
+    const { actual, expected } = await burst(engine, router, [
+      { type: 'enqueue', interaction: { id: 'y', channel: 'chat', groupId: 'h' } },
+      { type: 'enqueue', interaction: { id: 'x', channel: 'chat', groupId: 'g' } },
+      { type: 'accept', interactionId: 'y', agentId: 'a' },
+      { type: 'end', interactionId: 'y' },
+    ]);
+    expect(actual.map((d) => d.outcome)).toEqual(expected);
+    // y got the agent first; x waited, and the end of y offered it x.
+    expect(expected[0]!.events.map((e) => e.type)).toEqual(['interaction.queued', 'interaction.offered']);
+    expect(expected[3]!.events.find((e) => e.type === 'interaction.offered')).toMatchObject({ interactionId: 'x' });
+    const ids = actual.map((d) => d.entryId);
+    for (let i = 1; i < ids.length; i++) expect(compareEntryIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
+    // y alone (stopped); x, the accept and the end sent with it in flight (fenced, when pipelined)
+    // or after it; then all four again.
+    expect(engine.batching).toEqual(depth === 2 ? { calls: 3, commands: 1 + 3 + 4, hoursRetries: 1, fenced: 1 } : { calls: 2, commands: 1 + 4, hoursRetries: 1, fenced: 0 });
+    await engine.close();
+    await other.close();
+  });
+
+  it('sends the commands of a call in flight behind a failed one again, applying them once', async () => {
+    const buggy = new RoutingScript(
+      'evalsha',
+      `${routingScriptSource()}\n;(function()\nlocal execute = R.execute\nR.execute = function(cmd)\n  if cmd.interaction and cmd.interaction.id == 'boom' then error('boom: a bug') end\n  return execute(cmd)\nend\nend)()`,
+    );
+    const engine = await open(freshTenant('batch-fence-bug'), buggy);
+    const router = await setUp(engine, [
+      { type: 'configureGroup', group: group('g') },
+      { type: 'configureAgent', agent: agent('a', ['g'], { capacity: { chat: 1 } }) },
+      { type: 'setAgentState', agentId: 'a', state: 'available' },
+    ]);
+    const boom = engine.decide({ type: 'enqueue', interaction: { id: 'boom', channel: 'chat', groupId: 'g' } }, T0 + 1);
+    const x = engine.decide({ type: 'enqueue', interaction: { id: 'x', channel: 'chat', groupId: 'g' } }, T0 + 1);
+    await expect(boom).rejects.toThrow(/boom: a bug/);
+    expect(await x).toEqual(router.decide({ type: 'enqueue', interaction: { id: 'x', channel: 'chat', groupId: 'g' } }, T0 + 1));
+    expect(await engine.read.agent('a')).toMatchObject({ offers: ['x'] });
+    expect(engine.batching.fenced).toBe(depth === 2 ? 1 : 0);
+    await engine.close();
   });
 
   it('fails every command of a batch with a Lua runtime error, writing nothing of it', async () => {
