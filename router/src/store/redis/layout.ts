@@ -119,23 +119,31 @@ function luaKind(kind: string, layout: Layout): string {
   const json = new Set(layout.json);
   const lines: string[] = [];
   lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))} }`);
-  // decode: every number and plain string into the record; JSON strings into its _json (decoded
-  // on first touch). One constructor per table: Lua sizes it once (filling an empty table field
-  // by field would rehash it again and again).
+  // decode: every number and plain string into the record, a JSON string's text under the
+  // private key _<name> (the store decodes it, on first touch or at once). One constructor: Lua
+  // sizes the table once (filling an empty table field by field would rehash it again and again).
+  // Presence by arithmetic, not bit.band (a call into C per string): an absent string is packed
+  // empty, so a non-empty one is present and only an empty one needs its bit.
   lines.push(`function L.${kind}.decode(b)`);
   lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(L.${kind}.format, b)`);
-  const present = (i: number) => `band(m, ${2 ** i}) ~= 0 and s${i + 1} or nil`;
-  const plain = layout.strings.flatMap((name, i) => (json.has(name) ? [] : [`${name} = ${present(i)}`]));
-  const texts = layout.strings.flatMap((name, i) => (json.has(name) ? [`${name} = ${present(i)}`] : []));
-  if (texts.length > 0) plain.push(`_json = { ${texts.join(', ')} }`);
-  lines.push(`  return ${luaConstructor(layout, plain)}`);
+  const present = (i: number) => `s${i + 1} ~= '' and s${i + 1} or m % ${2 ** (i + 1)} >= ${2 ** i} and '' or nil`;
+  const strings = layout.strings.map((name, i) => `${json.has(name) ? `_${name}` : name} = ${present(i)}`);
+  lines.push(`  return ${luaConstructor(layout, strings)}`);
   lines.push('end');
-  // encode: j holds the JSON strings' text (the caller's, from r._json or freshly encoded).
-  lines.push(`function L.${kind}.encode(r, j)`);
+  // encode: a JSON string is its old text when the record holds no value for it (never touched)
+  // or holds the one i (the record's info) kept for it (replaced-only fields, see the store), else
+  // the text to[name](r, value) makes.
+  lines.push(`function L.${kind}.encode(r, i, to)`);
   lines.push('  local m = 0');
-  layout.strings.forEach((name, i) => {
-    lines.push(`  local s${i + 1} = ${json.has(name) ? `j.${name}` : `r.${name}`}`);
-    lines.push(`  if s${i + 1} then m = m + ${2 ** i} else s${i + 1} = '' end`);
+  layout.strings.forEach((name, n) => {
+    const s = `s${n + 1}`;
+    if (json.has(name)) {
+      lines.push(`  local ${s} = rawget(r, '${name}')`);
+      lines.push(`  if ${s} == nil or ${s} == i.${name} then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
+    } else {
+      lines.push(`  local ${s} = r.${name}`);
+    }
+    lines.push(`  if ${s} then m = m + ${2 ** n} else ${s} = '' end`);
   });
   const args = ['m', ...layout.numbers.map((path) => `${luaPath(path)} or NAN`), ...stringNames.map((name) => `#${name}, ${name}`)];
   lines.push(`  return pack_(L.${kind}.format, ${args.join(', ')})`);
@@ -144,13 +152,13 @@ function luaKind(kind: string, layout: Layout): string {
   return lines.join('\n');
 }
 
-/** The Lua part defining `L`: per record kind, format, decode(blob) → record and encode(record, jsonTexts) → blob. */
+/** The Lua part defining `L`: per record kind, format, decode(blob) → record and encode(record, info, toJson) → blob. */
 export function luaCodecSource(): string {
   const parts = [
     '-- Routing script, part 1b (generated from layout.ts): packed records.',
     'local L = {}',
     'do',
-    'local unpack_, pack_, band = struct.unpack, struct.pack, bit.band',
+    'local unpack_, pack_, rawget = struct.unpack, struct.pack, rawget',
     'local NAN = 0 / 0',
     ...Object.entries(LAYOUTS).map(([kind, layout]) => luaKind(kind, layout)),
     'end',

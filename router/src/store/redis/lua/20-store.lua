@@ -62,11 +62,16 @@ local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, offers = idsT
 -- table is still there (the record's info keeps it under the field's name; info's own fields are
 -- key, kind, blob, stored). The others are encoded again and compared with the blob.
 local REPLACED_ONLY = { mem = true }
+-- The record's key holding a JSON string's text (see the codec's decode).
+local TEXT = {}
+for f in pairs(TO_JSON) do TEXT[f] = '_' .. f end
 
+-- An agent's JSON strings are decoded on first touch. Any other absent field comes here too (an
+-- agent without a reason, without heap entries): no call into C for it.
 local recordMeta = {
   __index = function(r, f)
-    local j = rawget(r, '_json')
-    local text = j and j[f]
+    local key = TEXT[f]
+    local text = key and r[key]
     if text == nil then return nil end
     local v = (text == '[]' or text == '{}') and {} or cjson.decode(text)
     rawset(r, f, v)
@@ -75,33 +80,30 @@ local recordMeta = {
   end,
 }
 
-local function jsonText(r, f, v)
-  local to = TO_JSON[f]
-  if to then return to(r, v) end
-  return C.json(v)
-end
-
 -- A session's only JSON string (misses) is decoded at once: a table without a metatable reads its
 -- many absent fields (tgt, pp, ring...) without a call. No misses (the common case) is one shared
 -- empty list: the code replaces a session's misses, it never adds to them in place.
-local EAGER = { session = true }
+local LAZY = { agent = true }
 local NO_MISSES = {}
 
 --- The record at key, or nil when it does not exist.
 local function open(key, kind)
   local blob = redis.call('GET', key)
   if not blob then return nil end
-  local r = L[kind].decode(blob)
-  local j = r._json
-  if j and not EAGER[kind] then
+  local codec = L[kind]
+  local r = codec.decode(blob)
+  if LAZY[kind] then
     -- mem: the replaced-only field (see REPLACED_ONLY), its slot made with the table.
     info[r] = { key = key, kind = kind, blob = blob, stored = true, mem = false }
     setmetatable(r, recordMeta)
     return r
   end
   info[r] = { key = key, kind = kind, blob = blob, stored = true }
-  if j then
-    for f, text in pairs(j) do r[f] = text == '[]' and NO_MISSES or cjson.decode(text) end
+  local json = codec.json
+  for n = 1, #json do
+    local f = json[n]
+    local text = r[TEXT[f]]
+    if text then r[f] = text == '[]' and NO_MISSES or cjson.decode(text) end
   end
   return r
 end
@@ -112,28 +114,10 @@ local function create(key, kind, r)
   return r
 end
 
--- The JSON texts of the record being saved (one table for every save: encode reads the codec's
--- JSON fields, each of them set by save).
-local texts, NONE = {}, {}
-
 --- Queue the record's blob for writing (writes, a list of key, blob pairs) if it changed.
 local function save(r, writes)
   local i = info[r]
-  local codec = L[i.kind]
-  local j
-  if codec.json[1] then
-    j = texts
-    local old = rawget(r, '_json') or NONE
-    for _, f in ipairs(codec.json) do
-      local v = rawget(r, f)
-      if v == nil or (REPLACED_ONLY[f] and v == i[f]) then
-        j[f] = old[f]
-      else
-        j[f] = jsonText(r, f, v)
-      end
-    end
-  end
-  local blob = codec.encode(r, j)
+  local blob = L[i.kind].encode(r, i, TO_JSON)
   if blob ~= i.blob then
     local n = #writes
     writes[n + 1] = i.key
