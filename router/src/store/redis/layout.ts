@@ -17,8 +17,13 @@ export type NumberPath = string | readonly [string, number] | readonly [string, 
 export interface Layout {
   numbers: readonly NumberPath[];
   strings: readonly string[];
-  /** Strings holding JSON, decoded by the script only when touched. */
+  /** Strings holding JSON (the script decodes them). */
   json: readonly string[];
+  /**
+   * The script decodes the JSON strings on first touch (their text kept under `_<name>`), not
+   * as it reads the record (the text stands in the field until then).
+   */
+  lazyJson?: boolean;
 }
 
 const CHANNEL_INDEXES = [0, 1, 2, 3, 4] as const;
@@ -45,6 +50,7 @@ export const LAYOUTS = {
     // mem: the membership groups (JSON list of ids); mp: their proficiencies, one digit each.
     strings: ['id', 'pres', 'reason', 'hk', 'ms', 'mp', 'offers', 'sess', 'mem', 'tg', 'lo'],
     json: ['offers', 'sess', 'mem', 'tg', 'lo'],
+    lazyJson: true,
   },
   session: {
     numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl'],
@@ -119,27 +125,27 @@ function luaKind(kind: string, layout: Layout): string {
   const json = new Set(layout.json);
   const lines: string[] = [];
   lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))} }`);
-  // decode: every number and plain string into the record, a JSON string's text under the
-  // private key _<name> (the store decodes it, on first touch or at once). One constructor: Lua
-  // sizes the table once (filling an empty table field by field would rehash it again and again).
-  // Presence by arithmetic, not bit.band (a call into C per string): an absent string is packed
-  // empty, so a non-empty one is present and only an empty one needs its bit.
-  lines.push(`function L.${kind}.decode(b)`);
+  // decode: every number and string into the record (a lazy JSON string's text under the
+  // private key _<name>), with the record's key and blob (_key, _blob: the store's). One
+  // constructor: Lua sizes the table once (filling an empty table field by field would rehash it
+  // again and again). Presence by arithmetic, not bit.band (a call into C per string): an absent
+  // string is packed empty, so a non-empty one is present and only an empty one needs its bit.
+  lines.push(`function L.${kind}.decode(b, key)`);
   lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(L.${kind}.format, b)`);
   const present = (i: number) => `s${i + 1} ~= '' and s${i + 1} or m % ${2 ** (i + 1)} >= ${2 ** i} and '' or nil`;
-  const strings = layout.strings.map((name, i) => `${json.has(name) ? `_${name}` : name} = ${present(i)}`);
-  lines.push(`  return ${luaConstructor(layout, strings)}`);
+  const strings = layout.strings.map((name, i) => `${json.has(name) && layout.lazyJson ? `_${name}` : name} = ${present(i)}`);
+  lines.push(`  return ${luaConstructor(layout, [...strings, '_key = key', '_blob = b'])}`);
   lines.push('end');
   // encode: a JSON string is its old text when the record holds no value for it (never touched)
-  // or holds the one i (the record's info) kept for it (replaced-only fields, see the store), else
-  // the text to[name](r, value) makes.
-  lines.push(`function L.${kind}.encode(r, i, to)`);
+  // or holds the one the store kept under __<name> (replaced-only fields), else the text
+  // to[name](r, value) makes. The record has no metatable by now (no lazy decoding).
+  lines.push(`function L.${kind}.encode(r, to)`);
   lines.push('  local m = 0');
   layout.strings.forEach((name, n) => {
     const s = `s${n + 1}`;
     if (json.has(name)) {
-      lines.push(`  local ${s} = rawget(r, '${name}')`);
-      lines.push(`  if ${s} == nil or ${s} == i.${name} then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
+      lines.push(`  local ${s} = r.${name}`);
+      lines.push(`  if ${s} == nil or ${s} == r.__${name} then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
     } else {
       lines.push(`  local ${s} = r.${name}`);
     }
@@ -149,16 +155,17 @@ function luaKind(kind: string, layout: Layout): string {
   lines.push(`  return pack_(L.${kind}.format, ${args.join(', ')})`);
   lines.push('end');
   lines.push(`L.${kind}.json = { ${layout.json.map(luaString).join(', ')} }`);
+  if (layout.lazyJson) lines.push(`L.${kind}.lazy = true`);
   return lines.join('\n');
 }
 
-/** The Lua part defining `L`: per record kind, format, decode(blob) → record and encode(record, info, toJson) → blob. */
+/** The Lua part defining `L`: per record kind, format, decode(blob, key) → record and encode(record, toJson) → blob. */
 export function luaCodecSource(): string {
   const parts = [
     '-- Routing script, part 1b (generated from layout.ts): packed records.',
     'local L = {}',
     'do',
-    'local unpack_, pack_, rawget = struct.unpack, struct.pack, rawget',
+    'local unpack_, pack_ = struct.unpack, struct.pack',
     'local NAN = 0 / 0',
     ...Object.entries(LAYOUTS).map(([kind, layout]) => luaKind(kind, layout)),
     'end',
