@@ -6,6 +6,8 @@
 //
 // A record: [mask: double] [numbers: double × n] [strings: (uint32 length, bytes) × m]. An absent
 // number is NaN; string i is present when bit i of the mask is set (an absent one is packed empty).
+// The elements of per-channel tables and stats lists are never absent (the script creates them
+// all and only changes them): its codec reads and writes them as they are.
 
 /**
  * A number's place in the record: a field, an element of a per-channel table, or of a stats list
@@ -78,19 +80,21 @@ function luaKeys(path: NumberPath): (string | number)[] {
   return [...path];
 }
 
-function luaPath(path: NumberPath, record = 'r'): string {
+/** A number in the encoder: a field (NaN when absent), or an element of a list held in local l_<field>. */
+function luaEncoded(path: NumberPath): string {
   const [field, ...indexes] = luaKeys(path);
-  return `${record}.${field}${indexes.map((i) => `[${i}]`).join('')}`;
+  if (indexes.length === 0) return `r.${field} or NAN`;
+  return `l_${field}${indexes.map((i) => `[${i}]`).join('')}`;
 }
 
-/** A Lua table constructor holding the numbers of the layout (nested per-channel tables too), NaN read as nil. */
+/** A Lua table constructor holding the numbers of the layout (nested per-channel tables too), a field's NaN read as nil. */
 function luaConstructor(layout: Layout, strings: string[]): string {
   interface Node {
     fields: Map<string | number, Node | string>;
   }
   const root: Node = { fields: new Map() };
   layout.numbers.forEach((path, i) => {
-    const value = `n${i + 1} == n${i + 1} and n${i + 1} or nil`;
+    const value = typeof path === 'string' ? `n${i + 1} == n${i + 1} and n${i + 1} or nil` : `n${i + 1}`;
     const keys = luaKeys(path);
     let node = root;
     for (const k of keys.slice(0, -1)) {
@@ -151,7 +155,10 @@ function luaKind(kind: string, layout: Layout): string {
     }
     lines.push(`  if ${s} then m = m + ${2 ** n} else ${s} = '' end`);
   });
-  const args = ['m', ...layout.numbers.map((path) => `${luaPath(path)} or NAN`), ...stringNames.map((name) => `#${name}, ${name}`)];
+  // A list is read once (not once per element); a missing element fails the pack (a bug), loudly.
+  const lists = [...new Set(layout.numbers.flatMap((path) => (typeof path === 'string' ? [] : [path[0]])))];
+  for (const field of lists) lines.push(`  local l_${field} = r.${field}`);
+  const args = ['m', ...layout.numbers.map(luaEncoded), ...stringNames.map((name) => `#${name}, ${name}`)];
   lines.push(`  return pack_(L.${kind}.format, ${args.join(', ')})`);
   lines.push('end');
   lines.push(`L.${kind}.json = { ${layout.json.map(luaString).join(', ')} }`);

@@ -141,14 +141,19 @@ local QM = { [0] = 'q0:', 'q1:', 'q2:', 'q3:', 'q4:' }
 
 --- Loads the index fields not read yet in this call, in one HMGET.
 local function gxLoad(fields)
-  local missing = {}
-  for _, f in ipairs(fields) do
-    if gx[f] == nil then missing[#missing + 1] = f end
+  local missing, count = {}, 0
+  for n = 1, #fields do
+    local f = fields[n]
+    if gx[f] == nil then
+      count = count + 1
+      missing[count] = f
+    end
   end
-  if #missing == 0 then return end
-  local values = redis.call('HMGET', K.gx, unpack(missing))
-  for n, f in ipairs(missing) do
-    local v = tonumber(values[n]) or values[n] or false
+  if count == 0 then return end
+  local values = redis.call('HMGET', K.gx, unpack(missing, 1, count))
+  for n = 1, count do
+    local f, v = missing[n], values[n]
+    v = v and tonumber(v) or v
     gx[f] = v
     gxRead[f] = v
   end
@@ -157,10 +162,14 @@ end
 --- What an agent's release reads from its groups, fetched together: the queue masks of the
 --- channels it has capacity on, for each membership.
 function S.prefetchGroups(a)
-  local fields = {}
-  for _, gid in ipairs(a.mem) do
+  local fields, n, mem, cap = {}, 0, a.mem, a.cap
+  for m = 1, #mem do
+    local gid = mem[m]
     for c = 0, 4 do
-      if a.cap[c] > 0 then fields[#fields + 1] = QM[c] .. gid end
+      if cap[c] > 0 then
+        n = n + 1
+        fields[n] = QM[c] .. gid
+      end
     end
   end
   gxLoad(fields)
@@ -283,7 +292,7 @@ function S.session(id)
     s = open(K.session(id), 'session') or false
     cache.s[id] = s
   end
-  if not s or rawget(s, '_deleted') then return nil end
+  if not s or s._deleted then return nil end
   return s
 end
 
@@ -302,7 +311,7 @@ end
 function S.peekSession(id)
   local s = cache.s[id]
   if s == nil then return open(K.session(id), 'session') end
-  if not s or rawget(s, '_deleted') then return nil end
+  if not s or s._deleted then return nil end
   return s
 end
 
@@ -319,7 +328,7 @@ function S.newSession(id)
 end
 
 function S.deleteSession(s)
-  rawset(s, '_deleted', true)
+  s._deleted = true
 end
 
 -- ---------------------------------------------------------------- write back
@@ -355,7 +364,7 @@ function S.flush()
   for id, s in pairs(cache.s) do
     if s then
       local stored = s._blob or s._stored
-      if rawget(s, '_deleted') then
+      if s._deleted then
         if stored then
           gone[#gone + 1] = K.session(id)
           left[#left + 1] = id
