@@ -6,6 +6,8 @@
 //
 // A record: [mask: double] [numbers: double × n] [strings: (uint32 length, bytes) × m]. An absent
 // number is NaN; string i is present when bit i of the mask is set (an absent one is packed empty).
+// The elements of per-channel tables and stats lists are never absent (the script creates them
+// all and only changes them): its codec reads and writes them as they are.
 
 /**
  * A number's place in the record: a field, an element of a per-channel table, or of a stats list
@@ -17,8 +19,13 @@ export type NumberPath = string | readonly [string, number] | readonly [string, 
 export interface Layout {
   numbers: readonly NumberPath[];
   strings: readonly string[];
-  /** Strings holding JSON, decoded by the script only when touched. */
+  /** Strings holding JSON (the script decodes them). */
   json: readonly string[];
+  /**
+   * The script decodes the JSON strings on first touch (their text kept under `_<name>`), not
+   * as it reads the record (the text stands in the field until then).
+   */
+  lazyJson?: boolean;
 }
 
 const CHANNEL_INDEXES = [0, 1, 2, 3, 4] as const;
@@ -45,6 +52,7 @@ export const LAYOUTS = {
     // mem: the membership groups (JSON list of ids); mp: their proficiencies, one digit each.
     strings: ['id', 'pres', 'reason', 'hk', 'ms', 'mp', 'offers', 'sess', 'mem', 'tg', 'lo'],
     json: ['offers', 'sess', 'mem', 'tg', 'lo'],
+    lazyJson: true,
   },
   session: {
     numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl'],
@@ -72,19 +80,21 @@ function luaKeys(path: NumberPath): (string | number)[] {
   return [...path];
 }
 
-function luaPath(path: NumberPath, record = 'r'): string {
+/** A number in the encoder: a field (NaN when absent), or an element of a list held in local l_<field>. */
+function luaEncoded(path: NumberPath): string {
   const [field, ...indexes] = luaKeys(path);
-  return `${record}.${field}${indexes.map((i) => `[${i}]`).join('')}`;
+  if (indexes.length === 0) return `r.${field} or NAN`;
+  return `l_${field}${indexes.map((i) => `[${i}]`).join('')}`;
 }
 
-/** A Lua table constructor holding the numbers of the layout (nested per-channel tables too), NaN read as nil. */
+/** A Lua table constructor holding the numbers of the layout (nested per-channel tables too), a field's NaN read as nil. */
 function luaConstructor(layout: Layout, strings: string[]): string {
   interface Node {
     fields: Map<string | number, Node | string>;
   }
   const root: Node = { fields: new Map() };
   layout.numbers.forEach((path, i) => {
-    const value = `n${i + 1} == n${i + 1} and n${i + 1} or nil`;
+    const value = typeof path === 'string' ? `n${i + 1} == n${i + 1} and n${i + 1} or nil` : `n${i + 1}`;
     const keys = luaKeys(path);
     let node = root;
     for (const k of keys.slice(0, -1)) {
@@ -119,38 +129,50 @@ function luaKind(kind: string, layout: Layout): string {
   const json = new Set(layout.json);
   const lines: string[] = [];
   lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))} }`);
-  // decode: every number and plain string into the record; JSON strings into its _json (decoded
-  // on first touch). One constructor per table: Lua sizes it once (filling an empty table field
-  // by field would rehash it again and again).
-  lines.push(`function L.${kind}.decode(b)`);
+  // decode: every number and string into the record (a lazy JSON string's text under the
+  // private key _<name>), with the record's key and blob (_key, _blob: the store's). One
+  // constructor: Lua sizes the table once (filling an empty table field by field would rehash it
+  // again and again). Presence by arithmetic, not bit.band (a call into C per string): an absent
+  // string is packed empty, so a non-empty one is present and only an empty one needs its bit.
+  lines.push(`function L.${kind}.decode(b, key)`);
   lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(L.${kind}.format, b)`);
-  const present = (i: number) => `band(m, ${2 ** i}) ~= 0 and s${i + 1} or nil`;
-  const plain = layout.strings.flatMap((name, i) => (json.has(name) ? [] : [`${name} = ${present(i)}`]));
-  const texts = layout.strings.flatMap((name, i) => (json.has(name) ? [`${name} = ${present(i)}`] : []));
-  if (texts.length > 0) plain.push(`_json = { ${texts.join(', ')} }`);
-  lines.push(`  return ${luaConstructor(layout, plain)}`);
+  const present = (i: number) => `s${i + 1} ~= '' and s${i + 1} or m % ${2 ** (i + 1)} >= ${2 ** i} and '' or nil`;
+  const strings = layout.strings.map((name, i) => `${json.has(name) && layout.lazyJson ? `_${name}` : name} = ${present(i)}`);
+  lines.push(`  return ${luaConstructor(layout, [...strings, '_key = key', '_blob = b'])}`);
   lines.push('end');
-  // encode: j holds the JSON strings' text (the caller's, from r._json or freshly encoded).
-  lines.push(`function L.${kind}.encode(r, j)`);
+  // encode: a JSON string is its old text when the record holds no value for it (never touched)
+  // or holds the one the store kept under __<name> (replaced-only fields), else the text
+  // to[name](r, value) makes. The record has no metatable by now (no lazy decoding).
+  lines.push(`function L.${kind}.encode(r, to)`);
   lines.push('  local m = 0');
-  layout.strings.forEach((name, i) => {
-    lines.push(`  local s${i + 1} = ${json.has(name) ? `j.${name}` : `r.${name}`}`);
-    lines.push(`  if s${i + 1} then m = m + ${2 ** i} else s${i + 1} = '' end`);
+  layout.strings.forEach((name, n) => {
+    const s = `s${n + 1}`;
+    if (json.has(name)) {
+      lines.push(`  local ${s} = r.${name}`);
+      lines.push(`  if ${s} == nil or ${s} == r.__${name} then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
+    } else {
+      lines.push(`  local ${s} = r.${name}`);
+    }
+    lines.push(`  if ${s} then m = m + ${2 ** n} else ${s} = '' end`);
   });
-  const args = ['m', ...layout.numbers.map((path) => `${luaPath(path)} or NAN`), ...stringNames.map((name) => `#${name}, ${name}`)];
+  // A list is read once (not once per element); a missing element fails the pack (a bug), loudly.
+  const lists = [...new Set(layout.numbers.flatMap((path) => (typeof path === 'string' ? [] : [path[0]])))];
+  for (const field of lists) lines.push(`  local l_${field} = r.${field}`);
+  const args = ['m', ...layout.numbers.map(luaEncoded), ...stringNames.map((name) => `#${name}, ${name}`)];
   lines.push(`  return pack_(L.${kind}.format, ${args.join(', ')})`);
   lines.push('end');
   lines.push(`L.${kind}.json = { ${layout.json.map(luaString).join(', ')} }`);
+  if (layout.lazyJson) lines.push(`L.${kind}.lazy = true`);
   return lines.join('\n');
 }
 
-/** The Lua part defining `L`: per record kind, format, decode(blob) → record and encode(record, jsonTexts) → blob. */
+/** The Lua part defining `L`: per record kind, format, decode(blob, key) → record and encode(record, toJson) → blob. */
 export function luaCodecSource(): string {
   const parts = [
     '-- Routing script, part 1b (generated from layout.ts): packed records.',
     'local L = {}',
     'do',
-    'local unpack_, pack_, band = struct.unpack, struct.pack, bit.band',
+    'local unpack_, pack_ = struct.unpack, struct.pack',
     'local NAN = 0 / 0',
     ...Object.entries(LAYOUTS).map(([kind, layout]) => luaKind(kind, layout)),
     'end',

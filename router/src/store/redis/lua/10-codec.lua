@@ -21,7 +21,7 @@ end
 --- Exact text of a number: integers below 2^53 by %d (a lot cheaper than %.17g), others %.17g.
 function C.num(x)
   if x == NOW then return nowText end
-  if x == floor(x) and x < INTEGRAL and x > -INTEGRAL and (x ~= 0 or 1 / x > 0) then return fmt('%d', x) end
+  if x % 1 == 0 and x < INTEGRAL and x > -INTEGRAL and (x ~= 0 or 1 / x > 0) then return fmt('%d', x) end
   return fmt('%.17g', x)
 end
 

@@ -9,12 +9,11 @@
 -- queues (q<c>:<group>, absent when 0).
 
 local num = C.num
-local cache, info, gx, gxDirty, gxRead
+local cache, gx, gxDirty, gxRead
 
 --- A new call: nothing read yet.
 function S.reset()
   cache = { g = {}, a = {}, s = {} }
-  info = {}
   gx = {}
   gxDirty = {}
   gxRead = {}
@@ -58,85 +57,67 @@ local function listToJson(_, list)
 end
 
 local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, offers = idsToJson, sess = idsToJson, misses = listToJson }
--- JSON strings the code only ever replaces (never changes in place): unchanged while the decoded
--- table is still there (the record's info keeps it under the field's name; info's own fields are
--- key, kind, blob, stored). The others are encoded again and compared with the blob.
-local REPLACED_ONLY = { mem = true }
 
+-- A record is a plain table of its fields; the store's own are private: _key, _blob (the record
+-- as read: none when created in this call), _stored (created in this call over one that was
+-- stored), _<name> (a lazy JSON string's text, see the codec) and __<name>, below.
+--
+-- An agent's JSON strings are decoded on first touch. A JSON string the code only ever replaces
+-- (never changes in place) is unchanged while the record still holds its decoded value (kept
+-- under __<name>); the others are encoded again and compared with the blob. Any other absent
+-- field of an agent comes here too (no reason, no heap entries): no call into C for it.
+local TEXT, KEPT = {}, { mem = '__mem' }
+for f in pairs(TO_JSON) do TEXT[f] = '_' .. f end
 local recordMeta = {
   __index = function(r, f)
-    local j = rawget(r, '_json')
-    local text = j and j[f]
+    local key = TEXT[f]
+    local text = key and r[key]
     if text == nil then return nil end
     local v = (text == '[]' or text == '{}') and {} or cjson.decode(text)
-    rawset(r, f, v)
-    if REPLACED_ONLY[f] then info[r][f] = v end
+    r[f] = v
+    local kept = KEPT[f]
+    if kept then r[kept] = v end
     return v
   end,
 }
 
-local function jsonText(r, f, v)
-  local to = TO_JSON[f]
-  if to then return to(r, v) end
-  return C.json(v)
-end
-
 -- A session's only JSON string (misses) is decoded at once: a table without a metatable reads its
 -- many absent fields (tgt, pp, ring...) without a call. No misses (the common case) is one shared
 -- empty list: the code replaces a session's misses, it never adds to them in place.
-local EAGER = { session = true }
 local NO_MISSES = {}
 
 --- The record at key, or nil when it does not exist.
 local function open(key, kind)
   local blob = redis.call('GET', key)
   if not blob then return nil end
-  local r = L[kind].decode(blob)
-  local j = r._json
-  if j and not EAGER[kind] then
-    -- mem: the replaced-only field (see REPLACED_ONLY), its slot made with the table.
-    info[r] = { key = key, kind = kind, blob = blob, stored = true, mem = false }
-    setmetatable(r, recordMeta)
-    return r
-  end
-  info[r] = { key = key, kind = kind, blob = blob, stored = true }
-  if j then
-    for f, text in pairs(j) do r[f] = text == '[]' and NO_MISSES or cjson.decode(text) end
+  local codec = L[kind]
+  local r = codec.decode(blob, key)
+  if codec.lazy then return setmetatable(r, recordMeta) end
+  local json = codec.json
+  if json[1] then
+    for n = 1, #json do
+      local f = json[n]
+      local text = r[f]
+      if text then r[f] = text == '[]' and NO_MISSES or cjson.decode(text) end
+    end
   end
   return r
 end
 
 --- A record created in this call: a plain table, written whole.
-local function create(key, kind, r)
-  info[r] = { key = key, kind = kind }
+local function create(key, r)
+  r._key = key
   return r
 end
 
--- The JSON texts of the record being saved (one table for every save: encode reads the codec's
--- JSON fields, each of them set by save).
-local texts, NONE = {}, {}
-
---- Queue the record's blob for writing (writes, a list of key, blob pairs) if it changed.
-local function save(r, writes)
-  local i = info[r]
-  local codec = L[i.kind]
-  local j
-  if codec.json[1] then
-    j = texts
-    local old = rawget(r, '_json') or NONE
-    for _, f in ipairs(codec.json) do
-      local v = rawget(r, f)
-      if v == nil or (REPLACED_ONLY[f] and v == i[f]) then
-        j[f] = old[f]
-      else
-        j[f] = jsonText(r, f, v)
-      end
-    end
-  end
-  local blob = codec.encode(r, j)
-  if blob ~= i.blob then
+--- Queue the record's blob for writing (writes, a list of key, blob pairs) if it changed. The
+--- record's last use in the call: an agent loses its metatable (the encoder reads its fields
+--- plainly, an untouched JSON string as nil).
+local function save(r, codec, writes)
+  local blob = codec.encode(r, TO_JSON)
+  if blob ~= r._blob then
     local n = #writes
-    writes[n + 1] = i.key
+    writes[n + 1] = r._key
     writes[n + 2] = blob
   end
 end
@@ -147,7 +128,7 @@ local META_COUNTS = { 'seq', 'oseq', 'ended', 'aband', 'acount', 'gcount', 'dseq
 
 function S.meta()
   if S.m then return S.m end
-  local r = open(K.meta, 'meta') or create(K.meta, 'meta', {})
+  local r = open(K.meta, 'meta') or create(K.meta, {})
   for _, f in ipairs(META_COUNTS) do r[f] = r[f] or 0 end
   r.nday = r.nday or -math.huge
   S.m = r
@@ -160,14 +141,19 @@ local QM = { [0] = 'q0:', 'q1:', 'q2:', 'q3:', 'q4:' }
 
 --- Loads the index fields not read yet in this call, in one HMGET.
 local function gxLoad(fields)
-  local missing = {}
-  for _, f in ipairs(fields) do
-    if gx[f] == nil then missing[#missing + 1] = f end
+  local missing, count = {}, 0
+  for n = 1, #fields do
+    local f = fields[n]
+    if gx[f] == nil then
+      count = count + 1
+      missing[count] = f
+    end
   end
-  if #missing == 0 then return end
-  local values = redis.call('HMGET', K.gx, unpack(missing))
-  for n, f in ipairs(missing) do
-    local v = tonumber(values[n]) or values[n] or false
+  if count == 0 then return end
+  local values = redis.call('HMGET', K.gx, unpack(missing, 1, count))
+  for n = 1, count do
+    local f, v = missing[n], values[n]
+    v = v and tonumber(v) or v
     gx[f] = v
     gxRead[f] = v
   end
@@ -176,10 +162,14 @@ end
 --- What an agent's release reads from its groups, fetched together: the queue masks of the
 --- channels it has capacity on, for each membership.
 function S.prefetchGroups(a)
-  local fields = {}
-  for _, gid in ipairs(a.mem) do
+  local fields, n, mem, cap = {}, 0, a.mem, a.cap
+  for m = 1, #mem do
+    local gid = mem[m]
     for c = 0, 4 do
-      if a.cap[c] > 0 then fields[#fields + 1] = QM[c] .. gid end
+      if cap[c] > 0 then
+        n = n + 1
+        fields[n] = QM[c] .. gid
+      end
     end
   end
   gxLoad(fields)
@@ -256,7 +246,7 @@ end
 function S.newGroup(id, idx)
   local g = { id = id, idx = idx, hv = 0, st = {} }
   for i = 1, 35 do g.st[i] = 0 end
-  cache.g[id] = create(K.group(id), 'group', g)
+  cache.g[id] = create(K.group(id), g)
   redis.call('RPUSH', K.groups, id)
   return g
 end
@@ -286,7 +276,7 @@ function S.newAgent(id, ord, at)
     a.cap[c] = 0
     a.pn[c] = 0
   end
-  cache.a[id] = create(K.agent(id), 'agent', a)
+  cache.a[id] = create(K.agent(id), a)
   redis.call('RPUSH', K.agents, id)
   return a
 end
@@ -302,7 +292,7 @@ function S.session(id)
     s = open(K.session(id), 'session') or false
     cache.s[id] = s
   end
-  if not s or rawget(s, '_deleted') then return nil end
+  if not s or s._deleted then return nil end
   return s
 end
 
@@ -321,7 +311,7 @@ end
 function S.peekSession(id)
   local s = cache.s[id]
   if s == nil then return open(K.session(id), 'session') end
-  if not s or rawget(s, '_deleted') then return nil end
+  if not s or s._deleted then return nil end
   return s
 end
 
@@ -332,13 +322,13 @@ function S.newSession(id)
   local s = { id = id, misses = {} }
   -- An id ended and enqueued again in the same call: its record was stored before the call.
   local was = cache.s[id]
-  cache.s[id] = create(K.session(id), 'session', s)
-  info[s].stored = was and info[was].stored or nil
+  cache.s[id] = create(K.session(id), s)
+  if was and (was._blob or was._stored) then s._stored = true end
   return s
 end
 
 function S.deleteSession(s)
-  rawset(s, '_deleted', true)
+  s._deleted = true
 end
 
 -- ---------------------------------------------------------------- write back
@@ -360,24 +350,27 @@ end
 -- per call rather than two or three per decision, to run and to replicate.
 function S.flush()
   local writes, gone, joined, left = {}, {}, {}, {}
-  if S.m then save(S.m, writes) end
+  if S.m then save(S.m, L.meta, writes) end
   saveIndex()
   for _, g in pairs(cache.g) do
-    if g then save(g, writes) end
+    if g then save(g, L.group, writes) end
   end
   for _, a in pairs(cache.a) do
-    if a then save(a, writes) end
+    if a then
+      setmetatable(a, nil)
+      save(a, L.agent, writes)
+    end
   end
   for id, s in pairs(cache.s) do
     if s then
-      local stored = info[s].stored
-      if rawget(s, '_deleted') then
+      local stored = s._blob or s._stored
+      if s._deleted then
         if stored then
           gone[#gone + 1] = K.session(id)
           left[#left + 1] = id
         end
       else
-        save(s, writes)
+        save(s, L.session, writes)
         if not stored then joined[#joined + 1] = id end
       end
     end
