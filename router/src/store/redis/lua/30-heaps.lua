@@ -78,57 +78,81 @@ end
 
 --- The bytes every member of the (group, channel) heap starts with.
 function A.heapPrefix(gid, c)
-  local p = prefixes[gid]
-  if not p then
-    if prefixCount >= 4096 then prefixes, prefixCount = {}, 0 end
-    p = {}
-    local base = fmt('%06d', #gid) .. gid
-    for k = 0, 4 do p[k] = base .. CHANNEL[k] end
-    prefixes[gid] = p
-    prefixCount = prefixCount + 1
-  end
-  return p[c]
+  return (prefixes[gid] or A.heapPrefixes(gid))[c]
 end
 
---- What follows a heap member's order key: ordinal, proficiency (the m-th digit of mp), agent id.
-local function memberTail(a, m, ord)
-  return ord .. sub(a.mp, m, m) .. a.id
+--- The group's heap prefixes by channel (made on first use).
+function A.heapPrefixes(gid)
+  if prefixCount >= 4096 then prefixes, prefixCount = {}, 0 end
+  local p = {}
+  local base = fmt('%06d', #gid) .. gid
+  for k = 0, 4 do p[k] = base .. CHANNEL[k] end
+  prefixes[gid] = p
+  prefixCount = prefixCount + 1
+  return p
 end
 
--- refreshAgent's lists (one set for every refresh; their counts say what they hold).
-local keys, removed, added = {}, {}, {}
+-- refreshAgent's lists (one set for every refresh; their counts say what they hold): the members
+-- to remove and to add, and the channels the agent sits in or can take (CH), with whether it sits
+-- in them (HAS) and can take them (WANTS).
+local keys, removed, added, CH, HAS, WANTS = {}, {}, {}, {}, {}, {}
+local BIT = { [0] = 1, 2, 4, 8, 16 }
+local find, hexd = string.find, C.hexd
 
 --- File the agent in the heaps of each channel it can take now, re-keyed; take it out of the
 --- others. Heaps whose key did not change are left alone (as the core does): one ZREM and one
---- ZADD for all the others.
+--- ZADD for all the others. Each member is made in one concatenation (every new string is hashed
+--- byte by byte); channels it neither sits in nor can take (no capacity) are never looked at.
 function A.refreshAgent(a)
-  local want = 0
-  for c = 0, 4 do
-    if A.canTake(a, c) then want = bor(want, lshift(1, c)) end
-  end
   local had = a.hm or 0
+  local avail = a.pres == 'available'
+  if had == 0 and not avail then return end
+  -- A.canTake for every channel at once; bits by arithmetic (no bit.* call per channel).
+  local want, n = 0, 0
+  local load, cap = a.load, a.cap
+  local free = avail and (a.vx ~= 1 or load[2] + load[3] == 0)
+  for c = 0, 4 do
+    local b = BIT[c]
+    local wants = avail and load[c] < cap[c] and (c > 1 or free)
+    local has = had % (b + b) >= b
+    if wants then want = want + b end
+    if wants or has then
+      n = n + 1
+      CH[n], HAS[n], WANTS[n] = c, has, wants
+    end
+  end
   if want == 0 and had == 0 then return end
-  local mem = a.mem
-  local oldKeys = a.hk or ''
+  local mem, oldKeys, strategies, mp, aid = a.mem, a.hk or '', a.ms, a.mp, a.id
+  local nm = #mem
   local nRemoved, nAdded = 0, 0
-  local strategies = a.ms
-  local ord = C.dec16(a.ord)
-  for m, gid in ipairs(mem) do
-    local old = had ~= 0 and sub(oldKeys, m * 32 - 31, m * 32) or nil
-    local key = want ~= 0 and orderKey(a, A.STRATEGY[byte(strategies, m)], gid) or nil
-    keys[m] = key
-    if key ~= old or want ~= had then
-      local tail = memberTail(a, m, ord)
-      for c = 0, 4 do
-        local bit = lshift(1, c)
-        local has, wants = band(had, bit) ~= 0, band(want, bit) ~= 0
-        if has and (not wants or key ~= old) then
+  local ord
+  for m = 1, nm do
+    local gid = mem[m]
+    local at = m * 32 - 31
+    local k1, k2
+    local same = false
+    if want ~= 0 then
+      local x1, x2 = A.score(a, A.STRATEGY[byte(strategies, m)], gid)
+      k1, k2 = hexd(x1), hexd(x2)
+      keys[m + m - 1], keys[m + m] = k1, k2
+      -- Compared in place: no string for the old key unless a member needs it.
+      same = had ~= 0 and find(oldKeys, k1, at, true) == at and find(oldKeys, k2, at + 16, true) == at + 16
+    end
+    if not same or want ~= had then
+      ord = ord or C.dec16(a.ord)
+      local digit = sub(mp, m, m)
+      local p = prefixes[gid] or A.heapPrefixes(gid)
+      local old
+      for i = 1, n do
+        local has, wants = HAS[i], WANTS[i]
+        if has and (not wants or not same) then
+          old = old or sub(oldKeys, at, at + 31)
           nRemoved = nRemoved + 1
-          removed[nRemoved] = A.heapPrefix(gid, c) .. old .. tail
+          removed[nRemoved] = p[CH[i]] .. old .. ord .. digit .. aid
         end
-        if wants and (not has or key ~= old) then
+        if wants and (not has or not same) then
           added[nAdded + 1] = '0'
-          added[nAdded + 2] = A.heapPrefix(gid, c) .. key .. tail
+          added[nAdded + 2] = p[CH[i]] .. k1 .. k2 .. ord .. digit .. aid
           nAdded = nAdded + 2
         end
       end
@@ -137,7 +161,7 @@ function A.refreshAgent(a)
   if nRemoved > 0 then redis.call('ZREM', K.heaps, unpack(removed, 1, nRemoved)) end
   if nAdded > 0 then redis.call('ZADD', K.heaps, unpack(added, 1, nAdded)) end
   a.hm = want
-  a.hk = want ~= 0 and table.concat(keys, '', 1, #mem) or nil
+  a.hk = want ~= 0 and table.concat(keys, '', 1, nm + nm) or nil
 end
 
 --- Re-key every agent filed in the group's heaps (strategy changed, or a new day).
