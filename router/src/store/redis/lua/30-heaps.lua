@@ -78,57 +78,81 @@ end
 
 --- The bytes every member of the (group, channel) heap starts with.
 function A.heapPrefix(gid, c)
-  local p = prefixes[gid]
-  if not p then
-    if prefixCount >= 4096 then prefixes, prefixCount = {}, 0 end
-    p = {}
-    local base = fmt('%06d', #gid) .. gid
-    for k = 0, 4 do p[k] = base .. CHANNEL[k] end
-    prefixes[gid] = p
-    prefixCount = prefixCount + 1
-  end
-  return p[c]
+  return (prefixes[gid] or A.heapPrefixes(gid))[c]
 end
 
---- What follows a heap member's order key: ordinal, proficiency (the m-th digit of mp), agent id.
-local function memberTail(a, m, ord)
-  return ord .. sub(a.mp, m, m) .. a.id
+--- The group's heap prefixes by channel (made on first use).
+function A.heapPrefixes(gid)
+  if prefixCount >= 4096 then prefixes, prefixCount = {}, 0 end
+  local p = {}
+  local base = fmt('%06d', #gid) .. gid
+  for k = 0, 4 do p[k] = base .. CHANNEL[k] end
+  prefixes[gid] = p
+  prefixCount = prefixCount + 1
+  return p
 end
 
--- refreshAgent's lists (one set for every refresh; their counts say what they hold).
-local keys, removed, added = {}, {}, {}
+-- refreshAgent's lists (one set for every refresh; their counts say what they hold): the members
+-- to remove and to add, and the channels the agent sits in or can take (CH), with whether it sits
+-- in them (HAS) and can take them (WANTS).
+local keys, removed, added, CH, HAS, WANTS = {}, {}, {}, {}, {}, {}
+local BIT = { [0] = 1, 2, 4, 8, 16 }
+local find, hexd = string.find, C.hexd
 
 --- File the agent in the heaps of each channel it can take now, re-keyed; take it out of the
 --- others. Heaps whose key did not change are left alone (as the core does): one ZREM and one
---- ZADD for all the others.
+--- ZADD for all the others. Each member is made in one concatenation (every new string is hashed
+--- byte by byte); channels it neither sits in nor can take (no capacity) are never looked at.
 function A.refreshAgent(a)
-  local want = 0
-  for c = 0, 4 do
-    if A.canTake(a, c) then want = bor(want, lshift(1, c)) end
-  end
   local had = a.hm or 0
+  local avail = a.pres == 'available'
+  if had == 0 and not avail then return end
+  -- A.canTake for every channel at once; bits by arithmetic (no bit.* call per channel).
+  local want, n = 0, 0
+  local load, cap = a.load, a.cap
+  local free = avail and (a.vx ~= 1 or load[2] + load[3] == 0)
+  for c = 0, 4 do
+    local b = BIT[c]
+    local wants = avail and load[c] < cap[c] and (c > 1 or free)
+    local has = had % (b + b) >= b
+    if wants then want = want + b end
+    if wants or has then
+      n = n + 1
+      CH[n], HAS[n], WANTS[n] = c, has, wants
+    end
+  end
   if want == 0 and had == 0 then return end
-  local mem = a.mem
-  local oldKeys = a.hk or ''
+  local mem, oldKeys, strategies, mp, aid = a.mem, a.hk or '', a.ms, a.mp, a.id
+  local nm = #mem
   local nRemoved, nAdded = 0, 0
-  local strategies = a.ms
-  local ord = C.dec16(a.ord)
-  for m, gid in ipairs(mem) do
-    local old = had ~= 0 and sub(oldKeys, m * 32 - 31, m * 32) or nil
-    local key = want ~= 0 and orderKey(a, A.STRATEGY[byte(strategies, m)], gid) or nil
-    keys[m] = key
-    if key ~= old or want ~= had then
-      local tail = memberTail(a, m, ord)
-      for c = 0, 4 do
-        local bit = lshift(1, c)
-        local has, wants = band(had, bit) ~= 0, band(want, bit) ~= 0
-        if has and (not wants or key ~= old) then
+  local ord
+  for m = 1, nm do
+    local gid = mem[m]
+    local at = m * 32 - 31
+    local k1, k2
+    local same = false
+    if want ~= 0 then
+      local x1, x2 = A.score(a, A.STRATEGY[byte(strategies, m)], gid)
+      k1, k2 = hexd(x1), hexd(x2)
+      keys[m + m - 1], keys[m + m] = k1, k2
+      -- Compared in place: no string for the old key unless a member needs it.
+      same = had ~= 0 and find(oldKeys, k1, at, true) == at and find(oldKeys, k2, at + 16, true) == at + 16
+    end
+    if not same or want ~= had then
+      ord = ord or C.dec16(a.ord)
+      local digit = sub(mp, m, m)
+      local p = prefixes[gid] or A.heapPrefixes(gid)
+      local old
+      for i = 1, n do
+        local has, wants = HAS[i], WANTS[i]
+        if has and (not wants or not same) then
+          old = old or sub(oldKeys, at, at + 31)
           nRemoved = nRemoved + 1
-          removed[nRemoved] = A.heapPrefix(gid, c) .. old .. tail
+          removed[nRemoved] = p[CH[i]] .. old .. ord .. digit .. aid
         end
-        if wants and (not has or key ~= old) then
+        if wants and (not has or not same) then
           added[nAdded + 1] = '0'
-          added[nAdded + 2] = A.heapPrefix(gid, c) .. key .. tail
+          added[nAdded + 2] = p[CH[i]] .. k1 .. k2 .. ord .. digit .. aid
           nAdded = nAdded + 2
         end
       end
@@ -137,7 +161,7 @@ function A.refreshAgent(a)
   if nRemoved > 0 then redis.call('ZREM', K.heaps, unpack(removed, 1, nRemoved)) end
   if nAdded > 0 then redis.call('ZADD', K.heaps, unpack(added, 1, nAdded)) end
   a.hm = want
-  a.hk = want ~= 0 and table.concat(keys, '', 1, #mem) or nil
+  a.hk = want ~= 0 and table.concat(keys, '', 1, nm + nm) or nil
 end
 
 --- Re-key every agent filed in the group's heaps (strategy changed, or a new day).
@@ -309,14 +333,17 @@ end
 -- (bytes 1-16, 17-32, 33-48, 49, 50-65, 66-81, 82-): equal numbers compare as their hexd, so a
 -- liveness check parses no text.
 
+local DIGIT = C.DIGIT
+
 function A.addDeadline(at, kind, s)
   local meta = S.meta()
-  meta.dseq = meta.dseq + 1
-  local hexd = C.hexd
-  local prefix = hexd(at) .. hexd(s.rank) .. hexd(s.seq) .. kind .. hexd(meta.dseq) .. hexd(s.stint)
-  local member, score = prefix .. s.id, C.num(at)
+  local n = meta.dseq + 1
+  meta.dseq = n
+  local h1, h2, h3, k, h4, h5 = hexd(at), hexd(s.rank), hexd(s.seq), DIGIT[kind], hexd(n), hexd(s.stint)
+  -- The member and the session's dls each in one concatenation (no string for the 81 bytes alone).
+  local member, score = h1 .. h2 .. h3 .. k .. h4 .. h5 .. s.id, C.num(at)
   redis.call('ZADD', K.deadlines, score, member)
-  s.dls = (s.dls or '') .. prefix
+  s.dls = (s.dls or '') .. h1 .. h2 .. h3 .. k .. h4 .. h5
   if front and (not front.member or member < front.member) then front = { member = member, score = score, sid = s.id } end
 end
 
@@ -326,33 +353,92 @@ function A.dropDeadlines(members)
   front = nil
 end
 
+--- Whether text holds the 16 bytes h from byte o + 1 (compared in place: no string made).
+local function holds(text, o, h)
+  return find(text, h, o + 1, true) == o + 1
+end
+
+--- The time of the deadline at byte o + 1 of text: its score text's number when read with one.
+local function timeOf(text, o, score)
+  if score then return tonumber(score) end
+  return C.unhexd(sub(text, o + 1, o + 16))
+end
+
+--- Whether the deadline whose 81 bytes start at byte o + 1 of text (a member, or a session's dls)
+--- still means something (state.ts isLive): once dead it stays dead. `s` is its session if live
+--- (as S.session gives it), or nil; score its score text if read. The session's state is checked
+--- before any text is compared.
+local function live(text, o, s, score)
+  if not s then return false end
+  local k, st = byte(text, o + 49) - 48, s.st
+  local at
+  if k == A.OfferExpiry then
+    if st ~= 'offered' then return false end
+    at = s.exp
+  elseif k == A.WrapUpEnd then
+    if st ~= 'wrapup' then return false end
+    at = s.wrap
+  elseif st ~= 'queued' then
+    return false
+  elseif k == A.TargetEnd then
+    if s.tgt == nil or s.tgtU == nil then return false end
+    at = s.tgtU
+  end
+  if not (holds(text, o + 32, hexd(s.seq)) and holds(text, o + 65, hexd(s.stint))) then return false end
+  if at then return holds(text, o, hexd(at)) end
+  if k == A.Overflow then
+    -- A change of the group's overflow starts a new stint (rearmOverflows): no group check here.
+    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= timeOf(text, o, score)
+  end
+  if k == A.Ring then return s.tgt == nil and s.ring ~= nil and s.ring <= timeOf(text, o, score) and s.minp > 1 end
+  local misses = s.misses
+  for i = 1, #misses do
+    local m = misses[i]
+    if m[4] == 0 and holds(text, o, hexd(m[3])) then return true end
+  end
+  return false
+end
+
 --- Remove the deadlines that died in this call (ZREM), from the sessions this call holds: the
 --- deadline set keeps live ones only. Removing dead entries early changes nothing: they never
 --- fire, nor count as the next deadline, and once dead they stay dead (liveness depends on the
 --- session alone; a change of its group's overflow starts a new stint).
 function A.pruneDeadlines()
-  local gone = {}
+  local gone, nGone = {}, 0
   for id, s in pairs(S.heldSessions()) do
     local dls = s and rawget(s, 'dls')
     if dls and dls ~= '' then
+      local n = #dls
       if rawget(s, '_deleted') then
-        for at = 1, #dls, 81 do gone[#gone + 1] = sub(dls, at, at + 80) .. id end
+        for at = 1, n, 81 do
+          nGone = nGone + 1
+          gone[nGone] = n == 81 and dls .. id or sub(dls, at, at + 80) .. id
+        end
         s.dls = nil
+      elseif n == 81 then
+        -- One deadline (the common case): read in place.
+        if not live(dls, 0, s) then
+          nGone = nGone + 1
+          gone[nGone] = dls .. id
+          s.dls = nil
+        end
       else
-        local keep = {}
-        for at = 1, #dls, 81 do
+        local keep, nKeep = {}, 0
+        for at = 1, n, 81 do
           local prefix = sub(dls, at, at + 80)
-          if A.isLive({ member = prefix, atKey = sub(prefix, 1, 16), kind = byte(prefix, 49) - 48 }, s) then
-            keep[#keep + 1] = prefix
+          if live(dls, at - 1, s) then
+            nKeep = nKeep + 1
+            keep[nKeep] = prefix
           else
-            gone[#gone + 1] = prefix .. id
+            nGone = nGone + 1
+            gone[nGone] = prefix .. id
           end
         end
-        if #keep * 81 < #dls then s.dls = #keep > 0 and table.concat(keep) or nil end
+        if nKeep * 81 < n then s.dls = nKeep > 0 and table.concat(keep) or nil end
       end
     end
   end
-  if #gone > 0 then A.dropDeadlines(gone) end
+  if nGone > 0 then A.dropDeadlines(gone) end
 end
 
 --- A deadline as read (member and score text); its time as a number only when asked (A.deadlineAt).
@@ -369,27 +455,9 @@ function A.deadlineAt(d)
   return at
 end
 
---- Whether a deadline still means something (state.ts isLive): once dead it stays dead. `s` is
---- its session if live (as S.session gives it), or nil.
+--- Whether a deadline (A.parseDeadline's) still means something; see live.
 function A.isLive(d, s)
-  local hexd, member = C.hexd, d.member
-  if not s or hexd(s.seq) ~= sub(member, 33, 48) or hexd(s.stint) ~= sub(member, 66, 81) then return false end
-  local k = d.kind
-  if k == A.OfferExpiry then return s.st == 'offered' and hexd(s.exp) == d.atKey end
-  if k == A.WrapUpEnd then return s.st == 'wrapup' and hexd(s.wrap) == d.atKey end
-  if s.st ~= 'queued' then return false end
-  if k == A.Overflow then
-    -- A change of the group's overflow starts a new stint (rearmOverflows): no group check here.
-    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= A.deadlineAt(d)
-  end
-  if k == A.Ring then return s.tgt == nil and s.ring ~= nil and s.ring <= A.deadlineAt(d) and s.minp > 1 end
-  if k == A.MissCooldown then
-    for _, m in ipairs(s.misses) do
-      if m[4] == 0 and hexd(m[3]) == d.atKey then return true end
-    end
-    return false
-  end
-  return s.tgt ~= nil and s.tgtU ~= nil and hexd(s.tgtU) == d.atKey
+  return live(d.member, 0, s, d.score)
 end
 
 --- The earliest live deadline (its score text), dropping dead ones from the front. A deadline's
@@ -413,8 +481,7 @@ function A.nextDeadline()
     end
     local sid = first.sid
     if member == meta.front and not S.heldSession(sid) and not S.groupConfigured then return first.score end
-    local d = A.parseDeadline(member, first.score)
-    if A.isLive(d, S.peekSession(sid)) then
+    if live(member, 0, S.peekSession(sid), first.score) then
       meta.front = member
       return first.score
     end

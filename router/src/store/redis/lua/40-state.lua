@@ -3,12 +3,12 @@
 
 --- A history entry, {"at":…,"kind":…,"groupId":…[,"agentId":…]} (ids JSON-escaped), appended to
 --- the session's h (entries joined by commas: the JSON array without its brackets).
+--- One concatenation: every intermediate string would be hashed byte by byte, h included.
 local function history(s, kind, gid, aid)
-  local text = '{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"'
-  if gid then text = text .. ',"groupId":' .. C.jsonString(gid) end
-  if aid then text = text .. ',"agentId":' .. C.jsonString(aid) end
-  local h = s.h
-  s.h = h and h .. ',' .. text .. '}' or text .. '}'
+  local h, gk, gv, ak, av = s.h, '', '', '', ''
+  if gid then gk, gv = ',"groupId":', C.jsonString(gid) end
+  if aid then ak, av = ',"agentId":', C.jsonString(aid) end
+  s.h = (h or '') .. (h and ',' or '') .. '{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"' .. gk .. gv .. ak .. av .. '}'
 end
 
 local function removeValue(list, value)

@@ -143,6 +143,9 @@ local function matchSession(s)
   if a then offer(s, a, via) end
 end
 
+-- 2^level (a queue mask's bit level is set when mask % 2^(level + 1) >= 2^level: no bit.* call).
+local LEVEL = { 2, 4, 8, 16, 32, 64 }
+
 --- An agent has room: give it the best waiting sessions across its groups and channels.
 local function releaseAgent(a)
   A.flushQueues()
@@ -155,11 +158,13 @@ local function releaseAgent(a)
           local s = A.personalHead(a.id, c)
           if not best or A.sessionBefore(s, best) then best, bestVia = s, s.g end
         end
-        for m, gid in ipairs(a.mem) do
+        local mem = a.mem
+        for m = 1, #mem do
+          local gid = mem[m]
           local mask = S.queueMask(gid, c)
           if mask ~= 0 then
             for level = 1, string.byte(a.mp, m) - 48 do
-              if bit.band(mask, bit.lshift(1, level)) ~= 0 then
+              if mask % LEVEL[level + 1] >= LEVEL[level] then
                 local s = A.firstSession(K.queue(gid, c, level), a.id)
                 if s and (not best or A.sessionBefore(s, best)) then best, bestVia = s, gid end
               end
@@ -409,7 +414,8 @@ C.definedOnFirstUse(commands, defineRare)
 --- G: the group must exist; D: the interaction must not; L: the agent's load on a channel must
 --- not exceed the new capacity; E: the validator's own (static) error. Returns the failing step.
 function R.check(steps)
-  for i, step in ipairs(steps) do
+  for i = 1, #steps do
+    local step = steps[i]
     local kind = step[1]
     if kind == 'E' then return i end
     if kind == 'G' and not S.group(step[2]) then return i end

@@ -51,7 +51,8 @@ local PER = 6
 --- applied: the script asks for hours before the command's first change).
 local function one(argv, base)
   R.reset()
-  C.setNow(tonumber(argv[base + 1]), argv[base + 1])
+  -- The commands of a batch were mostly sent within the same millisecond: one parse per clock text.
+  C.setNow(number(argv[base + 1]), argv[base + 1])
   nextDayText = argv[base + 2]
   HOURS = decode(argv[base + 3])
 
