@@ -68,11 +68,16 @@ local prefixes, prefixCount = {}, 0
 -- hex digits, which Lua's strcoll orders as bytes in any locale), so a command that added
 -- deadlines or none needs no ZRANGE to find the next one.
 local front
+-- Dead deadlines left at the front of P:dl (ranks 0 .. nDead - 1, in order) by nextDeadline: their
+-- sessions are held by this call, so pruneDeadlines removes them with the others at its end (one
+-- ZREM for all); meanwhile the front is read at rank nDead.
+local dead, nDead
 -- Sessions entering group queues in this command, not written yet (see insertInGroup).
 local entering
 
 function A.reset()
   front = nil
+  dead, nDead = {}, 0
   entering = {}
 end
 
@@ -81,12 +86,27 @@ function A.heapPrefix(gid, c)
   return (prefixes[gid] or A.heapPrefixes(gid))[c]
 end
 
---- The group's heap prefixes by channel (made on first use).
+-- A group's prefixes are made per channel on first use (an agent takes one to three channels).
+local prefixMeta = {
+  __index = function(p, c)
+    local text = p.base .. CHANNEL[c]
+    p[c] = text
+    return text
+  end,
+}
+-- dec6 of an id's length, by length (ids of a tenant have a few lengths).
+local DEC6 = {}
+
+--- The group's heap prefixes by channel.
 function A.heapPrefixes(gid)
   if prefixCount >= 4096 then prefixes, prefixCount = {}, 0 end
-  local p = {}
-  local base = fmt('%06d', #gid) .. gid
-  for k = 0, 4 do p[k] = base .. CHANNEL[k] end
+  local n = #gid
+  local d = DEC6[n]
+  if not d then
+    d = fmt('%06d', n)
+    DEC6[n] = d
+  end
+  local p = setmetatable({ base = d .. gid }, prefixMeta)
   prefixes[gid] = p
   prefixCount = prefixCount + 1
   return p
@@ -344,12 +364,21 @@ function A.addDeadline(at, kind, s)
   local member, score = h1 .. h2 .. h3 .. k .. h4 .. h5 .. s.id, C.num(at)
   redis.call('ZADD', K.deadlines, score, member)
   s.dls = (s.dls or '') .. h1 .. h2 .. h3 .. k .. h4 .. h5
-  if front and (not front.member or member < front.member) then front = { member = member, score = score, sid = s.id } end
+  if nDead > 0 and member < dead[nDead] then
+    -- Among the dead ones left at the front (ranks would shift): they go now.
+    A.dropDeadlines({})
+    front = { member = member, score = score, sid = s.id }
+  elseif front and (not front.member or member < front.member) then
+    front = { member = member, score = score, sid = s.id }
+  end
 end
 
---- Remove deadlines (members) from P:dl.
+--- Remove deadlines (members) from P:dl, and the dead ones left at its front.
 function A.dropDeadlines(members)
-  redis.call('ZREM', K.deadlines, unpack(members))
+  local n = #members
+  for i = 1, nDead do members[n + i] = dead[i] end
+  if n + nDead > 0 then redis.call('ZREM', K.deadlines, unpack(members)) end
+  dead, nDead = {}, 0
   front = nil
 end
 
@@ -438,7 +467,18 @@ function A.pruneDeadlines()
       end
     end
   end
-  if nGone > 0 then A.dropDeadlines(gone) end
+  if nDead > 0 then
+    -- The dead ones left at the front are among these (their sessions are held); unless a
+    -- session's dls missed one, each goes once.
+    local listed = {}
+    for i = 1, nGone do listed[gone[i]] = true end
+    local left = {}
+    for i = 1, nDead do
+      if not listed[dead[i]] then left[#left + 1] = dead[i] end
+    end
+    dead, nDead = left, #left
+  end
+  if nGone + nDead > 0 then A.dropDeadlines(gone) end
 end
 
 --- A deadline as read (member and score text); its time as a number only when asked (A.deadlineAt).
@@ -470,7 +510,8 @@ function A.nextDeadline()
   while true do
     local first = front
     if not first then
-      local r = redis.call('ZRANGE', K.deadlines, '0', '0', 'WITHSCORES')
+      local rank = nDead == 0 and '0' or C.num(nDead)
+      local r = redis.call('ZRANGE', K.deadlines, rank, rank, 'WITHSCORES')
       first = #r == 0 and {} or { member = r[1], score = r[2], sid = sub(r[1], 82) }
       front = first
     end
@@ -485,6 +526,13 @@ function A.nextDeadline()
       meta.front = member
       return first.score
     end
-    A.dropDeadlines({ member })
+    if S.heldSessions()[sid] then
+      -- Its session's deadlines are pruned at the end of the call: left in place until then.
+      nDead = nDead + 1
+      dead[nDead] = member
+      front = nil
+    else
+      A.dropDeadlines({ member })
+    end
   end
 end

@@ -26,39 +26,43 @@ end
 -- builds a table of pieces per event); the others, and one missing an id, go through C.object.
 local jsonString, num = C.jsonString, C.num
 
-local function generic(e)
+-- Each builder is given what goes before and after the event's text (the array's brackets, or
+-- nothing): the array is made without copying its events' texts again (every new string is
+-- hashed byte by byte).
+local function generic(e, open, close)
   e.at = NOW
-  return C.object(e)
+  return open .. C.object(e) .. close
 end
 
 local function agentEvent(type)
   local head = '{"type":"' .. type .. '","interactionId":'
-  return function(e)
-    if e.agentId == nil then return generic(e) end
-    return head .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId) .. ',"at":' .. num(NOW) .. '}'
+  return function(e, open, close)
+    if e.agentId == nil then return generic(e, open, close) end
+    return open .. head .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId) .. ',"at":' .. num(NOW) .. '}' .. close
   end
 end
 
 local EVENT_TEXT = {
-  ['interaction.queued'] = function(e)
+  ['interaction.queued'] = function(e, open, close)
     local q = e.interaction
-    local target = ''
-    if q.targetAgentId ~= nil then target = ',"targetAgentId":' .. jsonString(q.targetAgentId) .. ',"targetUntil":' .. num(q.targetUntil) end
-    return '{"type":"interaction.queued","interaction":{"id":' .. jsonString(q.id) .. ',"channel":' .. jsonString(q.channel)
+    local tk, tv, uk, uv = '', '', '', ''
+    if q.targetAgentId ~= nil then tk, tv, uk, uv = ',"targetAgentId":', jsonString(q.targetAgentId), ',"targetUntil":', num(q.targetUntil) end
+    return open .. '{"type":"interaction.queued","interaction":{"id":' .. jsonString(q.id) .. ',"channel":' .. jsonString(q.channel)
       .. ',"groupId":' .. jsonString(q.groupId) .. ',"priority":' .. num(q.priority) .. ',"legalPriority":' .. (q.legalPriority and 'true' or 'false')
-      .. ',"waitingSince":' .. num(q.waitingSince) .. ',"minProficiency":' .. num(q.minProficiency) .. target .. '},"at":' .. num(NOW) .. '}'
+      .. ',"waitingSince":' .. num(q.waitingSince) .. ',"minProficiency":' .. num(q.minProficiency) .. tk .. tv .. uk .. uv .. '},"at":' .. num(NOW) .. '}' .. close
   end,
-  ['interaction.offered'] = function(e)
-    return '{"type":"interaction.offered","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
-      .. ',"groupId":' .. jsonString(e.groupId) .. ',"expiresAt":' .. num(e.expiresAt) .. ',"at":' .. num(NOW) .. '}'
+  ['interaction.offered'] = function(e, open, close)
+    return open .. '{"type":"interaction.offered","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
+      .. ',"groupId":' .. jsonString(e.groupId) .. ',"expiresAt":' .. num(e.expiresAt) .. ',"at":' .. num(NOW) .. '}' .. close
   end,
   ['interaction.accepted'] = agentEvent('interaction.accepted'),
   ['interaction.wrapped_up'] = agentEvent('interaction.wrapped_up'),
-  ['interaction.ended'] = function(e)
-    if e.agentId == nil then return generic(e) end
-    local wrap = e.wrapUpUntil ~= nil and ',"wrapUpUntil":' .. num(e.wrapUpUntil) or ''
-    return '{"type":"interaction.ended","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
-      .. wrap .. ',"at":' .. num(NOW) .. '}'
+  ['interaction.ended'] = function(e, open, close)
+    if e.agentId == nil then return generic(e, open, close) end
+    local wk, wv = '', ''
+    if e.wrapUpUntil ~= nil then wk, wv = ',"wrapUpUntil":', num(e.wrapUpUntil) end
+    return open .. '{"type":"interaction.ended","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
+      .. wk .. wv .. ',"at":' .. num(NOW) .. '}' .. close
   end,
 }
 
@@ -68,14 +72,14 @@ function R.eventsJson()
   if n == 0 then return '[]' end
   if n == 1 then
     local e = OUT[1]
-    return '[' .. (EVENT_TEXT[e.type] or generic)(e) .. ']'
+    return (EVENT_TEXT[e.type] or generic)(e, '[', ']')
   end
   local texts = {}
   for i = 1, n do
     local e = OUT[i]
-    texts[i] = (EVENT_TEXT[e.type] or generic)(e)
+    texts[i] = (EVENT_TEXT[e.type] or generic)(e, i == 1 and '[' or '', i == n and ']' or '')
   end
-  return '[' .. table.concat(texts, ',') .. ']'
+  return table.concat(texts, ',', 1, n)
 end
 
 local function session(id)

@@ -109,12 +109,16 @@ main = function(keys, argv)
   A.pruneDeadlines()
   S.flush()
   if streamLength > 0 then
+    local added = false
     for c = 0, done - 1 do
       local at = 1 + c * PER
       if reply[at + 1] == 'OK' and reply[at + 4] ~= '[]' then
-        reply[at + 6] = redis.call('XADD', K.events, 'MAXLEN', '~', argv[3], '*', 'events', reply[at + 4], 'annotations', argv[4 + c * PER + 6], 'next', reply[at + 2])
+        reply[at + 6] = redis.call('XADD', K.events, '*', 'events', reply[at + 4], 'annotations', argv[4 + c * PER + 6], 'next', reply[at + 2])
+        added = true
       end
     end
+    -- Trimmed once per call, approximately (whole stream nodes), as each XADD's MAXLEN ~ would.
+    if added then redis.call('XTRIM', K.events, 'MAXLEN', '~', argv[3]) end
   end
   if stop then
     for f = 1, 4 do reply[#reply + 1] = stop[f] end
