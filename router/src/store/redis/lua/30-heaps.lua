@@ -33,30 +33,8 @@ function A.score(a, strategy, gid)
   return a.lo[gid] or -1, 0
 end
 
---- The agent's order key in a group of that strategy: 32 hex digits, byte order = (k1, k2) order.
-local function orderKey(a, strategy, gid)
-  local k1, k2 = A.score(a, strategy, gid)
-  return C.hexd(k1) .. C.hexd(k2)
-end
-
 -- An agent keeps its groups' strategies (ms, a letter per membership), so refreshing it reads no group.
 A.STRATEGY = { [101] = 'equal', [108] = 'longest-idle', [111] = 'least-occupied', [114] = 'round-robin' }
-local LETTER = { equal = 'e', ['longest-idle'] = 'l', ['least-occupied'] = 'o', ['round-robin'] = 'r' }
-
---- The strategy letters of the agent's memberships, in mem order.
-function A.strategies(a)
-  local letters = {}
-  for m, gid in ipairs(a.mem) do letters[m] = LETTER[S.group(gid).strat] end
-  return table.concat(letters)
-end
-
---- A group changed strategy: its members' letters follow.
-function A.restrategize(g)
-  for _, aid in ipairs(redis.call('SMEMBERS', K.members(g.id))) do
-    local a = S.agent(aid)
-    a.ms = A.strategies(a)
-  end
-end
 
 local CHANNEL = { [0] = '0', '1', '2', '3', '4' }
 -- Heap prefixes by group id (a pure function of the id: kept across calls, up to a bound).
@@ -184,34 +162,6 @@ function A.refreshAgent(a)
   a.hk = want ~= 0 and table.concat(keys, '', 1, nm + nm) or nil
 end
 
---- Re-key every agent filed in the group's heaps (strategy changed, or a new day).
-function A.rescoreGroup(g)
-  local strategy = g.strat
-  local removed, added = {}, {}
-  for c = 0, 4 do
-    local prefix = A.heapPrefix(g.id, c)
-    local n = #prefix
-    for _, old in ipairs(redis.call('ZRANGE', K.heaps, '[' .. prefix, '[' .. prefix .. '\255', 'BYLEX')) do
-      local a = S.agent(sub(old, n + 50))
-      local key = orderKey(a, strategy, g.id)
-      local member = prefix .. key .. sub(old, n + 33)
-      if member ~= old then
-        removed[#removed + 1] = old
-        added[#added + 1] = '0'
-        added[#added + 1] = member
-      end
-      -- Every filed channel of a membership shares its key.
-      local keys = a.hk
-      for m, gid in ipairs(a.mem) do
-        if gid == g.id then keys = sub(keys, 1, m * 32 - 32) .. key .. sub(keys, m * 32 + 1) end
-      end
-      a.hk = keys
-    end
-  end
-  if #removed > 0 then redis.call('ZREM', K.heaps, unpack(removed)) end
-  if #added > 0 then redis.call('ZADD', K.heaps, unpack(added)) end
-end
-
 --- The best agent of the group's heap for the session's channel with proficiency at least the
 --- session's minimum, that the session does not keep away.
 function A.firstAgent(gid, s)
@@ -242,32 +192,8 @@ function A.excludes(s, aid)
   return false
 end
 
-function A.sessionBefore(x, y)
-  return x.rank < y.rank or (x.rank == y.rank and x.seq < y.seq)
-end
-
 local function sessionMember(s)
   return C.dec16(s.seq) .. s.id
-end
-
---- The first session of a queue that does not keep the agent away.
-function A.firstSession(key, aid)
-  local start, batch = 0, 1
-  while true do
-    local r = redis.call('ZRANGE', key, start, start + batch - 1)
-    if #r == 0 then return nil end
-    for i = 1, #r do
-      local s = S.session(sub(r[i], 17))
-      if not A.excludes(s, aid) then return s end
-    end
-    start = start + batch
-    batch = batch * 4
-  end
-end
-
-function A.personalHead(aid, c)
-  local r = redis.call('ZRANGE', K.personal(aid, c), 0, 0)
-  return S.session(sub(r[1], 17))
 end
 
 -- A session entering a group's queue is written when something reads queues (A.flushQueues) or
@@ -481,25 +407,6 @@ function A.pruneDeadlines()
   if nGone + nDead > 0 then A.dropDeadlines(gone) end
 end
 
---- A deadline as read (member and score text); its time as a number only when asked (A.deadlineAt).
-function A.parseDeadline(member, score)
-  return { member = member, score = score, atKey = sub(member, 1, 16), kind = byte(member, 49) - 48, sid = sub(member, 82) }
-end
-
-function A.deadlineAt(d)
-  local at = d.at
-  if at == nil then
-    at = d.score and tonumber(d.score) or C.unhexd(d.atKey)
-    d.at = at
-  end
-  return at
-end
-
---- Whether a deadline (A.parseDeadline's) still means something; see live.
-function A.isLive(d, s)
-  return live(d.member, 0, s, d.score)
-end
-
 --- The earliest live deadline (its score text), dropping dead ones from the front. A deadline's
 --- liveness depends only on its session: when the front is the
 --- one the last call found live (meta.front), and this call neither read that session nor
@@ -536,3 +443,104 @@ function A.nextDeadline()
     end
   end
 end
+
+-- What the hot path (a free agent taking the head of a group queue, offers, deadlines read at the
+-- front) never runs: strategy changes, targeted and competing queues, the tick's deadline reads.
+-- Defined on first use (an EVALSHA script creates every function of the chunk again on each call).
+local function defineRare()
+  --- The agent's order key in a group of that strategy: 32 hex digits, byte order = (k1, k2) order.
+  local function orderKey(a, strategy, gid)
+    local k1, k2 = A.score(a, strategy, gid)
+    return C.hexd(k1) .. C.hexd(k2)
+  end
+
+  local LETTER = { equal = 'e', ['longest-idle'] = 'l', ['least-occupied'] = 'o', ['round-robin'] = 'r' }
+
+  --- The strategy letters of the agent's memberships, in mem order.
+  function A.strategies(a)
+    local letters = {}
+    for m, gid in ipairs(a.mem) do letters[m] = LETTER[S.group(gid).strat] end
+    return table.concat(letters)
+  end
+
+  --- A group changed strategy: its members' letters follow.
+  function A.restrategize(g)
+    for _, aid in ipairs(redis.call('SMEMBERS', K.members(g.id))) do
+      local a = S.agent(aid)
+      a.ms = A.strategies(a)
+    end
+  end
+
+  --- Re-key every agent filed in the group's heaps (strategy changed, or a new day).
+  function A.rescoreGroup(g)
+    local strategy = g.strat
+    local removed, added = {}, {}
+    for c = 0, 4 do
+      local prefix = A.heapPrefix(g.id, c)
+      local n = #prefix
+      for _, old in ipairs(redis.call('ZRANGE', K.heaps, '[' .. prefix, '[' .. prefix .. '\255', 'BYLEX')) do
+        local a = S.agent(sub(old, n + 50))
+        local key = orderKey(a, strategy, g.id)
+        local member = prefix .. key .. sub(old, n + 33)
+        if member ~= old then
+          removed[#removed + 1] = old
+          added[#added + 1] = '0'
+          added[#added + 1] = member
+        end
+        -- Every filed channel of a membership shares its key.
+        local keys = a.hk
+        for m, gid in ipairs(a.mem) do
+          if gid == g.id then keys = sub(keys, 1, m * 32 - 32) .. key .. sub(keys, m * 32 + 1) end
+        end
+        a.hk = keys
+      end
+    end
+    if #removed > 0 then redis.call('ZREM', K.heaps, unpack(removed)) end
+    if #added > 0 then redis.call('ZADD', K.heaps, unpack(added)) end
+  end
+
+  function A.sessionBefore(x, y)
+    return x.rank < y.rank or (x.rank == y.rank and x.seq < y.seq)
+  end
+
+  --- The first session of a queue that does not keep the agent away.
+  function A.firstSession(key, aid)
+    local start, batch = 0, 1
+    while true do
+      local r = redis.call('ZRANGE', key, start, start + batch - 1)
+      if #r == 0 then return nil end
+      for i = 1, #r do
+        local s = S.session(sub(r[i], 17))
+        if not A.excludes(s, aid) then return s end
+      end
+      start = start + batch
+      batch = batch * 4
+    end
+  end
+
+  function A.personalHead(aid, c)
+    local r = redis.call('ZRANGE', K.personal(aid, c), 0, 0)
+    return S.session(sub(r[1], 17))
+  end
+
+  --- A deadline as read (member and score text); its time as a number only when asked (A.deadlineAt).
+  function A.parseDeadline(member, score)
+    return { member = member, score = score, atKey = sub(member, 1, 16), kind = byte(member, 49) - 48, sid = sub(member, 82) }
+  end
+
+  function A.deadlineAt(d)
+    local at = d.at
+    if at == nil then
+      at = d.score and tonumber(d.score) or C.unhexd(d.atKey)
+      d.at = at
+    end
+    return at
+  end
+
+  --- Whether a deadline (A.parseDeadline's) still means something; see live.
+  function A.isLive(d, s)
+    return live(d.member, 0, s, d.score)
+  end
+end
+
+C.definedOnFirstUse(A, defineRare)
