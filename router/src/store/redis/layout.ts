@@ -56,8 +56,9 @@ export const LAYOUTS = {
   },
   session: {
     numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl'],
-    // dls: its deadlines in P:dl, each member's first 81 bytes (the rest is the session id).
-    strings: ['id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'h', 'dls'],
+    // dls: its deadlines in P:dl, each member's first 81 bytes (the rest is the session id). Its
+    // history sits apart (P:h:<session>): appended to, never read by the script.
+    strings: ['id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'dls'],
     json: ['misses'],
   },
 } as const satisfies Record<string, Layout>;

@@ -284,7 +284,10 @@ end
 -- ---------------------------------------------------------------- sessions
 -- seq identifies one incarnation of an id (deadlines and queue members carry it); misses are
 -- { agentId, kind, until, cooledDown 0|1 }; pp/ph/po/pl: where it waits (personal queue's agent,
--- home group, overflow group, level); h: its history, JSON objects joined by commas.
+-- home group, overflow group, level). Its history is a key of its own, P:h:<session>: JSON objects
+-- each preceded by a comma, appended to (APPEND) at the end of a call with the entries the call
+-- made (_h), never read here. Kept in the record, it was hashed with it on every read (GET
+-- reply, unpack) and write (pack), and copied whole on every entry.
 
 function S.session(id)
   local s = cache.s[id]
@@ -349,7 +352,7 @@ end
 -- One MSET for the changed records of the call, one DEL for its ended sessions: a few commands
 -- per call rather than two or three per decision, to run and to replicate.
 function S.flush()
-  local writes, gone, joined, left = {}, {}, {}, {}
+  local writes, gone, joined, left, appends = {}, {}, {}, {}, nil
   if S.m then save(S.m, L.meta, writes) end
   saveIndex()
   for _, g in pairs(cache.g) do
@@ -367,15 +370,34 @@ function S.flush()
       if s._deleted then
         if stored then
           gone[#gone + 1] = K.session(id)
+          gone[#gone + 1] = K.history(id)
           left[#left + 1] = id
         end
       else
         save(s, L.session, writes)
         if not stored then joined[#joined + 1] = id end
+        local h = s._h
+        if s._blob then
+          if h then
+            appends = appends or {}
+            appends[#appends + 1] = K.history(id)
+            appends[#appends + 1] = h
+          end
+        elseif h then
+          -- A session created in this call: its history starts here (over an earlier incarnation's).
+          local n = #writes
+          writes[n + 1] = K.history(id)
+          writes[n + 2] = h
+        elseif stored then
+          gone[#gone + 1] = K.history(id)
+        end
       end
     end
   end
   callAll('MSET', nil, writes)
+  if appends then
+    for n = 1, #appends, 2 do redis.call('APPEND', appends[n], appends[n + 1]) end
+  end
   callAll('DEL', nil, gone)
   callAll('SREM', K.live, left)
   callAll('SADD', K.live, joined)

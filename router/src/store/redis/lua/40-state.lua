@@ -1,14 +1,17 @@
 -- Routing script, part 4: applying events, the one way state changes (mirrors core/state.ts).
 -- Every event has at = NOW; the first event of a new local day resets the daily counters first.
 
---- A history entry, {"at":…,"kind":…,"groupId":…[,"agentId":…]} (ids JSON-escaped), appended to
---- the session's h (entries joined by commas: the JSON array without its brackets).
---- One concatenation: every intermediate string would be hashed byte by byte, h included.
+--- A history entry, ,{"at":…,"kind":…,"groupId":…[,"agentId":…]} (ids JSON-escaped, a comma
+--- first), added to the session's entries of this call (_h), which the store appends to its history
+--- key (P:h:<session>) at the end of the call. One concatenation: every intermediate string would
+--- be hashed byte by byte.
 local function history(s, kind, gid, aid)
-  local h, gk, gv, ak, av = s.h, '', '', '', ''
+  local gk, gv, ak, av = '', '', '', ''
   if gid then gk, gv = ',"groupId":', C.jsonString(gid) end
   if aid then ak, av = ',"agentId":', C.jsonString(aid) end
-  s.h = (h or '') .. (h and ',' or '') .. '{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"' .. gk .. gv .. ak .. av .. '}'
+  local entry = ',{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"' .. gk .. gv .. ak .. av .. '}'
+  local h = s._h
+  s._h = h and h .. entry or entry
 end
 
 local function removeValue(list, value)
