@@ -232,7 +232,8 @@ end
 -- ---------------------------------------------------------------- groups
 -- st: stats, 7 per channel, channel c's at st[c * 7 + 1 .. c * 7 + 7]: waiting, answered,
 -- answeredWithinSla, waitMsTotal, handled, handleMsTotal, abandoned (one flat list: a group read
--- builds one table for them, not one per channel).
+-- builds one table for them, not one per channel). Whatever changes a group sets its _w (see
+-- S.flush): only 40-state does.
 
 function S.group(id)
   local g = cache.g[id]
@@ -322,7 +323,13 @@ end
 -- is a member, one that ends the call deleted leaves, one created in the call joins.
 
 function S.newSession(id)
-  local s = { id = id, misses = {} }
+  -- Sized at once for what interaction.queued fills in (it sets every placeholder; the table would
+  -- otherwise grow from two slots, rehashed four times). A field set to nil keeps its slot.
+  local s = {
+    id = id, misses = NO_MISSES, ch = 0, g = 0, pri = 0, legal = 0, ws = 0, minp = 0, rank = 0, seq = 0, st = 0,
+    stint = 0, ofd = 0, qAt = 0, tgt = 0, tgtU = 0, ofAt = 0, ring = 0, dls = 0, _h = 0, _key = 0,
+  }
+  s.dls, s._h = nil, nil
   -- An id ended and enqueued again in the same call: its record was stored before the call.
   local was = cache.s[id]
   cache.s[id] = create(K.session(id), s)
@@ -355,8 +362,11 @@ function S.flush()
   local writes, gone, joined, left, appends = {}, {}, {}, {}, nil
   if S.m then save(S.m, L.meta, writes) end
   saveIndex()
+  -- A group read is written only if 40-state marked it written (_w: its stats or configuration),
+  -- or if it is new: most are read for their configuration and strategy alone, and packing one
+  -- (~50 numbers) to compare it costs more than the marks.
   for _, g in pairs(cache.g) do
-    if g then save(g, L.group, writes) end
+    if g and (g._w or not g._blob) then save(g, L.group, writes) end
   end
   for _, a in pairs(cache.a) do
     if a then
