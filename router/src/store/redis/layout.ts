@@ -22,6 +22,11 @@ export interface Layout {
   /** Strings holding JSON (the script decodes them). */
   json: readonly string[];
   /**
+   * Number fields the script always sets (the record's creation sets them, nothing clears them):
+   * its codec reads and writes them as they are, no NaN for absent (a missing one fails the pack).
+   */
+  required?: readonly string[];
+  /**
    * The script decodes the JSON strings on first touch (their text kept under `_<name>`), not
    * as it reads the record (the text stands in the field until then).
    */
@@ -45,6 +50,7 @@ export const LAYOUTS = {
     numbers: ['idx', 'lvl', 'sla', 'ofA', 'wrap', 'ring', 'hh', 'hv', ...CHANNEL_INDEXES.flatMap((c) => STATS.map((_, i) => ['st', c, i + 1] as const))],
     strings: ['id', 'tema', 'cat', 'strat', 'ofG', 'esc'],
     json: [],
+    required: ['idx', 'hv'],
   },
   agent: {
     numbers: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm', ...perChannel('load'), ...perChannel('cap'), ...perChannel('pn')],
@@ -53,12 +59,15 @@ export const LAYOUTS = {
     strings: ['id', 'pres', 'reason', 'hk', 'ms', 'mp', 'offers', 'sess', 'mem', 'tg', 'lo'],
     json: ['offers', 'sess', 'mem', 'tg', 'lo'],
     lazyJson: true,
+    required: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm'],
   },
   session: {
     numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl'],
-    // dls: its deadlines in P:dl, each member's first 81 bytes (the rest is the session id).
-    strings: ['id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'h', 'dls'],
+    // dls: its deadlines in P:dl, each member's first 81 bytes (the rest is the session id). Its
+    // history sits apart (P:h:<session>): appended to, never read by the script.
+    strings: ['id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'dls'],
     json: ['misses'],
+    required: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'stint', 'ofd', 'qAt'],
   },
 } as const satisfies Record<string, Layout>;
 
@@ -81,9 +90,9 @@ function luaKeys(path: NumberPath): (string | number)[] {
 }
 
 /** A number in the encoder: a field (NaN when absent), or an element of a list held in local l_<field>. */
-function luaEncoded(path: NumberPath): string {
+function luaEncoded(layout: Layout, path: NumberPath): string {
   const [field, ...indexes] = luaKeys(path);
-  if (indexes.length === 0) return `r.${field} or NAN`;
+  if (indexes.length === 0) return layout.required?.includes(field as string) ? `r.${field}` : `r.${field} or NAN`;
   return `l_${field}${indexes.map((i) => `[${i}]`).join('')}`;
 }
 
@@ -94,7 +103,8 @@ function luaConstructor(layout: Layout, strings: string[]): string {
   }
   const root: Node = { fields: new Map() };
   layout.numbers.forEach((path, i) => {
-    const value = typeof path === 'string' ? `n${i + 1} == n${i + 1} and n${i + 1} or nil` : `n${i + 1}`;
+    const optional = typeof path === 'string' && !layout.required?.includes(path);
+    const value = optional ? `n${i + 1} == n${i + 1} and n${i + 1} or nil` : `n${i + 1}`;
     const keys = luaKeys(path);
     let node = root;
     for (const k of keys.slice(0, -1)) {
@@ -158,7 +168,7 @@ function luaKind(kind: string, layout: Layout): string {
   // A list is read once (not once per element); a missing element fails the pack (a bug), loudly.
   const lists = [...new Set(layout.numbers.flatMap((path) => (typeof path === 'string' ? [] : [path[0]])))];
   for (const field of lists) lines.push(`  local l_${field} = r.${field}`);
-  const args = ['m', ...layout.numbers.map(luaEncoded), ...stringNames.map((name) => `#${name}, ${name}`)];
+  const args = ['m', ...layout.numbers.map((path) => luaEncoded(layout, path)), ...stringNames.map((name) => `#${name}, ${name}`)];
   lines.push(`  return pack_(L.${kind}.format, ${args.join(', ')})`);
   lines.push('end');
   lines.push(`L.${kind}.json = { ${layout.json.map(luaString).join(', ')} }`);

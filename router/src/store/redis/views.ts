@@ -24,7 +24,8 @@ function todayByGroup(r: Rec): Record<string, number> {
   return Array.isArray(map) ? {} : map;
 }
 
-export function interactionFromRecord(m: Rec): InteractionView {
+/** A session's record with its history (P:h:<session>: JSON objects each preceded by a comma). */
+export function interactionFromRecord(m: Rec, history: string | null): InteractionView {
   const state = m.st as InteractionState;
   const v: InteractionView = {
     id: m.id as string,
@@ -37,8 +38,7 @@ export function interactionFromRecord(m: Rec): InteractionView {
     queuedAt: m.qAt as number,
     minProficiency: m.minp as number,
     overflowed: m.ofd === 1,
-    // h: the history entries' JSON joined by commas (the array without its brackets).
-    history: m.h ? (JSON.parse(`[${m.h as string}]`) as InteractionView['history']) : [],
+    history: history ? (JSON.parse(`[${history.slice(1)}]`) as InteractionView['history']) : [],
   };
   if (m.ag !== undefined) v.agentId = m.ag as string;
   if (m.offAt !== undefined) v.offeredAt = m.offAt as number;
@@ -92,8 +92,8 @@ export class StateReader {
   ) {}
 
   async interaction(id: string): Promise<InteractionView | undefined> {
-    const buf = await this.client.getBuffer(`${this.key}:s:${id}`);
-    return buf ? interactionFromRecord(session(buf)) : undefined;
+    const [buf, history] = await all<Buffer | null>(this.client, (p) => p.getBuffer(`${this.key}:s:${id}`).getBuffer(`${this.key}:h:${id}`));
+    return buf ? interactionFromRecord(session(buf), history ? history.toString('utf8') : null) : undefined;
   }
 
   async interactions(): Promise<InteractionView[]> {
@@ -183,8 +183,8 @@ export class StateReader {
 
   private async liveSessions(): Promise<InteractionView[]> {
     const ids = await this.client.smembers(`${this.key}:live`);
-    const rows = await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:s:${id}`)));
-    return rows.map((buf) => interactionFromRecord(session(buf)));
+    const rows = await all<Buffer | null>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:s:${id}`).getBuffer(`${this.key}:h:${id}`)));
+    return ids.map((_, i) => interactionFromRecord(session(rows[2 * i]!), rows[2 * i + 1]?.toString('utf8') ?? null));
   }
 
   private async agentRecords(): Promise<Rec[]> {

@@ -223,6 +223,7 @@ function K.agent(id) return P .. ':a:' .. id end
 function K.groupConfig(id) return P .. ':gc:' .. id end
 function K.agentConfig(id) return P .. ':ac:' .. id end
 function K.session(id) return P .. ':s:' .. id end
+function K.history(id) return P .. ':h:' .. id end
 -- Channels and levels are small integers: their text from a table (a number in a concatenation
 -- goes through sprintf).
 local DIGIT = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' }

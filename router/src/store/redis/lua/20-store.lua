@@ -232,7 +232,8 @@ end
 -- ---------------------------------------------------------------- groups
 -- st: stats, 7 per channel, channel c's at st[c * 7 + 1 .. c * 7 + 7]: waiting, answered,
 -- answeredWithinSla, waitMsTotal, handled, handleMsTotal, abandoned (one flat list: a group read
--- builds one table for them, not one per channel).
+-- builds one table for them, not one per channel). Whatever changes a group sets its _w (see
+-- S.flush): only 40-state does.
 
 function S.group(id)
   local g = cache.g[id]
@@ -284,7 +285,10 @@ end
 -- ---------------------------------------------------------------- sessions
 -- seq identifies one incarnation of an id (deadlines and queue members carry it); misses are
 -- { agentId, kind, until, cooledDown 0|1 }; pp/ph/po/pl: where it waits (personal queue's agent,
--- home group, overflow group, level); h: its history, JSON objects joined by commas.
+-- home group, overflow group, level). Its history is a key of its own, P:h:<session>: JSON objects
+-- each preceded by a comma, appended to (APPEND) at the end of a call with the entries the call
+-- made (_h), never read here. Kept in the record, it was hashed with it on every read (GET
+-- reply, unpack) and write (pack), and copied whole on every entry.
 
 function S.session(id)
   local s = cache.s[id]
@@ -319,7 +323,13 @@ end
 -- is a member, one that ends the call deleted leaves, one created in the call joins.
 
 function S.newSession(id)
-  local s = { id = id, misses = {} }
+  -- Sized at once for what interaction.queued fills in (it sets every placeholder; the table would
+  -- otherwise grow from two slots, rehashed four times). A field set to nil keeps its slot.
+  local s = {
+    id = id, misses = NO_MISSES, ch = 0, g = 0, pri = 0, legal = 0, ws = 0, minp = 0, rank = 0, seq = 0, st = 0,
+    stint = 0, ofd = 0, qAt = 0, tgt = 0, tgtU = 0, ofAt = 0, ring = 0, dls = 0, _h = 0, _key = 0,
+  }
+  s.dls, s._h = nil, nil
   -- An id ended and enqueued again in the same call: its record was stored before the call.
   local was = cache.s[id]
   cache.s[id] = create(K.session(id), s)
@@ -349,11 +359,14 @@ end
 -- One MSET for the changed records of the call, one DEL for its ended sessions: a few commands
 -- per call rather than two or three per decision, to run and to replicate.
 function S.flush()
-  local writes, gone, joined, left = {}, {}, {}, {}
+  local writes, gone, joined, left, appends = {}, {}, {}, {}, nil
   if S.m then save(S.m, L.meta, writes) end
   saveIndex()
+  -- A group read is written only if 40-state marked it written (_w: its stats or configuration),
+  -- or if it is new: most are read for their configuration and strategy alone, and packing one
+  -- (~50 numbers) to compare it costs more than the marks.
   for _, g in pairs(cache.g) do
-    if g then save(g, L.group, writes) end
+    if g and (g._w or not g._blob) then save(g, L.group, writes) end
   end
   for _, a in pairs(cache.a) do
     if a then
@@ -367,15 +380,34 @@ function S.flush()
       if s._deleted then
         if stored then
           gone[#gone + 1] = K.session(id)
+          gone[#gone + 1] = K.history(id)
           left[#left + 1] = id
         end
       else
         save(s, L.session, writes)
         if not stored then joined[#joined + 1] = id end
+        local h = s._h
+        if s._blob then
+          if h then
+            appends = appends or {}
+            appends[#appends + 1] = K.history(id)
+            appends[#appends + 1] = h
+          end
+        elseif h then
+          -- A session created in this call: its history starts here (over an earlier incarnation's).
+          local n = #writes
+          writes[n + 1] = K.history(id)
+          writes[n + 2] = h
+        elseif stored then
+          gone[#gone + 1] = K.history(id)
+        end
       end
     end
   end
   callAll('MSET', nil, writes)
+  if appends then
+    for n = 1, #appends, 2 do redis.call('APPEND', appends[n], appends[n + 1]) end
+  end
   callAll('DEL', nil, gone)
   callAll('SREM', K.live, left)
   callAll('SADD', K.live, joined)

@@ -1,14 +1,17 @@
 -- Routing script, part 4: applying events, the one way state changes (mirrors core/state.ts).
 -- Every event has at = NOW; the first event of a new local day resets the daily counters first.
 
---- A history entry, {"at":…,"kind":…,"groupId":…[,"agentId":…]} (ids JSON-escaped), appended to
---- the session's h (entries joined by commas: the JSON array without its brackets).
---- One concatenation: every intermediate string would be hashed byte by byte, h included.
+--- A history entry, ,{"at":…,"kind":…,"groupId":…[,"agentId":…]} (ids JSON-escaped, a comma
+--- first), added to the session's entries of this call (_h), which the store appends to its history
+--- key (P:h:<session>) at the end of the call. One concatenation: every intermediate string would
+--- be hashed byte by byte.
 local function history(s, kind, gid, aid)
-  local h, gk, gv, ak, av = s.h, '', '', '', ''
+  local gk, gv, ak, av = '', '', '', ''
   if gid then gk, gv = ',"groupId":', C.jsonString(gid) end
   if aid then ak, av = ',"agentId":', C.jsonString(aid) end
-  s.h = (h or '') .. (h and ',' or '') .. '{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"' .. gk .. gv .. ak .. av .. '}'
+  local entry = ',{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"' .. gk .. gv .. ak .. av .. '}'
+  local h = s._h
+  s._h = h and h .. entry or entry
 end
 
 local function removeValue(list, value)
@@ -21,6 +24,7 @@ local function removeValue(list, value)
 end
 
 local function resetStats(g)
+  g._w = true
   local st = g.st
   for c = 0, 28, 7 do
     for i = c + 2, c + 7 do st[i] = 0 end
@@ -114,6 +118,7 @@ apply['interaction.queued'] = function(e)
   s.tgtU = s.tgt and q.targetUntil or nil
   local st, at = g.st, s.ch * 7
   st[at + 1] = st[at + 1] + 1
+  g._w = true
   history(s, 'queued', g.id)
   enterGroup(s, NOW)
 end
@@ -150,6 +155,7 @@ apply['interaction.accepted'] = function(e)
   s.accAt = NOW
   local g = S.group(s.g)
   local st, at = g.st, s.ch * 7
+  g._w = true
   local waited = NOW - s.qAt
   st[at + 1] = st[at + 1] - 1
   st[at + 2] = st[at + 2] + 1
@@ -160,7 +166,9 @@ end
 
 apply['interaction.ended'] = function(e)
   local s = S.session(e.interactionId)
-  local st, at = S.group(s.g).st, s.ch * 7
+  local g = S.group(s.g)
+  local st, at = g.st, s.ch * 7
+  g._w = true
   st[at + 5] = st[at + 5] + 1
   st[at + 6] = st[at + 6] + (NOW - (s.accAt or NOW))
   history(s, 'ended', s.g, e.agentId)
@@ -236,6 +244,7 @@ local function defineRare()
     g.tema, g.cat, g.lvl, g.sla, g.strat = cfg.tema, cfg.categoria, cfg.level, cfg.slaSeconds, cfg.strategy
     g.ofA, g.ofG, g.wrap, g.ring, g.esc, g.hh = cfg.overflowAfter, cfg.overflowGroupId, cfg.wrapUpSeconds, cfg.ringSeconds, cfg.escalationGroupId, cfg.hasHours
     g.hv = g.hv + 1
+    g._w = true
     S.indexGroup()
     if strategy and strategy ~= g.strat then A.restrategize(g) end
     A.rescoreGroup(g)
@@ -324,7 +333,9 @@ local function defineRare()
 
   apply['interaction.abandoned'] = function(e)
     local s = S.session(e.interactionId)
-    local st, at = S.group(s.g).st, s.ch * 7
+    local g = S.group(s.g)
+    local st, at = g.st, s.ch * 7
+    g._w = true
     st[at + 1] = st[at + 1] - 1
     st[at + 7] = st[at + 7] + 1
     if s.st == 'offered' then
@@ -354,7 +365,10 @@ local function defineRare()
       A.refreshAgent(a)
     end
     local at = s.ch * 7 + 1
-    if s.st == 'queued' or s.st == 'offered' then from.st[at] = from.st[at] - 1 end
+    if s.st == 'queued' or s.st == 'offered' then
+      from.st[at] = from.st[at] - 1
+      from._w = true
+    end
     s.ag = nil
     s.accAt = nil
     s.st = 'queued'
@@ -362,6 +376,7 @@ local function defineRare()
     s.g = e.toGroupId
     local to = S.group(s.g)
     to.st[at] = to.st[at] + 1
+    to._w = true
     s.tgt = e.toAgentId
     s.tgtU = e.targetUntil
     -- A new group starts a new round: only the transferring agent is kept away for a while.
