@@ -4,7 +4,7 @@
 local C, K, S, A, R = {}, {}, {}, {}, {}
 -- Per call: the caller's clock, the next local midnight (a function: only a new day reads it), the
 -- router options, the open state of groups (the library is loaded once and its functions run many
--- times: per-call state is reset by main). `main` is defined by the last part.
+-- times: per-call state is reset by main). `main` is defined by part 90 and wrapped by the fence (95).
 local NOW, NEXTDAY, OPT, HOURS, main
 local fmt, sub, byte = string.format, string.sub, string.byte
 
