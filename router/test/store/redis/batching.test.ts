@@ -31,6 +31,20 @@ async function setUp(engine: RedisEngine, commands: Command[]): Promise<Router> 
   return router;
 }
 
+/** Groups g and h (with hours) and agent a, set up through another node: the engine returned has never seen h's hours. */
+async function hoursTenant(name: string): Promise<{ other: RedisEngine; router: Router; engine: RedisEngine }> {
+  const tenant = freshTenant(name);
+    const other = await open(tenant);
+    const router = await setUp(other, [
+      { type: 'configureGroup', group: group('g') },
+      { type: 'configureGroup', group: group('h', { hours }) },
+      { type: 'configureAgent', agent: agent('a', ['g', 'h'], { capacity: { chat: 1 } }) },
+      { type: 'setAgentState', agentId: 'a', state: 'available' },
+    ]);
+    const engine = await open(tenant);
+  return { other, router, engine };
+}
+
 async function evalshaCalls(): Promise<number> {
   const info = await server.client.info('commandstats');
   return Number(/^cmdstat_evalsha:calls=(\d+)/m.exec(info)?.[1] ?? 0);
@@ -146,16 +160,7 @@ describe.each([1, 2])('group commit in the Redis engine, %i call(s) in flight', 
   });
 
   it('sends a command that needs a group’s hours again with the ones after it, passing no one', async () => {
-    const tenant = freshTenant('batch-hours');
-    // The hours group is configured through another node: this engine has never seen its hours.
-    const other = await open(tenant);
-    const router = await setUp(other, [
-      { type: 'configureGroup', group: group('g') },
-      { type: 'configureGroup', group: group('h', { hours }) },
-      { type: 'configureAgent', agent: agent('a', ['g', 'h'], { capacity: { chat: 1 } }) },
-      { type: 'setAgentState', agentId: 'a', state: 'available' },
-    ]);
-    const engine = await open(tenant);
+    const { other, router, engine } = await hoursTenant('batch-hours');
     const { actual, expected } = await burst(engine, router, [
       { type: 'enqueue', interaction: { id: 'w', channel: 'chat', groupId: 'g' } },
       { type: 'accept', interactionId: 'w', agentId: 'a' },
@@ -178,15 +183,7 @@ describe.each([1, 2])('group commit in the Redis engine, %i call(s) in flight', 
   });
 
   it('sends the commands of a call in flight behind one that stopped for hours again after it, in order', async () => {
-    const tenant = freshTenant('batch-fence');
-    const other = await open(tenant);
-    const router = await setUp(other, [
-      { type: 'configureGroup', group: group('g') },
-      { type: 'configureGroup', group: group('h', { hours }) },
-      { type: 'configureAgent', agent: agent('a', ['g', 'h'], { capacity: { chat: 1 } }) },
-      { type: 'setAgentState', agentId: 'a', state: 'available' },
-    ]);
-    const engine = await open(tenant);
+    const { other, router, engine } = await hoursTenant('batch-fence');
     // y needs h's hours, which this engine has never seen: its call stops at once.
     const { actual, expected } = await burst(engine, router, [
       { type: 'enqueue', interaction: { id: 'y', channel: 'chat', groupId: 'h' } },
