@@ -1,5 +1,5 @@
 // Server configuration: one zod schema with the embedded defaults, filled from the environment
-// (PORT, ATENDE_DATA_DIR, DATABASE_URL, REDIS_URL, REDIS_CLUSTER_NODES, ATENDE_TENANT, ATENDE_REDIS_SCRIPT, ATENDE_REDIS_BATCH, ATENDE_ADMIN_TOKEN, ATENDE_SECRET, LOG_LEVEL) and argv.
+// (PORT, ATENDE_DATA_DIR, DATABASE_URL, REDIS_URL, REDIS_CLUSTER_NODES, ATENDE_TENANT, ATENDE_REDIS_SCRIPT, ATENDE_REDIS_BATCH, ATENDE_REDIS_PIPELINE, ATENDE_ADMIN_TOKEN, ATENDE_SECRET, LOG_LEVEL) and argv.
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -20,6 +20,8 @@ export const serverConfigSchema = z.object({
   redisScript: z.enum(['evalsha', 'fcall']).default('evalsha'),
   /** Commands per script call at most (group commit: commands arriving while a call is in flight go together in the next; 1: one command per call and one call in flight, for diagnosis). */
   redisBatch: z.number().int().min(1).max(1_000).default(64),
+  /** Script calls in flight at most (each fenced on the one before it; 1: one at a time). */
+  redisPipeline: z.number().int().min(1).max(8).default(2),
   /** Generated (and printed by main) when absent. */
   adminToken: z.string().min(16).optional(),
   /** Token signing secret; generated once and kept in the database when absent. */
@@ -65,6 +67,7 @@ const envSchema = z.object({
   ATENDE_TENANT: optionalText,
   ATENDE_REDIS_SCRIPT: optionalText,
   ATENDE_REDIS_BATCH: optionalNumber,
+  ATENDE_REDIS_PIPELINE: optionalNumber,
   ATENDE_ADMIN_TOKEN: optionalText,
   ATENDE_SECRET: optionalText,
   LOG_LEVEL: optionalText,
@@ -92,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, argv: readonly string[]): 
     tenant: e.ATENDE_TENANT,
     redisScript: e.ATENDE_REDIS_SCRIPT,
     redisBatch: e.ATENDE_REDIS_BATCH,
+    redisPipeline: e.ATENDE_REDIS_PIPELINE,
     adminToken: e.ATENDE_ADMIN_TOKEN,
     secret: e.ATENDE_SECRET,
     logLevel: e.LOG_LEVEL,

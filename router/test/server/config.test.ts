@@ -25,11 +25,18 @@ describe('configuration from the environment', () => {
     expect(() => configFromEnv({ ATENDE_REDIS_SCRIPT: 'eval' }, [])).toThrow(/redisScript/);
     expect(() => configFromEnv({ ATENDE_REDIS_BATCH: '0' }, [])).toThrow(/redisBatch/);
     expect(() => configFromEnv({ ATENDE_REDIS_BATCH: 'many' }, [])).toThrow(/redisBatch|ATENDE_REDIS_BATCH/);
+    expect(() => configFromEnv({ ATENDE_REDIS_PIPELINE: '0' }, [])).toThrow(/redisPipeline/);
+    expect(() => configFromEnv({ ATENDE_REDIS_PIPELINE: '9' }, [])).toThrow(/redisPipeline/);
   });
 
   it('batches up to 64 commands per Redis script call unless told otherwise', () => {
     expect(configFromEnv({}, []).redisBatch).toBe(64);
     expect(configFromEnv({ ATENDE_REDIS_BATCH: '1' }, []).redisBatch).toBe(1);
+  });
+
+  it('keeps two Redis script calls in flight unless told otherwise', () => {
+    expect(configFromEnv({}, []).redisPipeline).toBe(2);
+    expect(configFromEnv({ ATENDE_REDIS_PIPELINE: '1' }, []).redisPipeline).toBe(1);
   });
 
   it('calls the Redis routing script with EVALSHA unless told FCALL', () => {

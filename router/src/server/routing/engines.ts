@@ -129,6 +129,7 @@ async function redisEngine({ config, db, eventLog, log, clock, onTickError }: En
       tenant: config.tenant,
       script: new RoutingScript(config.redisScript),
       batchSize: config.redisBatch,
+      pipeline: config.redisPipeline,
       router: config.router,
       clock,
       history: recovered.events,

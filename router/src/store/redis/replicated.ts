@@ -38,6 +38,8 @@ export interface ReplicatedEngineOptions {
   script?: RoutingScript;
   /** Commands per script call at most (group commit; see RedisEngine). */
   batchSize?: number;
+  /** Script calls in flight at most (see RedisEngineOptions.pipeline). */
+  pipeline?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -99,6 +101,7 @@ export class ReplicatedRedisEngine extends RouterReads implements RoutingEngine 
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.script ? { script: options.script } : {}),
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      ...(options.pipeline !== undefined ? { pipeline: options.pipeline } : {}),
       timers: false,
       streamMaxLength: options.streamMaxLength ?? 1_000_000,
     });

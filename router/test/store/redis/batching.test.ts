@@ -57,7 +57,7 @@ async function burst(engine: RedisEngine, router: Router, commands: Command[], n
   return { actual: await Promise.all(pending), expected };
 }
 
-describe.each([1, 2])('group commit in the Redis engine, %i call(s) in flight', (depth) => {
+describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight', (depth) => {
   beforeEach(() => {
     pipeline = depth;
   });
@@ -199,7 +199,24 @@ describe.each([1, 2])('group commit in the Redis engine, %i call(s) in flight', 
     for (let i = 1; i < ids.length; i++) expect(compareEntryIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
     // y alone (stopped); x, the accept and the end sent with it in flight (fenced, when pipelined)
     // or after it; then all four again.
-    expect(engine.batching).toEqual(depth === 2 ? { calls: 3, commands: 1 + 3 + 4, hoursRetries: 1, fenced: 1 } : { calls: 2, commands: 1 + 4, hoursRetries: 1, fenced: 0 });
+    expect(engine.batching).toEqual(depth >= 2 ? { calls: 3, commands: 1 + 3 + 4, hoursRetries: 1, fenced: 1 } : { calls: 2, commands: 1 + 4, hoursRetries: 1, fenced: 0 });
+    await engine.close();
+    await other.close();
+  });
+
+  it('sends the commands of every call fenced behind a stopped one again, in the order they came', async () => {
+    const { other, router, engine } = await hoursTenant('batch-fence-chain');
+    const enqueue = (id: string, groupId: string): Command => ({ type: 'enqueue', interaction: { id, channel: 'chat', groupId } });
+    // y (needing h's hours) goes alone; x leaves in the next call once this turn's commands are in;
+    // z comes a moment later, and leaves in a third call when the pipeline has room for it.
+    const pending = [engine.decideEntry(enqueue('y', 'h'), T0 + 1), engine.decideEntry(enqueue('x', 'g'), T0 + 1)];
+    await Promise.resolve();
+    pending.push(engine.decideEntry(enqueue('z', 'g'), T0 + 1));
+    const actual = (await Promise.all(pending)).map((d) => d.outcome);
+    expect(actual).toEqual([enqueue('y', 'h'), enqueue('x', 'g'), enqueue('z', 'g')].map((c) => router.decide(c, T0 + 1)));
+    // y stopped for the hours; every call sent behind it came back fenced; then all three together.
+    const sent = [[1, 3], [1, 1, 3], [1, 1, 1, 3]][depth - 1]!;
+    expect(engine.batching).toEqual({ calls: sent.length, commands: sent.reduce((a, b) => a + b), hoursRetries: 1, fenced: depth - 1 });
     await engine.close();
     await other.close();
   });
@@ -220,7 +237,7 @@ describe.each([1, 2])('group commit in the Redis engine, %i call(s) in flight', 
     await expect(boom).rejects.toThrow(/boom: a bug/);
     expect(await x).toEqual(router.decide({ type: 'enqueue', interaction: { id: 'x', channel: 'chat', groupId: 'g' } }, T0 + 1));
     expect(await engine.read.agent('a')).toMatchObject({ offers: ['x'] });
-    expect(engine.batching.fenced).toBe(depth === 2 ? 1 : 0);
+    expect(engine.batching.fenced).toBe(depth >= 2 ? 1 : 0);
     await engine.close();
   });
 
