@@ -249,7 +249,7 @@ export class RedisEngine {
 
   /**
    * A call's reply: settles the hours its commands used and, when it stopped at a command that
-   * needed a group's hours, puts that command and the rest first in line again. Returns what
+   * needed a group's hours, holds that command and the rest to go first again. Returns what
    * answers the decided commands (run once the next call has left).
    */
   private finish(call: Call, reply: string[]): () => void {
@@ -267,29 +267,29 @@ export class RedisEngine {
       const used = reply[at] === 'OK' ? reply[at + 4] : reply[at] === 'ERR' ? reply[at + 3] : undefined;
       if (used !== undefined && used !== '[]') this.hours.commit(JSON.parse(used) as string[], fresh[i]!);
     }
-    let unexpected: Error | undefined;
-    let retried = false;
-    if (done < batch.length && reply[1 + done * REPLY_FIELDS] !== 'HOURS') {
-      unexpected = new Error(`unexpected routing script reply ${String(reply[1 + done * REPLY_FIELDS])}`);
-    } else if (done < batch.length) {
+    // Commands of this call that fail without being decided, and why.
+    let failed: { commands: Pending[]; error: Error } | undefined;
+    if (done < batch.length) {
       const at = 1 + done * REPLY_FIELDS;
-      // Nothing of that command was written: learn the group's hours (new or reconfigured) and send it again.
-      const p = batch[done]!;
-      const rest = batch.slice(done);
-      retried = true;
-      if (p.attempts >= HOURS_RETRIES) {
-        unexpected = new Error(`business hours of group ${reply[at + 1]} kept changing`);
-        rest.shift();
+      if (reply[at] !== 'HOURS') {
+        failed = { commands: batch.slice(done), error: new Error(`unexpected routing script reply ${String(reply[at])}`) };
       } else {
-        p.attempts++;
-        this.hoursRetries++;
-        this.hours.learn(reply[at + 1]!, Number(reply[at + 2]), reply[at + 3]!);
-        p.extra.add(reply[at + 1]!);
+        // Nothing of that command was written: learn the group's hours (new or reconfigured) and
+        // send it again with the ones after it, first in line (the call in flight after this one,
+        // if any, is fenced and goes after them). Hours that keep changing fail that command only.
+        const p = batch[done]!;
+        if (p.attempts >= HOURS_RETRIES) {
+          failed = { commands: [p], error: new Error(`business hours of group ${reply[at + 1]} kept changing`) };
+          this.held.push(...batch.slice(done + 1));
+        } else {
+          p.attempts++;
+          this.hoursRetries++;
+          this.hours.learn(reply[at + 1]!, Number(reply[at + 2]), reply[at + 3]!);
+          p.extra.add(reply[at + 1]!);
+          this.held.push(...batch.slice(done));
+        }
+        this.broken = true;
       }
-      // A command that needed a group's hours, and the ones after it: first in line again (the
-      // call in flight after this one, if any, is fenced and goes after them).
-      this.broken = true;
-      this.held.push(...rest);
     }
     return () => {
       for (let i = 0; i < done; i++) {
@@ -300,8 +300,7 @@ export class RedisEngine {
           p.reject(err);
         }
       }
-      // A failed reply fails the rest; hours that kept changing fail only the command that asked.
-      if (unexpected) for (const p of batch.slice(done, retried ? done + 1 : batch.length)) p.reject(unexpected);
+      if (failed) for (const p of failed.commands) p.reject(failed.error);
     };
   }
 

@@ -8,7 +8,6 @@ local C, K, S, A, R = {}, {}, {}, {}, {}
 local NOW, NEXTDAY, OPT, HOURS, main
 local fmt, sub, byte = string.format, string.sub, string.byte
 
-local floor = math.floor
 local INTEGRAL = 2 ^ 53
 -- The caller's clock as it sent it (its shortest round-trip text), set per call.
 local nowText
