@@ -113,7 +113,9 @@ async function persistedLog(url: string, redisPort: number): Promise<RoutingEven
   const opened = await openDatabase({ url });
   try {
     const entries = (await client.xrange(STREAM, '-', '+')) as [string, string[]][];
-    const expected = new Set(entries.flatMap(([id, f]) => (JSON.parse(f[f.indexOf('events') + 1]!) as unknown[]).map((_, i) => `${id}/${i}`)));
+    const expected = new Set(
+      entries.flatMap(([id, f]) => f.flatMap((name, i) => (i % 2 === 0 && name === 'events' ? (JSON.parse(f[i + 1]!) as unknown[]) : [])).map((_, i) => `${id}/${i}`)),
+    );
     const deadline = Date.now() + 90_000;
     for (;;) {
       const rows: { id: string; index: number; event: RoutingEvent }[] = [];

@@ -18,11 +18,27 @@ export const STREAM_CHECKPOINT_KEY = 'projection.checkpoint.stream';
 
 const STREAM_ROW_ID = /^(\d+-\d+)\/(a?)(\d+)$/;
 
-/** Rows of the durable log for one stream entry: the ids make persisting it again harmless. */
+/**
+ * Rows of the durable log for one stream entry: the ids make persisting it again harmless. Events
+ * are numbered across the entry's commands (`<entry>/<i>`), annotations too (`<entry>/a<i>`); each
+ * command's rows keep its own order and time. A history read back sorts an entry's annotations
+ * after all its events: they only set an interaction's contact, data and tabulation, which no
+ * event changes, so the projection is the same.
+ */
 export function entryRows(entry: StreamEntry): NewRoutingEvent[] {
-  const rows = journalRows(entry.events, entry.annotations);
-  const events = entry.events.length;
-  return rows.map((row, i) => ({ ...row, eventId: i < events ? `${entry.id}/${i}` : `${entry.id}/a${i - events}` }));
+  const out: NewRoutingEvent[] = [];
+  let events = 0;
+  let annotations = 0;
+  for (const command of entry.commands) {
+    const rows = journalRows(command.events, command.annotations);
+    const n = command.events.length;
+    for (let i = 0; i < rows.length; i++) {
+      out.push({ ...rows[i]!, eventId: i < n ? `${entry.id}/${events + i}` : `${entry.id}/a${annotations + i - n}` });
+    }
+    events += n;
+    annotations += rows.length - n;
+  }
+  return out;
 }
 
 async function firstEntryId(client: RedisClient, key: string): Promise<string | undefined> {

@@ -200,10 +200,12 @@ export class ReplicatedRedisEngine extends RouterReads implements RoutingEngine 
   private applyEntries(entries: readonly StreamEntry[]): void {
     let next: number | undefined;
     for (const entry of entries) {
-      for (const e of entry.events) this.router.apply(e);
+      for (const command of entry.commands) {
+        for (const e of command.events) this.router.apply(e);
+        this.listeners.publish(command.events, command.annotations);
+      }
       this.lastEntryId = entry.id;
       if (entry.nextDeadline !== undefined) next = entry.nextDeadline;
-      this.listeners.publish(entry.events, entry.annotations);
     }
     if (entries.length > 0) {
       this.arm(next);

@@ -1,16 +1,25 @@
-// The tenant's event stream: the routing script appends each command's events (one entry per
-// command, in decision order) in the same atomic call, so every node can read what any node decided.
+// The tenant's event stream: each script call appends one entry holding the events of the
+// commands it decided (in decision order), in the same atomic call, so every node can read what
+// any node decided.
 
 import type { RoutingEvent } from '../../core/types.js';
 import type { Annotation } from '../engine.js';
 import type { RedisClient } from './script.js';
 
+/** The events of one decided command, with the annotations its caller attached. */
+export interface StreamCommand {
+  events: RoutingEvent[];
+  annotations: Annotation[];
+}
+
 export interface StreamEntry {
   /** Redis stream id: the total order of decisions across nodes. */
   id: string;
+  /** The commands of one script call that produced events, in decision order. */
+  commands: StreamCommand[];
+  /** All their events, in order. */
   events: RoutingEvent[];
-  annotations: Annotation[];
-  /** The tenant's earliest live deadline after this decision (any node may tick then). */
+  /** The tenant's earliest live deadline after these decisions (any node may tick then). */
   nextDeadline: number | undefined;
 }
 
@@ -21,15 +30,24 @@ export function streamKey(tenantKey: string): string {
   return `${tenantKey}:events`;
 }
 
+/**
+ * An entry's fields: per command, `events` then, when it has any, `annotations`; then `next`.
+ * (An entry written one per command, `events annotations next`, is the same with one command.)
+ */
 export function decodeEntry([id, flat]: [string, string[]]): StreamEntry {
-  const fields: Record<string, string> = {};
-  for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-  return {
-    id,
-    events: JSON.parse(fields.events ?? '[]') as RoutingEvent[],
-    annotations: fields.annotations ? (JSON.parse(fields.annotations) as Annotation[]) : [],
-    nextDeadline: fields.next ? Number(fields.next) : undefined,
-  };
+  const commands: StreamCommand[] = [];
+  let nextDeadline: number | undefined;
+  for (let i = 0; i < flat.length; i += 2) {
+    const field = flat[i]!;
+    const value = flat[i + 1]!;
+    if (field === 'events') commands.push({ events: JSON.parse(value) as RoutingEvent[], annotations: [] });
+    else if (field === 'annotations') {
+      const last = commands.at(-1);
+      if (last && value !== '') last.annotations = JSON.parse(value) as Annotation[];
+    } else if (field === 'next') nextDeadline = value ? Number(value) : undefined;
+  }
+  const events = commands.length === 1 ? commands[0]!.events : commands.flatMap((c) => c.events);
+  return { id, commands, events, nextDeadline };
 }
 
 /** Entries after `afterId` (exclusive; '-' for the start), oldest first. */

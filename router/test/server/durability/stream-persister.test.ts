@@ -95,6 +95,36 @@ describe('the stream persister (consumer group → Postgres)', () => {
     }
   }, 60_000);
 
+  it('reads an entry of one script call as its commands: each keeps its events, annotations and time; ids run across the entry', async () => {
+    const tenant = freshTenant('calls');
+    const stream = streamKey(`{atende:${tenant}}`);
+    const note = (id: string) => ({ type: 'details', interactionId: id, payload: { contactId: `c-${id}` } });
+    const id = (await client.xadd(
+      stream,
+      '*',
+      ...['events', JSON.stringify([abandoned('p', 10), abandoned('q', 10)]), 'annotations', JSON.stringify([note('p')])],
+      ...['events', JSON.stringify([abandoned('r', 20)])],
+      ...['events', JSON.stringify([abandoned('s', 30)]), 'annotations', JSON.stringify([note('s'), note('s2')])],
+      ...['next', '40'],
+    ))!;
+    const entry = decodeEntry(((await client.xrange(stream, '-', '+')) as [string, string[]][])[0]!);
+    expect(entry.id).toBe(id);
+    expect(entry.nextDeadline).toBe(40);
+    expect(entry.commands.map((c) => [c.events.length, c.annotations.length])).toEqual([[2, 1], [1, 0], [1, 2]]);
+    expect(entry.events.map((e) => (e as unknown as { interactionId: string }).interactionId)).toEqual(['p', 'q', 'r', 's']);
+    const rows = entryRows(entry);
+    expect(rows.map((r) => [r.eventId, r.at])).toEqual([
+      [`${id}/0`, 10],
+      [`${id}/1`, 10],
+      [`${id}/a0`, 10],
+      [`${id}/2`, 20],
+      [`${id}/3`, 30],
+      [`${id}/a1`, 30],
+      [`${id}/a2`, 30],
+    ]);
+    expect(new Set(rows.map((r) => r.eventId)).size).toBe(rows.length);
+  });
+
   it('rebuilds history from Postgres below the stream’s first entry and the stream above it', async () => {
     const tenant = freshTenant('history');
     const key = `{atende:${tenant}}`;
@@ -126,7 +156,7 @@ describe('the stream persister (consumer group → Postgres)', () => {
     const other = freshTenant('lost');
     const otherKey = `{atende:${other}}`;
     const id = '1700000000000-0';
-    await new EventLog(db, { tenant: other }).append(entryRows({ id, events: [abandoned('y', 1)], annotations: [], nextDeadline: undefined }));
+    await new EventLog(db, { tenant: other }).append(entryRows({ id, commands: [{ events: [abandoned('y', 1)], annotations: [] }], events: [abandoned('y', 1)], nextDeadline: undefined }));
     await expect(recoverFromStream(db, new EventLog(db, { tenant: other }), client, otherKey, log)).rejects.toThrow(/Redis não tem o estado/);
   }, 30_000);
 });

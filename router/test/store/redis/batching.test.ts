@@ -7,7 +7,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Router, type Command, type Outcome } from '../../../src/core/index.js';
-import { RedisEngine, RoutingScript, compareEntryIds, routingScriptSource, streamKey } from '../../../src/store/redis/index.js';
+import { RedisEngine, RoutingScript, compareEntryIds, readStream, routingScriptSource, streamKey } from '../../../src/store/redis/index.js';
 import { agent, group, T0 } from '../../core/fixtures.js';
 import { freshTenant, useRedis } from './redis-server.js';
 
@@ -50,6 +50,20 @@ async function evalshaCalls(): Promise<number> {
   return Number(/^cmdstat_evalsha:calls=(\d+)/m.exec(info)?.[1] ?? 0);
 }
 
+/**
+ * The stream holds the decided commands' events in command order (one entry per script call, so
+ * the commands of a call share an entry): entry ids never go back, and the entries they name,
+ * read back, hold exactly the expected events in order.
+ */
+async function expectStreamed(engine: RedisEngine, actual: { entryId: string }[], expected: Outcome[]): Promise<void> {
+  const ids = actual.map((d) => d.entryId).filter((id) => id !== '');
+  for (let i = 1; i < ids.length; i++) expect(compareEntryIds(ids[i - 1]!, ids[i]!)).toBeLessThanOrEqual(0);
+  const named = new Set(ids);
+  const entries = (await readStream(server.client, engine.key, '-', 10_000)).filter((e) => named.has(e.id));
+  expect(entries.map((e) => e.id)).toEqual([...named]);
+  expect(entries.flatMap((e) => e.events)).toEqual(expected.flatMap((o) => (o.ok ? o.events : [])));
+}
+
 /** Hands all commands to the engine at once (no await in between); the core decides them in the same order. */
 async function burst(engine: RedisEngine, router: Router, commands: Command[], now = T0 + 1): Promise<{ actual: { outcome: Outcome; entryId: string }[]; expected: Outcome[] }> {
   const pending = commands.map((command) => engine.decideEntry(command, now));
@@ -80,10 +94,10 @@ describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight
     expect(engine.batching.commands - before.commands).toBe(20);
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(calls).toBeLessThanOrEqual(3);
-    // Each command's events are its own stream entry, in command order.
-    const ids = actual.map((d) => d.entryId);
-    expect(ids.every((id) => id !== '')).toBe(true);
-    for (let i = 1; i < ids.length; i++) expect(compareEntryIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
+    // Every command's events are in the stream, in command order: one entry per call.
+    expect(actual.every((d) => d.entryId !== '')).toBe(true);
+    expect(new Set(actual.map((d) => d.entryId)).size).toBe(calls);
+    await expectStreamed(engine, actual, expected);
     // Six offers went to the three agents (capacity 2 each), in queue order; the rest wait.
     expect(expected.flatMap((o) => o.events).filter((e) => e.type === 'interaction.offered')).toHaveLength(6);
     await engine.close();
@@ -152,8 +166,7 @@ describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight
     expect(actual[3]!.outcome).toMatchObject({ ok: false, error: { code: 'duplicate_interaction' } });
     // Failed commands add no stream entry; the others do, in order.
     expect(actual.map((d) => d.entryId !== '')).toEqual([false, true, false, false, true, true]);
-    expect(compareEntryIds(actual[1]!.entryId, actual[4]!.entryId)).toBeLessThan(0);
-    expect(compareEntryIds(actual[4]!.entryId, actual[5]!.entryId)).toBeLessThan(0);
+    await expectStreamed(engine, actual, expected);
     expect(await engine.read.interaction('x')).toMatchObject({ state: 'active', agentId: 'a' });
     expect(await engine.read.interaction('y')).toMatchObject({ state: 'queued' });
     await engine.close();
@@ -173,8 +186,7 @@ describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight
     // y for h's hours; y, z and the end again.
     expect(engine.batching).toEqual({ calls: 3, commands: 1 + 5 + 3, hoursRetries: 1, fenced: 0 });
     expect(actual.map((d) => d.outcome)).toEqual(expected);
-    const ids = actual.map((d) => d.entryId);
-    for (let i = 1; i < ids.length; i++) expect(compareEntryIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
+    await expectStreamed(engine, actual, expected);
     // w's end freed a, and the session first in line (x, then y, then z) got the offer.
     expect(expected.map((o) => o.ok)).toEqual([true, true, true, true, true, true]);
     expect(expected[5]!.events.find((e) => e.type === 'interaction.offered')).toMatchObject({ interactionId: 'x' });
@@ -195,8 +207,7 @@ describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight
     // y got the agent first; x waited, and the end of y offered it x.
     expect(expected[0]!.events.map((e) => e.type)).toEqual(['interaction.queued', 'interaction.offered']);
     expect(expected[3]!.events.find((e) => e.type === 'interaction.offered')).toMatchObject({ interactionId: 'x' });
-    const ids = actual.map((d) => d.entryId);
-    for (let i = 1; i < ids.length; i++) expect(compareEntryIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
+    await expectStreamed(engine, actual, expected);
     // y alone (stopped); x, the accept and the end sent with it in flight (fenced, when pipelined)
     // or after it; then all four again.
     expect(engine.batching).toEqual(depth >= 2 ? { calls: 3, commands: 1 + 3 + 4, hoursRetries: 1, fenced: 1 } : { calls: 2, commands: 1 + 4, hoursRetries: 1, fenced: 0 });

@@ -108,17 +108,33 @@ main = function(keys, argv)
 
   A.pruneDeadlines()
   S.flush()
-  if streamLength > 0 then
-    local added = false
+  -- One stream entry per call: per command with events, an `events` field and (when it has
+  -- any) an `annotations` field, in decision order, then `next` (the earliest deadline after the
+  -- call). One XADD instead of one per command; each command's reply carries the entry's id.
+  if streamLength > 0 and done > 0 then
+    local xadd, x = { 'XADD', K.events, '*' }, 3
     for c = 0, done - 1 do
       local at = 1 + c * PER
       if reply[at + 1] == 'OK' and reply[at + 4] ~= '[]' then
-        reply[at + 6] = redis.call('XADD', K.events, '*', 'events', reply[at + 4], 'annotations', argv[4 + c * PER + 6], 'next', reply[at + 2])
-        added = true
+        xadd[x + 1], xadd[x + 2] = 'events', reply[at + 4]
+        x = x + 2
+        local annotations = argv[4 + c * PER + 6]
+        if annotations ~= '[]' and annotations ~= '' then
+          xadd[x + 1], xadd[x + 2] = 'annotations', annotations
+          x = x + 2
+        end
       end
     end
-    -- Trimmed once per call, approximately (whole stream nodes), as each XADD's MAXLEN ~ would.
-    if added then redis.call('XTRIM', K.events, 'MAXLEN', '~', argv[3]) end
+    if x > 3 then
+      xadd[x + 1], xadd[x + 2] = 'next', reply[3 + (done - 1) * PER]
+      local id = redis.call(unpack(xadd))
+      for c = 0, done - 1 do
+        local at = 1 + c * PER
+        if reply[at + 1] == 'OK' and reply[at + 4] ~= '[]' then reply[at + 6] = id end
+      end
+      -- Trimmed once per call, approximately (whole stream nodes), as each XADD's MAXLEN ~ would.
+      redis.call('XTRIM', K.events, 'MAXLEN', '~', argv[3])
+    end
   end
   if stop then
     for f = 1, 4 do reply[#reply + 1] = stop[f] end
