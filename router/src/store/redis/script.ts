@@ -30,7 +30,7 @@ function luaDirectory(): string {
 }
 
 /** Parts whose file-level locals the others share. */
-const SHARED = /^1[05]-/;
+const SHARED = /^05-/;
 
 /** The parts in order: lua/*.lua sorted, with the packed-record codec generated from layout.ts as part 15. */
 export function routingScriptSource(dir = luaDirectory()): string {

@@ -188,6 +188,8 @@ end
 -- Events the hot path (a session's offer, accept, end, wrap-up) never applies: their handlers are
 -- defined on first use (an EVALSHA script creates every function of the chunk again on each call).
 local function defineRare()
+  local sub = string.sub
+
   --- The group's overflow time changed (state.ts rearmOverflows): the sessions waiting in it that have
   --- not overflowed start a new stint (their earlier deadlines die for good) and are armed again.
   local function rearmOverflows(g)

@@ -1,6 +1,9 @@
 -- Routing script, part 5: the commands and the matching (mirrors core/router.ts). Each command
 -- validates before its first event, so a routing error leaves nothing written.
 
+-- Sized at once (see 05-shared).
+R = { reset = false, hoursUsed = false, closed = false, eventsJson = false, hoursOf = false, check = false, execute = false }
+
 -- The command's events: OUT[1..nOut] (one table for the whole call, its entries overwritten).
 local OUT, nOut = {}, 0
 
