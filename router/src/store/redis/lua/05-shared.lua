@@ -12,8 +12,8 @@ local C = {
 }
 local K = {
   use = false, meta = false, groups = false, agents = false, live = false, esc = false, deadlines = false,
-  heaps = false, gx = false, events = false, group = false, members = false, agent = false, groupConfig = false,
-  agentConfig = false, session = false, history = false, queue = false, personal = false,
+  heaps = false, gx = false, events = false, group = false, agent = false, session = false, history = false,
+  queue = false,
 }
 -- Made by their parts: L (15-layout, generated), S (20-store), A (30-heaps, 40-state), R (50-router).
 local L, S, A, R

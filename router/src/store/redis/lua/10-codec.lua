@@ -1,7 +1,7 @@
 -- Routing script, part 1: exact numbers, JSON out, order-preserving sort keys and key names.
 -- Lua's tostring and cjson.encode keep 14 digits, so every number this script writes goes through %.17g.
 
-local fmt, sub = string.format, string.sub
+local fmt, sub, byte = string.format, string.sub, string.byte
 
 local INTEGRAL = 2 ^ 53
 -- The caller's clock as it sent it (its shortest round-trip text), set per call.
@@ -51,13 +51,39 @@ end
 
 --- 16 hex digits whose byte order is the numeric order of any finite double (IEEE 754 bits with
 --- the sign bit flipped for x >= 0 and every bit flipped for x < 0; -0 counts as 0).
--- Two 32-bit halves, each formatted as 8 hex digits: no table of byte texts to build (an EVALSHA
--- script's top level runs on every call).
-local pack, unpackBits = struct.pack, struct.unpack
+-- Two hex digits per byte value, made on a call's first hexdOf: as an EVALSHA script the chunk's
+-- top level runs on every call (formatting bytes on first use, or the two 32-bit halves with
+-- string.format, costs more than making the table).
+local HEX
+local function hexTable()
+  HEX = { [0] = '00',
+    '01', '02', '03', '04', '05', '06', '07', '08', '09', '0a', '0b', '0c', '0d', '0e', '0f',
+    '10', '11', '12', '13', '14', '15', '16', '17', '18', '19', '1a', '1b', '1c', '1d', '1e', '1f',
+    '20', '21', '22', '23', '24', '25', '26', '27', '28', '29', '2a', '2b', '2c', '2d', '2e', '2f',
+    '30', '31', '32', '33', '34', '35', '36', '37', '38', '39', '3a', '3b', '3c', '3d', '3e', '3f',
+    '40', '41', '42', '43', '44', '45', '46', '47', '48', '49', '4a', '4b', '4c', '4d', '4e', '4f',
+    '50', '51', '52', '53', '54', '55', '56', '57', '58', '59', '5a', '5b', '5c', '5d', '5e', '5f',
+    '60', '61', '62', '63', '64', '65', '66', '67', '68', '69', '6a', '6b', '6c', '6d', '6e', '6f',
+    '70', '71', '72', '73', '74', '75', '76', '77', '78', '79', '7a', '7b', '7c', '7d', '7e', '7f',
+    '80', '81', '82', '83', '84', '85', '86', '87', '88', '89', '8a', '8b', '8c', '8d', '8e', '8f',
+    '90', '91', '92', '93', '94', '95', '96', '97', '98', '99', '9a', '9b', '9c', '9d', '9e', '9f',
+    'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'aa', 'ab', 'ac', 'ad', 'ae', 'af',
+    'b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9', 'ba', 'bb', 'bc', 'bd', 'be', 'bf',
+    'c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'ca', 'cb', 'cc', 'cd', 'ce', 'cf',
+    'd0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'da', 'db', 'dc', 'dd', 'de', 'df',
+    'e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'ea', 'eb', 'ec', 'ed', 'ee', 'ef',
+    'f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9', 'fa', 'fb', 'fc', 'fd', 'fe', 'ff',
+  }
+  return HEX
+end
+
 local function hexdOf(x)
-  local hi, lo = unpackBits('>I4I4', pack('>d', x))
-  if x >= 0 then return fmt('%08x%08x', hi + 2147483648, lo) end
-  return fmt('%08x%08x', 4294967295 - hi, 4294967295 - lo)
+  local hex = HEX or hexTable()
+  local b1, b2, b3, b4, b5, b6, b7, b8 = byte(struct.pack('>d', x), 1, 8)
+  if x >= 0 then
+    return hex[b1 + 128] .. hex[b2] .. hex[b3] .. hex[b4] .. hex[b5] .. hex[b6] .. hex[b7] .. hex[b8]
+  end
+  return hex[255 - b1] .. hex[255 - b2] .. hex[255 - b3] .. hex[255 - b4] .. hex[255 - b5] .. hex[255 - b6] .. hex[255 - b7] .. hex[255 - b8]
 end
 
 -- The texts made, kept up to a bound: the same numbers come back again and again within a call and
@@ -199,10 +225,7 @@ function K.use(prefix)
   K.events = P .. ':events'
 end
 function K.group(id) return P .. ':g:' .. id end
-function K.members(id) return P .. ':gm:' .. id end
 function K.agent(id) return P .. ':a:' .. id end
-function K.groupConfig(id) return P .. ':gc:' .. id end
-function K.agentConfig(id) return P .. ':ac:' .. id end
 function K.session(id) return P .. ':s:' .. id end
 function K.history(id) return P .. ':h:' .. id end
 -- Channels and levels are small integers: their text from a table (a number in a concatenation
@@ -210,4 +233,13 @@ function K.history(id) return P .. ':h:' .. id end
 local DIGIT = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' }
 C.DIGIT = DIGIT
 function K.queue(gid, c, level) return P .. ':q:' .. DIGIT[c] .. ':' .. DIGIT[level] .. ':' .. gid end
-function K.personal(aid, c) return P .. ':pq:' .. DIGIT[c] .. ':' .. aid end
+
+-- Keys only configuring, targeted sessions and strategy changes use: defined on first use.
+local function defineRareKeys()
+  function K.members(id) return P .. ':gm:' .. id end
+  function K.groupConfig(id) return P .. ':gc:' .. id end
+  function K.agentConfig(id) return P .. ':ac:' .. id end
+  function K.personal(aid, c) return P .. ':pq:' .. DIGIT[c] .. ':' .. aid end
+end
+
+C.definedOnFirstUse(K, defineRareKeys)

@@ -198,6 +198,7 @@ function S.setQueueMask(gid, c, mask)
 end
 
 local function saveIndex()
+  if next(gxDirty) == nil then return end
   local set, gone = {}, {}
   for f in pairs(gxDirty) do
     local v = gx[f]
