@@ -97,12 +97,6 @@ local function agent(id)
   return a
 end
 
-local function group(id)
-  local g = S.group(id)
-  if not g then fail('unknown_group', 'unknown group ' .. id, { groupId = id }) end
-  return g
-end
-
 --- Open state of a group with business hours, computed by the caller (Intl has no Lua twin) for
 --- the group's configuration version; a missing or stale one sends the caller back for it.
 function R.hoursOf(g)
@@ -220,6 +214,12 @@ local commands = {}
 -- Commands the hot path (enqueue, accept, end, complete wrap-up) never runs, and what only they use:
 -- defined on first use (an EVALSHA script creates every function of the chunk again on each call).
 local function defineRare()
+  local function group(id)
+    local g = S.group(id)
+    if not g then fail('unknown_group', 'unknown group ' .. id, { groupId = id }) end
+    return g
+  end
+
   --- Sessions handed back together compete for the same free agents: the one ahead in the queue goes first.
   local function inQueueOrder(sessions)
     table.sort(sessions, A.sessionBefore)
