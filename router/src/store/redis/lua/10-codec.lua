@@ -3,7 +3,6 @@
 
 local fmt, sub, byte = string.format, string.sub, string.byte
 
-local INTEGRAL = 2 ^ 53
 -- The caller's clock as it sent it (its shortest round-trip text), set per call.
 local nowText
 
@@ -15,7 +14,7 @@ end
 --- Exact text of a number: integers below 2^53 by %d (a lot cheaper than %.17g), others %.17g.
 function C.num(x)
   if x == NOW then return nowText end
-  if x % 1 == 0 and x < INTEGRAL and x > -INTEGRAL and (x ~= 0 or 1 / x > 0) then return fmt('%d', x) end
+  if x % 1 == 0 and x < 2 ^ 53 and x > -2 ^ 53 and (x ~= 0 or 1 / x > 0) then return fmt('%d', x) end
   return fmt('%.17g', x)
 end
 

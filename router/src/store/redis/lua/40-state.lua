@@ -99,7 +99,11 @@ local function finish(s, at)
   A.refreshAgent(a)
 end
 
-local apply = {}
+-- Sized at once for the hot path's handlers (below); the others are added on first use.
+local apply = {
+  ['interaction.queued'] = false, ['interaction.offered'] = false, ['interaction.accepted'] = false,
+  ['interaction.ended'] = false, ['interaction.wrapped_up'] = false,
+}
 
 apply['interaction.queued'] = function(e)
   local q = e.interaction
