@@ -36,8 +36,9 @@ end
 C.jsonString = jsonString
 
 --- Handlers off the hot path are defined on first use (an EVALSHA script creates every function of
---- the chunk again on each call): the first missing key of `t` runs `define`, which fills `t`. Each
---- such table's metatable holds its define; the __index function is shared.
+--- the chunk again on each call): the first missing key of `t` runs `define`, which fills `t` (a
+--- field of `t` set to nil is missing too: such fields hold false). Each such table's metatable
+--- holds its define; the __index function is shared.
 local function firstUse(t, k)
   local define = getmetatable(t).define
   setmetatable(t, nil)
