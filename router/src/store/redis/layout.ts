@@ -138,7 +138,9 @@ function luaKind(kind: string, layout: Layout): string {
   const stringNames = layout.strings.map((_, i) => `s${i + 1}`);
   const json = new Set(layout.json);
   const lines: string[] = [];
-  lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))} }`);
+  // One constructor with every field (decode and encode are set below): sized once.
+  const lazy = layout.lazyJson ? ', lazy = true' : '';
+  lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))}, json = { ${layout.json.map(luaString).join(', ')} }${lazy}, decode = false, encode = false }`);
   // decode: every number and string into the record (a lazy JSON string's text under the
   // private key _<name>), with the record's key and blob (_key, _blob: the store's). One
   // constructor: Lua sizes the table once (filling an empty table field by field would rehash it
@@ -171,8 +173,6 @@ function luaKind(kind: string, layout: Layout): string {
   const args = ['m', ...layout.numbers.map((path) => luaEncoded(layout, path)), ...stringNames.map((name) => `#${name}, ${name}`)];
   lines.push(`  return pack_(L.${kind}.format, ${args.join(', ')})`);
   lines.push('end');
-  lines.push(`L.${kind}.json = { ${layout.json.map(luaString).join(', ')} }`);
-  if (layout.lazyJson) lines.push(`L.${kind}.lazy = true`);
   return lines.join('\n');
 }
 
@@ -180,7 +180,7 @@ function luaKind(kind: string, layout: Layout): string {
 export function luaCodecSource(): string {
   const parts = [
     '-- Routing script, part 1b (generated from layout.ts): packed records.',
-    'local L = {}',
+    `L = { ${Object.keys(LAYOUTS).map((kind) => `${kind} = false`).join(', ')} }`,
     'do',
     'local unpack_, pack_ = struct.unpack, struct.pack',
     'local NAN = 0 / 0',

@@ -29,8 +29,8 @@ function luaDirectory(): string {
   return fileURLToPath(new URL('../../../src/store/redis/lua/', import.meta.url));
 }
 
-/** Parts whose file-level locals the others share. */
-const SHARED = /^1[05]-/;
+/** The part whose file-level locals the others share (module tables, per-call state, `main`). */
+const SHARED = /^05-/;
 
 /** The parts in order: lua/*.lua sorted, with the packed-record codec generated from layout.ts as part 15. */
 export function routingScriptSource(dir = luaDirectory()): string {
@@ -39,8 +39,8 @@ export function routingScriptSource(dir = luaDirectory()): string {
     .map((f) => ({ name: f, text: readFileSync(dir + f, 'utf8') }));
   parts.push({ name: '15-layout.lua (generated)', text: luaCodecSource() });
   parts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  // One chunk: the parts share the file-level locals of the first two (module tables C, K, S, A, R,
-  // L, per-call state, `main`). Each later part runs as a function of its own: its functions reach
+  // One chunk: the parts share the file-level locals of part 05 (module tables C, K, L, S, A, R,
+  // per-call state, `main`). Every other part runs as a function of its own: its functions reach
   // the shared locals through that function's upvalues, which costs much less to capture than the
   // chunk's own locals (an EVALSHA script creates every function again on each call).
   return parts.map((p) => (SHARED.test(p.name) ? `-- ${p.name}\n${p.text}` : `-- ${p.name}\n;(function()\n${p.text}\nend)()`)).join('\n');

@@ -8,6 +8,13 @@
 -- reading the groups: P:gx holds, per group and channel, the bit mask of its non-empty session
 -- queues (q<c>:<group>, absent when 0).
 
+-- Sized at once (see 05-shared); what only configuring runs is added on first use (defineRare, below).
+S = {
+  reset = false, m = false, groupConfigured = false, meta = false, prefetchGroups = false, queueMask = false,
+  setQueueMask = false, group = false, agent = false, session = false, heldSessions = false, heldSession = false,
+  peekSession = false, newSession = false, deleteSession = false, flush = false,
+}
+
 local num = C.num
 local cache, gx, gxDirty, gxRead
 
@@ -17,7 +24,8 @@ function S.reset()
   gx = {}
   gxDirty = {}
   gxRead = {}
-  S.m = nil
+  -- false, not nil: a field of S read as nil would run its defineRare (below).
+  S.m = false
   S.groupConfigured = false
 end
 
@@ -66,8 +74,9 @@ local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, offers = idsT
 -- (never changes in place) is unchanged while the record still holds its decoded value (kept
 -- under __<name>); the others are encoded again and compared with the blob. Any other absent
 -- field of an agent comes here too (no reason, no heap entries): no call into C for it.
-local TEXT, KEPT = {}, { mem = '__mem' }
-for f in pairs(TO_JSON) do TEXT[f] = '_' .. f end
+-- TEXT: each one's private key (TO_JSON's names, written out: no string made per call).
+local TEXT = { mem = '_mem', tg = '_tg', lo = '_lo', offers = '_offers', sess = '_sess', misses = '_misses' }
+local KEPT = { mem = '__mem' }
 local recordMeta = {
   __index = function(r, f)
     local key = TEXT[f]
@@ -189,6 +198,7 @@ function S.setQueueMask(gid, c, mask)
 end
 
 local function saveIndex()
+  if next(gxDirty) == nil then return end
   local set, gone = {}, {}
   for f in pairs(gxDirty) do
     local v = gx[f]
@@ -203,30 +213,6 @@ local function saveIndex()
   end
   if #gone > 0 then redis.call('HDEL', K.gx, unpack(gone)) end
   if #set > 0 then redis.call('HSET', K.gx, unpack(set)) end
-end
-
--- A value longer than 64 bytes keeps P:gx a hashtable (O(1) reads) rather than a listpack, which
--- Redis scans for every field read while the hash is small.
-local GX_FILLER = 'keeps this hash a hashtable: constant-time field reads, where a listpack scans'
-
---- A new group's index entry: the filler comes with it (the hash's first write is a group's).
-function S.indexGroup()
-  gx._ = GX_FILLER
-  gxDirty._ = true
-end
-
--- ---------------------------------------------------------------- configurations (raw JSON)
-
-function S.groupConfig(gid)
-  return redis.call('GET', K.groupConfig(gid))
-end
-
-function S.setGroupConfig(gid, raw)
-  redis.call('SET', K.groupConfig(gid), raw)
-end
-
-function S.setAgentConfig(aid, raw)
-  redis.call('SET', K.agentConfig(aid), raw)
 end
 
 -- ---------------------------------------------------------------- groups
@@ -244,14 +230,6 @@ function S.group(id)
   return g or nil
 end
 
-function S.newGroup(id, idx)
-  local g = { id = id, idx = idx, hv = 0, st = {} }
-  for i = 1, 35 do g.st[i] = 0 end
-  cache.g[id] = create(K.group(id), g)
-  redis.call('RPUSH', K.groups, id)
-  return g
-end
-
 -- ---------------------------------------------------------------- agents
 -- mem: its groups' ids; mp: their proficiencies (a digit each). hm: bit c set when the agent sits in the
 -- agent heap of channel c (of every group of its); hk: per membership, in mem order, the 32-hex
@@ -265,21 +243,6 @@ function S.agent(id)
     cache.a[id] = a
   end
   return a or nil
-end
-
-function S.newAgent(id, ord, at)
-  local a = {
-    id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0, hm = 0,
-    offers = {}, sess = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {},
-  }
-  for c = 0, 4 do
-    a.load[c] = 0
-    a.cap[c] = 0
-    a.pn[c] = 0
-  end
-  cache.a[id] = create(K.agent(id), a)
-  redis.call('RPUSH', K.agents, id)
-  return a
 end
 
 -- ---------------------------------------------------------------- sessions
@@ -412,3 +375,54 @@ function S.flush()
   callAll('SREM', K.live, left)
   callAll('SADD', K.live, joined)
 end
+
+-- What only configuring groups and agents runs: defined on first use (see C.definedOnFirstUse).
+local function defineRare()
+  -- A value longer than 64 bytes keeps P:gx a hashtable (O(1) reads) rather than a listpack, which
+  -- Redis scans for every field read while the hash is small.
+  local GX_FILLER = 'keeps this hash a hashtable: constant-time field reads, where a listpack scans'
+
+  --- A new group's index entry: the filler comes with it (the hash's first write is a group's).
+  function S.indexGroup()
+    gx._ = GX_FILLER
+    gxDirty._ = true
+  end
+
+  -- The configurations' raw JSON.
+  function S.groupConfig(gid)
+    return redis.call('GET', K.groupConfig(gid))
+  end
+
+  function S.setGroupConfig(gid, raw)
+    redis.call('SET', K.groupConfig(gid), raw)
+  end
+
+  function S.setAgentConfig(aid, raw)
+    redis.call('SET', K.agentConfig(aid), raw)
+  end
+
+  function S.newGroup(id, idx)
+    local g = { id = id, idx = idx, hv = 0, st = {} }
+    for i = 1, 35 do g.st[i] = 0 end
+    cache.g[id] = create(K.group(id), g)
+    redis.call('RPUSH', K.groups, id)
+    return g
+  end
+
+  function S.newAgent(id, ord, at)
+    local a = {
+      id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0, hm = 0,
+      offers = {}, sess = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {},
+    }
+    for c = 0, 4 do
+      a.load[c] = 0
+      a.cap[c] = 0
+      a.pn[c] = 0
+    end
+    cache.a[id] = create(K.agent(id), a)
+    redis.call('RPUSH', K.agents, id)
+    return a
+  end
+end
+
+C.definedOnFirstUse(S, defineRare)

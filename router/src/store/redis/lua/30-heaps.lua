@@ -11,10 +11,17 @@
 --   deadlines:     score at, member hexd(rank) .. dec16(seq) .. kind .. dec16(n) .. dec16(stint) .. sessionId
 --                  -> (at, rank, seq, kind); n only makes equal timers distinct members.
 
-local sub, byte, fmt = string.sub, string.byte, string.format
-local band, bor, bnot, lshift = bit.band, bit.bor, bit.bnot, bit.lshift
+local sub, byte = string.sub, string.byte
 
-A.OfferExpiry, A.WrapUpEnd, A.Overflow, A.Ring, A.MissCooldown, A.TargetEnd = 0, 1, 2, 3, 4, 5
+-- Sized at once (see 05-shared), with what 40-state defines (apply, nextLevelOf); the rare ones
+-- (defineRare, below) are added on first use.
+A = {
+  OfferExpiry = 0, WrapUpEnd = 1, Overflow = 2, Ring = 3, MissCooldown = 4, TargetEnd = 5,
+  canTake = false, score = false, STRATEGY = false, reset = false, heapPrefix = false, heapPrefixes = false,
+  refreshAgent = false, firstAgent = false, excludes = false, flushQueues = false, place = false, unplace = false,
+  addDeadline = false, dropDeadlines = false, pruneDeadlines = false, nextDeadline = false, apply = false,
+  nextLevelOf = false,
+}
 
 function A.canTake(a, c)
   if a.pres ~= 'available' or a.load[c] >= a.cap[c] then return false end
@@ -36,7 +43,8 @@ end
 -- An agent keeps its groups' strategies (ms, a letter per membership), so refreshing it reads no group.
 A.STRATEGY = { [101] = 'equal', [108] = 'longest-idle', [111] = 'least-occupied', [114] = 'round-robin' }
 
-local CHANNEL = { [0] = '0', '1', '2', '3', '4' }
+-- Channel texts (digits).
+local DIGIT = C.DIGIT
 -- Heap prefixes by group id (a pure function of the id: kept across calls, up to a bound).
 local prefixes, prefixCount = {}, 0
 
@@ -67,7 +75,7 @@ end
 -- A group's prefixes are made per channel on first use (an agent takes one to three channels).
 local prefixMeta = {
   __index = function(p, c)
-    local text = p.base .. CHANNEL[c]
+    local text = p.base .. DIGIT[c]
     p[c] = text
     return text
   end,
@@ -81,7 +89,7 @@ function A.heapPrefixes(gid)
   local n = #gid
   local d = DEC6[n]
   if not d then
-    d = fmt('%06d', n)
+    d = string.format('%06d', n)
     DEC6[n] = d
   end
   local p = setmetatable({ base = d .. gid }, prefixMeta)
@@ -214,7 +222,7 @@ function A.flushQueues()
     if e.s then
       local gid, c, level = e.gid, e.c, e.level
       redis.call('ZADD', K.queue(gid, c, level), C.num(e.rank), sessionMember(e.s))
-      S.setQueueMask(gid, c, bor(S.queueMask(gid, c), lshift(1, level)))
+      S.setQueueMask(gid, c, bit.bor(S.queueMask(gid, c), bit.lshift(1, level)))
     end
   end
 end
@@ -253,7 +261,7 @@ local function leaveGroup(s, gid)
   local key = K.queue(gid, s.ch, s.pl)
   redis.call('ZREM', key, sessionMember(s))
   if redis.call('ZCARD', key) == 0 then
-    S.setQueueMask(gid, s.ch, band(S.queueMask(gid, s.ch), bnot(lshift(1, s.pl))))
+    S.setQueueMask(gid, s.ch, bit.band(S.queueMask(gid, s.ch), bit.bnot(bit.lshift(1, s.pl))))
   end
 end
 
@@ -278,8 +286,6 @@ end
 -- member: hexd(at) .. hexd(rank) .. hexd(seq) .. kind .. hexd(n) .. hexd(stint) .. sessionId
 -- (bytes 1-16, 17-32, 33-48, 49, 50-65, 66-81, 82-): equal numbers compare as their hexd, so a
 -- liveness check parses no text.
-
-local DIGIT = C.DIGIT
 
 function A.addDeadline(at, kind, s)
   local meta = S.meta()

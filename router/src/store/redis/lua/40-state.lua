@@ -99,7 +99,11 @@ local function finish(s, at)
   A.refreshAgent(a)
 end
 
-local apply = {}
+-- Sized at once for the hot path's handlers (below); the others are added on first use.
+local apply = {
+  ['interaction.queued'] = false, ['interaction.offered'] = false, ['interaction.accepted'] = false,
+  ['interaction.ended'] = false, ['interaction.wrapped_up'] = false,
+}
 
 apply['interaction.queued'] = function(e)
   local q = e.interaction
@@ -188,6 +192,8 @@ end
 -- Events the hot path (a session's offer, accept, end, wrap-up) never applies: their handlers are
 -- defined on first use (an EVALSHA script creates every function of the chunk again on each call).
 local function defineRare()
+  local sub = string.sub
+
   --- The group's overflow time changed (state.ts rearmOverflows): the sessions waiting in it that have
   --- not overflowed start a new stint (their earlier deadlines die for good) and are armed again.
   local function rearmOverflows(g)

@@ -1,6 +1,9 @@
 -- Routing script, part 5: the commands and the matching (mirrors core/router.ts). Each command
 -- validates before its first event, so a routing error leaves nothing written.
 
+-- Sized at once (see 05-shared).
+R = { reset = false, hoursUsed = false, closed = false, eventsJson = false, hoursOf = false, check = false, execute = false }
+
 -- The command's events: OUT[1..nOut] (one table for the whole call, its entries overwritten).
 local OUT, nOut = {}, 0
 
@@ -92,12 +95,6 @@ local function agent(id)
   local a = S.agent(id)
   if not a then fail('unknown_agent', 'unknown agent ' .. id, { agentId = id }) end
   return a
-end
-
-local function group(id)
-  local g = S.group(id)
-  if not g then fail('unknown_group', 'unknown group ' .. id, { groupId = id }) end
-  return g
 end
 
 --- Open state of a group with business hours, computed by the caller (Intl has no Lua twin) for
@@ -217,6 +214,12 @@ local commands = {}
 -- Commands the hot path (enqueue, accept, end, complete wrap-up) never runs, and what only they use:
 -- defined on first use (an EVALSHA script creates every function of the chunk again on each call).
 local function defineRare()
+  local function group(id)
+    local g = S.group(id)
+    if not g then fail('unknown_group', 'unknown group ' .. id, { groupId = id }) end
+    return g
+  end
+
   --- Sessions handed back together compete for the same free agents: the one ahead in the queue goes first.
   local function inQueueOrder(sessions)
     table.sort(sessions, A.sessionBefore)

@@ -13,10 +13,6 @@ local lazyOptions = {
   end,
 }
 
-local function deadlineText()
-  return A.nextDeadline() or ''
-end
-
 -- Arguments that repeat from call to call (the next midnight, the stream length) are parsed once
 -- per distinct text: turning text into a number costs the script more than most of a decision.
 local parsed, parsedCount = {}, 0
@@ -58,7 +54,7 @@ local function one(argv, base)
 
   local failedStep, observed = R.check(decode(argv[base + 4]))
   if failedStep then
-    return 'CHECK', deadlineText(), C.num(failedStep), observed and C.num(observed) or '', '', ''
+    return 'CHECK', A.nextDeadline() or '', C.num(failedStep), observed and C.num(observed) or '', '', ''
   end
 
   local ok, err = pcall(R.execute, cjson.decode(argv[base + 5]))
@@ -68,13 +64,13 @@ local function one(argv, base)
     if err.hours then return nil, { 'HOURS', err.hours, C.num(err.version), err.cfg } end
     local info = { code = err.code, message = err.message }
     if err.details then info.details = { __raw = C.object(err.details) } end
-    return 'ERR', deadlineText(), C.object(info), C.json(R.hoursUsed or EMPTY), '', ''
+    return 'ERR', A.nextDeadline() or '', C.object(info), C.json(R.hoursUsed or EMPTY), '', ''
   end
 
   local closed = ''
   if R.closed then closed = C.object({ groupId = R.closed.groupId, nextOpenAt = R.closed.nextOpenAt }) end
   -- The stream entry is added after the records are written (see main); its id goes in field 6.
-  return 'OK', deadlineText(), closed, R.eventsJson(), R.hoursUsed and C.json(R.hoursUsed) or '[]', ''
+  return 'OK', A.nextDeadline() or '', closed, R.eventsJson(), R.hoursUsed and C.json(R.hoursUsed) or '[]', ''
 end
 
 --- A batch: argv = op, options, stream length, n, then per command (PER fields): now, next local
