@@ -86,12 +86,12 @@ local recordMeta = {
 -- empty list: the code replaces a session's misses, it never adds to them in place.
 local NO_MISSES = {}
 
---- The record at key, or nil when it does not exist.
-local function open(key, kind)
+--- The record at key (of id: the key's last part, not stored in the record), or nil when it does not exist.
+local function open(key, kind, id)
   local blob = redis.call('GET', key)
   if not blob then return nil end
   local codec = L[kind]
-  local r = codec.decode(blob, key)
+  local r = codec.decode(blob, key, id)
   if codec.lazy then return setmetatable(r, recordMeta) end
   local json = codec.json
   if json[1] then
@@ -238,7 +238,7 @@ end
 function S.group(id)
   local g = cache.g[id]
   if g == nil then
-    g = open(K.group(id), 'group') or false
+    g = open(K.group(id), 'group', id) or false
     cache.g[id] = g
   end
   return g or nil
@@ -261,7 +261,7 @@ end
 function S.agent(id)
   local a = cache.a[id]
   if a == nil then
-    a = open(K.agent(id), 'agent') or false
+    a = open(K.agent(id), 'agent', id) or false
     cache.a[id] = a
   end
   return a or nil
@@ -293,7 +293,7 @@ end
 function S.session(id)
   local s = cache.s[id]
   if s == nil then
-    s = open(K.session(id), 'session') or false
+    s = open(K.session(id), 'session', id) or false
     cache.s[id] = s
   end
   if not s or s._deleted then return nil end
@@ -314,7 +314,7 @@ end
 --- holds, or a fresh read it does not keep.
 function S.peekSession(id)
   local s = cache.s[id]
-  if s == nil then return open(K.session(id), 'session') end
+  if s == nil then return open(K.session(id), 'session', id) end
   if not s or s._deleted then return nil end
   return s
 end
