@@ -87,7 +87,7 @@ export type RecordKind = keyof typeof LAYOUTS;
 /** The struct format of a layout. */
 export function structFormat(layout: Layout): string {
   const nulFree = new Set(layout.nulFree);
-  return `>d${'d'.repeat(layout.numbers.length)}${layout.strings.map((name) => (nulFree.has(name) ? 's' : 'I4c0')).join('')}`;
+  return `<d${'d'.repeat(layout.numbers.length)}${layout.strings.map((name) => (nulFree.has(name) ? 's' : 'I4c0')).join('')}`;
 }
 
 // ---------------------------------------------------------------- the script's codec (Lua)
@@ -211,10 +211,10 @@ export type DecodedRecord = Record<string, unknown>;
 export function decodeRecord(layout: Layout, buf: Buffer, id?: string): DecodedRecord {
   const r: DecodedRecord = id === undefined ? {} : { id };
   const nulFree = new Set(layout.nulFree);
-  const mask = buf.readDoubleBE(0);
+  const mask = buf.readDoubleLE(0);
   let at = 8;
   for (const path of layout.numbers) {
-    const raw = buf.readDoubleBE(at);
+    const raw = buf.readDoubleLE(at);
     at += 8;
     const v = Number.isNaN(raw) ? undefined : raw;
     if (typeof path === 'string') {
@@ -232,7 +232,7 @@ export function decodeRecord(layout: Layout, buf: Buffer, id?: string): DecodedR
     if (nulFree.has(name)) {
       length = buf.indexOf(0, at) - at;
     } else {
-      length = buf.readUInt32BE(at);
+      length = buf.readUInt32LE(at);
       at += 4;
     }
     if (Math.floor(mask / 2 ** i) % 2 === 1) r[name] = buf.toString('utf8', at, at + length);

@@ -81,6 +81,44 @@ local recordMeta = {
   end,
 }
 
+-- An agent's offers and sess change by one id at a time (offered, accepted, ended): while the
+-- list is not decoded, the change is made on its text, as idsToJson would write it (no cjson
+-- decoding, no table, no encoding).
+local ID_TEXT = { offers = '_offers', sess = '_sess' }
+local sub = string.sub
+
+--- Adds id at the end of the agent's list f (offers or sess).
+function S.addId(a, f, id)
+  local list = rawget(a, f)
+  if list then
+    list[#list + 1] = id
+    return
+  end
+  local key = ID_TEXT[f]
+  local text = a[key]
+  if text == '[]' then
+    a[key] = '[' .. jsonString(id) .. ']'
+  else
+    a[key] = sub(text, 1, -2) .. ',' .. jsonString(id) .. ']'
+  end
+end
+
+--- Removes the first id from the agent's list f (offers or sess).
+function S.removeId(a, f, id)
+  local key = ID_TEXT[f]
+  if rawget(a, f) == nil and a[key] == '[' .. jsonString(id) .. ']' then
+    a[key] = '[]'
+    return
+  end
+  local list = a[f]
+  for i = 1, #list do
+    if list[i] == id then
+      table.remove(list, i)
+      return
+    end
+  end
+end
+
 -- A session's only JSON string (misses) is decoded at once: a table without a metatable reads its
 -- many absent fields (tgt, pp, ring...) without a call. No misses (the common case) is one shared
 -- empty list: the code replaces a session's misses, it never adds to them in place.

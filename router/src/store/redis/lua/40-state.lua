@@ -14,15 +14,6 @@ local function history(s, kind, gid, aid)
   s._h = h and h .. entry or entry
 end
 
-local function removeValue(list, value)
-  for i = 1, #list do
-    if list[i] == value then
-      table.remove(list, i)
-      return
-    end
-  end
-end
-
 local function resetStats(g)
   g._w = true
   local st = g.st
@@ -83,7 +74,7 @@ local function enterGroup(s, at)
 end
 
 local function releaseSlot(s, a, at)
-  removeValue(a.sess, s.id)
+  S.removeId(a, 'sess', s.id)
   a.load[s.ch] = a.load[s.ch] - 1
   a.tl = a.tl - 1
   a.idle = at
@@ -132,7 +123,7 @@ apply['interaction.offered'] = function(e)
   s.via = e.groupId
   s.offAt = NOW
   s.exp = e.expiresAt
-  a.offers[#a.offers + 1] = s.id
+  S.addId(a, 'offers', s.id)
   a.load[s.ch] = a.load[s.ch] + 1
   a.tl = a.tl + 1
   a.today = a.today + 1
@@ -148,8 +139,8 @@ end
 apply['interaction.accepted'] = function(e)
   local s = S.session(e.interactionId)
   local a = S.agent(s.ag)
-  removeValue(a.offers, s.id)
-  a.sess[#a.sess + 1] = s.id
+  S.removeId(a, 'offers', s.id)
+  S.addId(a, 'sess', s.id)
   a.misses = 0
   s.st = 'active'
   s.accAt = NOW
@@ -218,7 +209,7 @@ local function defineRare()
   end
 
   local function takeBackOffer(s, a)
-    removeValue(a.offers, s.id)
+    S.removeId(a, 'offers', s.id)
     a.load[s.ch] = a.load[s.ch] - 1
     a.tl = a.tl - 1
     a.today = math.max(0, a.today - 1)
