@@ -65,14 +65,17 @@ export const LAYOUTS = {
     numbers: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm', ...perChannel('load'), ...perChannel('cap'), ...perChannel('pn')],
     // ms: per membership, in mem order, its group's strategy (one letter, see 30-heaps.lua).
     // mem: the membership groups (JSON list of ids); mp: their proficiencies, one digit each.
-    strings: ['pres', 'reason', 'hk', 'ms', 'mp', 'offers', 'sess', 'mem', 'tg', 'lo'],
-    json: ['offers', 'sess', 'mem', 'tg', 'lo'],
-    nulFree: ['pres', 'hk', 'ms', 'mp', 'offers', 'sess', 'mem', 'tg', 'lo'],
+    // held: its sessions offered, active or in wrap-up, in the order they were offered (the
+    // sessions' states tell offers apart: accepting an offer leaves the agent's record alone).
+    strings: ['pres', 'reason', 'hk', 'ms', 'mp', 'held', 'mem', 'tg', 'lo'],
+    json: ['held', 'mem', 'tg', 'lo'],
+    nulFree: ['pres', 'hk', 'ms', 'mp', 'held', 'mem', 'tg', 'lo'],
     lazyJson: true,
     required: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm'],
   },
   session: {
-    numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl'],
+    // am: 1 when its agent may have missed an offer since offering it (see 40-state.lua).
+    numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl', 'am'],
     // dls: its deadlines in P:dl, each member's first 81 bytes (the rest is the session id). Its
     // history sits apart (P:h:<session>): appended to, never read by the script.
     strings: ['g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'dls'],

@@ -49,12 +49,17 @@ export function interactionFromRecord(m: Rec, history: string | null): Interacti
   return v;
 }
 
-export function agentFromRecord(m: Rec, configJson: string): AgentView {
+/**
+ * held: the agent's sessions offered, active or in wrap-up (the record keeps them in one list);
+ * offered: those offered, by the sessions' states.
+ */
+export function agentFromRecord(m: Rec, configJson: string, offered: (sessionId: string) => boolean): AgentView {
   const config = JSON.parse(configJson) as AgentConfig;
   // mem: the membership groups; mp: their proficiencies, one digit each.
   const proficiencies = (m.mp as string | undefined) ?? '';
   const memberships = (JSON.parse(m.mem as string) as string[]).map((groupId, i) => [groupId, Number(proficiencies[i])] as const);
   const today = todayByGroup(m);
+  const held = JSON.parse(m.held as string) as string[];
   const v: AgentView = {
     id: m.id as string,
     name: config.name,
@@ -65,8 +70,8 @@ export function agentFromRecord(m: Rec, configJson: string): AgentView {
     sessionsToday: m.today as number,
     idleSince: m.idle as number,
     misses: m.misses as number,
-    offers: (JSON.parse(m.offers as string) as string[]).sort(),
-    sessions: (JSON.parse(m.sess as string) as string[]).sort(),
+    offers: held.filter(offered).sort(),
+    sessions: held.filter((id) => !offered(id)).sort(),
     groups: memberships.map(([groupId, proficiency]) => ({ groupId, proficiency, sessionsToday: today[groupId] ?? 0 })),
   };
   if (m.reason !== undefined) v.reason = m.reason as string;
@@ -102,13 +107,25 @@ export class StateReader {
 
   async agent(id: string): Promise<AgentView | undefined> {
     const [buf, config] = await all<Buffer | null>(this.client, (p) => p.getBuffer(`${this.key}:a:${id}`).getBuffer(`${this.key}:ac:${id}`));
-    return buf && config ? agentFromRecord(agentRecord(buf, id), config.toString('utf8')) : undefined;
+    if (!buf || !config) return undefined;
+    const m = agentRecord(buf, id);
+    return agentFromRecord(m, config.toString('utf8'), await this.offered([m]));
   }
 
   async agents(): Promise<AgentView[]> {
     const ids = await this.client.lrange(`${this.key}:agents`, 0, -1);
     const rows = await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:a:${id}`).getBuffer(`${this.key}:ac:${id}`)));
-    return ids.map((id, i) => agentFromRecord(agentRecord(rows[2 * i]!, id), rows[2 * i + 1]!.toString('utf8')));
+    const records = ids.map((id, i) => agentRecord(rows[2 * i]!, id));
+    const offered = await this.offered(records);
+    return records.map((m, i) => agentFromRecord(m, rows[2 * i + 1]!.toString('utf8'), offered));
+  }
+
+  /** Which of the agents' held sessions are offered (their records' states). */
+  private async offered(agents: Rec[]): Promise<(sessionId: string) => boolean> {
+    const ids = agents.flatMap((m) => JSON.parse(m.held as string) as string[]);
+    const rows = await all<Buffer | null>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:s:${id}`)));
+    const offers = new Set(ids.filter((id, i) => rows[i] && session(rows[i]!, id).st === 'offered'));
+    return (id) => offers.has(id);
   }
 
   /** Sessions that ended and were abandoned since the tenant's state began. */

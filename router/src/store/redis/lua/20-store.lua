@@ -40,7 +40,7 @@ local function mapToJson(_, m)
   return '{' .. table.concat(parts, ',') .. '}'
 end
 
--- offers, sess: lists of session ids, most often of none or one.
+-- held: a list of session ids, most often of none or one.
 local function idsToJson(_, list)
   local n = #list
   if n == 0 then return '[]' end
@@ -56,7 +56,7 @@ local function listToJson(_, list)
   return C.json(list)
 end
 
-local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, offers = idsToJson, sess = idsToJson, misses = listToJson }
+local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, held = idsToJson, misses = listToJson }
 
 -- A record is a plain table of its fields; the store's own are private: _key, _blob (the record
 -- as read: none when created in this call), _stored (created in this call over one that was
@@ -81,13 +81,13 @@ local recordMeta = {
   end,
 }
 
--- An agent's offers and sess change by one id at a time (offered, accepted, ended): while the
--- list is not decoded, the change is made on its text, as idsToJson would write it (no cjson
--- decoding, no table, no encoding).
-local ID_TEXT = { offers = '_offers', sess = '_sess' }
+-- An agent's held sessions change by one id at a time (offered, ended): while the list is not
+-- decoded, the change is made on its text, as idsToJson would write it (no cjson decoding, no
+-- table, no encoding).
+local ID_TEXT = { held = '_held' }
 local sub = string.sub
 
---- Adds id at the end of the agent's list f (offers or sess).
+--- Adds id at the end of the agent's list f (held).
 function S.addId(a, f, id)
   local list = rawget(a, f)
   if list then
@@ -103,7 +103,7 @@ function S.addId(a, f, id)
   end
 end
 
---- Removes the first id from the agent's list f (offers or sess).
+--- Removes the first id from the agent's list f (held).
 function S.removeId(a, f, id)
   local key = ID_TEXT[f]
   if rawget(a, f) == nil and a[key] == '[' .. jsonString(id) .. ']' then
@@ -308,7 +308,7 @@ end
 function S.newAgent(id, ord, at)
   local a = {
     id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0, hm = 0,
-    offers = {}, sess = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {},
+    held = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {},
   }
   for c = 0, 4 do
     a.load[c] = 0
