@@ -1,5 +1,5 @@
 // The packed records of the Redis engine: meta, groups, agents and sessions are each one Redis
-// string, a fixed layout of big-endian doubles and length-prefixed strings (Lua's struct library
+// string, a fixed layout of little-endian doubles and strings (Lua's struct library
 // packs and unpacks it in one C call; numbers never go through text, which costs the script more
 // than anything else). This module is the one definition of the layouts: the routing script's
 // codec (Lua) is generated from it, and the views decode records with it.
