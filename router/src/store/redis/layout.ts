@@ -1,13 +1,15 @@
 // The packed records of the Redis engine: meta, groups, agents and sessions are each one Redis
-// string, a fixed layout of big-endian doubles and length-prefixed strings (Lua's struct library
+// string, a fixed layout of little-endian doubles and strings (Lua's struct library
 // packs and unpacks it in one C call; numbers never go through text, which costs the script more
 // than anything else). This module is the one definition of the layouts: the routing script's
 // codec (Lua) is generated from it, and the views decode records with it.
 //
-// A record: [mask: double] [numbers: double × n] [strings: (uint32 length, bytes) × m]. An absent
-// number is NaN; string i is present when bit i of the mask is set (an absent one is packed empty).
-// The elements of per-channel tables and stats lists are never absent (the script creates them
-// all and only changes them): its codec reads and writes them as they are.
+// A record: [mask: double] [numbers: double × n] [strings × m], each string either (uint32 length,
+// bytes) or, when it can never hold a NUL byte, (bytes, NUL). An absent number is NaN; string i is
+// present when bit i of the mask is set (an absent one is packed empty). The elements of
+// per-channel tables and stats lists are never absent (the script creates them all and only
+// changes them): its codec reads and writes them as they are. A record's id is its key's last
+// part: not stored in it.
 
 /**
  * A number's place in the record: a field, an element of a per-channel table, or of a stats list
@@ -21,6 +23,12 @@ export interface Layout {
   strings: readonly string[];
   /** Strings holding JSON (the script decodes them). */
   json: readonly string[];
+  /**
+   * Strings that never hold a NUL byte (hex digits, letters, digits, constant words, the script's
+   * JSON texts: cjson escapes control characters): packed NUL-terminated, one item for struct
+   * instead of two (a length and the bytes; each item costs the script a few hundred instructions).
+   */
+  nulFree?: readonly string[];
   /**
    * Number fields the script always sets (the record's creation sets them, nothing clears them):
    * its codec reads and writes them as they are, no NaN for absent (a missing one fails the pack).
@@ -48,25 +56,31 @@ export const LAYOUTS = {
   },
   group: {
     numbers: ['idx', 'lvl', 'sla', 'ofA', 'wrap', 'ring', 'hh', 'hv', ...CHANNEL_INDEXES.flatMap((c) => STATS.map((_, i) => ['st', c, i + 1] as const))],
-    strings: ['id', 'tema', 'cat', 'strat', 'ofG', 'esc'],
+    strings: ['tema', 'cat', 'strat', 'ofG', 'esc'],
     json: [],
+    nulFree: ['strat'],
     required: ['idx', 'hv'],
   },
   agent: {
     numbers: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm', ...perChannel('load'), ...perChannel('cap'), ...perChannel('pn')],
     // ms: per membership, in mem order, its group's strategy (one letter, see 30-heaps.lua).
     // mem: the membership groups (JSON list of ids); mp: their proficiencies, one digit each.
-    strings: ['id', 'pres', 'reason', 'hk', 'ms', 'mp', 'offers', 'sess', 'mem', 'tg', 'lo'],
-    json: ['offers', 'sess', 'mem', 'tg', 'lo'],
+    // held: its sessions offered, active or in wrap-up, in the order they were offered (the
+    // sessions' states tell offers apart: accepting an offer leaves the agent's record alone).
+    strings: ['pres', 'reason', 'hk', 'ms', 'mp', 'held', 'mem', 'tg', 'lo'],
+    json: ['held', 'mem', 'tg', 'lo'],
+    nulFree: ['pres', 'hk', 'ms', 'mp', 'held', 'mem', 'tg', 'lo'],
     lazyJson: true,
     required: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm'],
   },
   session: {
-    numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl'],
+    // am: 1 when its agent may have missed an offer since offering it (see 40-state.lua).
+    numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl', 'am'],
     // dls: its deadlines in P:dl, each member's first 81 bytes (the rest is the session id). Its
     // history sits apart (P:h:<session>): appended to, never read by the script.
-    strings: ['id', 'g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'dls'],
+    strings: ['g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'dls'],
     json: ['misses'],
+    nulFree: ['st', 'misses', 'dls'],
     required: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'stint', 'ofd', 'qAt'],
   },
 } as const satisfies Record<string, Layout>;
@@ -75,7 +89,8 @@ export type RecordKind = keyof typeof LAYOUTS;
 
 /** The struct format of a layout. */
 export function structFormat(layout: Layout): string {
-  return `>d${'d'.repeat(layout.numbers.length)}${'I4c0'.repeat(layout.strings.length)}`;
+  const nulFree = new Set(layout.nulFree);
+  return `<d${'d'.repeat(layout.numbers.length)}${layout.strings.map((name) => (nulFree.has(name) ? 's' : 'I4c0')).join('')}`;
 }
 
 // ---------------------------------------------------------------- the script's codec (Lua)
@@ -142,15 +157,15 @@ function luaKind(kind: string, layout: Layout): string {
   const lazy = layout.lazyJson ? ', lazy = true' : '';
   lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))}, json = { ${layout.json.map(luaString).join(', ')} }${lazy}, decode = false, encode = false }`);
   // decode: every number and string into the record (a lazy JSON string's text under the
-  // private key _<name>), with the record's key and blob (_key, _blob: the store's). One
+  // private key _<name>), with its id, key and blob (id from the key; _key, _blob: the store's). One
   // constructor: Lua sizes the table once (filling an empty table field by field would rehash it
   // again and again). Presence by arithmetic, not bit.band (a call into C per string): an absent
   // string is packed empty, so a non-empty one is present and only an empty one needs its bit.
-  lines.push(`function L.${kind}.decode(b, key)`);
+  lines.push(`function L.${kind}.decode(b, key${kind === 'meta' ? '' : ', id'})`);
   lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(L.${kind}.format, b)`);
   const present = (i: number) => `s${i + 1} ~= '' and s${i + 1} or m % ${2 ** (i + 1)} >= ${2 ** i} and '' or nil`;
   const strings = layout.strings.map((name, i) => `${json.has(name) && layout.lazyJson ? `_${name}` : name} = ${present(i)}`);
-  lines.push(`  return ${luaConstructor(layout, [...strings, '_key = key', '_blob = b'])}`);
+  lines.push(`  return ${luaConstructor(layout, [...(kind === 'meta' ? [] : ['id = id']), ...strings, '_key = key', '_blob = b'])}`);
   lines.push('end');
   // encode: a JSON string is its old text when the record holds no value for it (never touched)
   // or holds the one the store kept under __<name> (replaced-only fields), else the text
@@ -170,13 +185,14 @@ function luaKind(kind: string, layout: Layout): string {
   // A list is read once (not once per element); a missing element fails the pack (a bug), loudly.
   const lists = [...new Set(layout.numbers.flatMap((path) => (typeof path === 'string' ? [] : [path[0]])))];
   for (const field of lists) lines.push(`  local l_${field} = r.${field}`);
-  const args = ['m', ...layout.numbers.map((path) => luaEncoded(layout, path)), ...stringNames.map((name) => `#${name}, ${name}`)];
+  const nulFree = new Set(layout.nulFree);
+  const args = ['m', ...layout.numbers.map((path) => luaEncoded(layout, path)), ...layout.strings.map((name, n) => (nulFree.has(name) ? `s${n + 1}` : `#s${n + 1}, s${n + 1}`))];
   lines.push(`  return pack_(L.${kind}.format, ${args.join(', ')})`);
   lines.push('end');
   return lines.join('\n');
 }
 
-/** The Lua part defining `L`: per record kind, format, decode(blob, key) → record and encode(record, toJson) → blob. */
+/** The Lua part defining `L`: per record kind, format, decode(blob, key, id) → record and encode(record, toJson) → blob. */
 export function luaCodecSource(): string {
   const parts = [
     '-- Routing script, part 1b (generated from layout.ts): packed records.',
@@ -195,12 +211,13 @@ export function luaCodecSource(): string {
 /** A decoded record: numbers and strings by name; per-channel numbers as arrays, stats as arrays of arrays. */
 export type DecodedRecord = Record<string, unknown>;
 
-export function decodeRecord(layout: Layout, buf: Buffer): DecodedRecord {
-  const r: DecodedRecord = {};
-  const mask = buf.readDoubleBE(0);
+export function decodeRecord(layout: Layout, buf: Buffer, id?: string): DecodedRecord {
+  const r: DecodedRecord = id === undefined ? {} : { id };
+  const nulFree = new Set(layout.nulFree);
+  const mask = buf.readDoubleLE(0);
   let at = 8;
   for (const path of layout.numbers) {
-    const raw = buf.readDoubleBE(at);
+    const raw = buf.readDoubleLE(at);
     at += 8;
     const v = Number.isNaN(raw) ? undefined : raw;
     if (typeof path === 'string') {
@@ -214,10 +231,15 @@ export function decodeRecord(layout: Layout, buf: Buffer): DecodedRecord {
     }
   }
   layout.strings.forEach((name, i) => {
-    const length = buf.readUInt32BE(at);
-    at += 4;
+    let length: number;
+    if (nulFree.has(name)) {
+      length = buf.indexOf(0, at) - at;
+    } else {
+      length = buf.readUInt32LE(at);
+      at += 4;
+    }
     if (Math.floor(mask / 2 ** i) % 2 === 1) r[name] = buf.toString('utf8', at, at + length);
-    at += length;
+    at += length + (nulFree.has(name) ? 1 : 0);
   });
   return r;
 }

@@ -6,12 +6,12 @@ import { CHANNELS, type AgentConfig, type Channel, type InteractionState, type P
 import { LAYOUTS, decodeRecord } from './layout.js';
 import type { RedisClient } from './script.js';
 
-/** A packed session, agent or group record, decoded (layout.ts). */
+/** A packed session, agent or group record, decoded (layout.ts), with its id (its key's, not stored in it). */
 type Rec = Record<string, unknown>;
 
-const session = (buf: Buffer): Rec => decodeRecord(LAYOUTS.session, buf);
-const agentRecord = (buf: Buffer): Rec => decodeRecord(LAYOUTS.agent, buf);
-const groupRecord = (buf: Buffer): Rec => decodeRecord(LAYOUTS.group, buf);
+const session = (buf: Buffer, id: string): Rec => decodeRecord(LAYOUTS.session, buf, id);
+const agentRecord = (buf: Buffer, id: string): Rec => decodeRecord(LAYOUTS.agent, buf, id);
+const groupRecord = (buf: Buffer, id: string): Rec => decodeRecord(LAYOUTS.group, buf, id);
 
 function perChannel(values: unknown): Record<Channel, number> {
   const list = values as number[];
@@ -49,12 +49,17 @@ export function interactionFromRecord(m: Rec, history: string | null): Interacti
   return v;
 }
 
-export function agentFromRecord(m: Rec, configJson: string): AgentView {
+/**
+ * held: the agent's sessions offered, active or in wrap-up (the record keeps them in one list);
+ * offered: those offered, by the sessions' states.
+ */
+export function agentFromRecord(m: Rec, configJson: string, offered: (sessionId: string) => boolean): AgentView {
   const config = JSON.parse(configJson) as AgentConfig;
   // mem: the membership groups; mp: their proficiencies, one digit each.
   const proficiencies = (m.mp as string | undefined) ?? '';
   const memberships = (JSON.parse(m.mem as string) as string[]).map((groupId, i) => [groupId, Number(proficiencies[i])] as const);
   const today = todayByGroup(m);
+  const held = JSON.parse(m.held as string) as string[];
   const v: AgentView = {
     id: m.id as string,
     name: config.name,
@@ -65,8 +70,8 @@ export function agentFromRecord(m: Rec, configJson: string): AgentView {
     sessionsToday: m.today as number,
     idleSince: m.idle as number,
     misses: m.misses as number,
-    offers: (JSON.parse(m.offers as string) as string[]).sort(),
-    sessions: (JSON.parse(m.sess as string) as string[]).sort(),
+    offers: held.filter(offered).sort(),
+    sessions: held.filter((id) => !offered(id)).sort(),
     groups: memberships.map(([groupId, proficiency]) => ({ groupId, proficiency, sessionsToday: today[groupId] ?? 0 })),
   };
   if (m.reason !== undefined) v.reason = m.reason as string;
@@ -93,7 +98,7 @@ export class StateReader {
 
   async interaction(id: string): Promise<InteractionView | undefined> {
     const [buf, history] = await all<Buffer | null>(this.client, (p) => p.getBuffer(`${this.key}:s:${id}`).getBuffer(`${this.key}:h:${id}`));
-    return buf ? interactionFromRecord(session(buf), history ? history.toString('utf8') : null) : undefined;
+    return buf ? interactionFromRecord(session(buf, id), history ? history.toString('utf8') : null) : undefined;
   }
 
   async interactions(): Promise<InteractionView[]> {
@@ -102,13 +107,25 @@ export class StateReader {
 
   async agent(id: string): Promise<AgentView | undefined> {
     const [buf, config] = await all<Buffer | null>(this.client, (p) => p.getBuffer(`${this.key}:a:${id}`).getBuffer(`${this.key}:ac:${id}`));
-    return buf && config ? agentFromRecord(agentRecord(buf), config.toString('utf8')) : undefined;
+    if (!buf || !config) return undefined;
+    const m = agentRecord(buf, id);
+    return agentFromRecord(m, config.toString('utf8'), await this.offered([m]));
   }
 
   async agents(): Promise<AgentView[]> {
     const ids = await this.client.lrange(`${this.key}:agents`, 0, -1);
     const rows = await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:a:${id}`).getBuffer(`${this.key}:ac:${id}`)));
-    return ids.map((_, i) => agentFromRecord(agentRecord(rows[2 * i]!), rows[2 * i + 1]!.toString('utf8')));
+    const records = ids.map((id, i) => agentRecord(rows[2 * i]!, id));
+    const offered = await this.offered(records);
+    return records.map((m, i) => agentFromRecord(m, rows[2 * i + 1]!.toString('utf8'), offered));
+  }
+
+  /** Which of the agents' held sessions are offered (their records' states). */
+  private async offered(agents: Rec[]): Promise<(sessionId: string) => boolean> {
+    const ids = agents.flatMap((m) => JSON.parse(m.held as string) as string[]);
+    const rows = await all<Buffer | null>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:s:${id}`)));
+    const offers = new Set(ids.filter((id, i) => rows[i] && session(rows[i]!, id).st === 'offered'));
+    return (id) => offers.has(id);
   }
 
   /** Sessions that ended and were abandoned since the tenant's state began. */
@@ -122,7 +139,7 @@ export class StateReader {
   async queues(groupIds?: Set<string>): Promise<QueueFigures[]> {
     const now = this.clock();
     const ids = await this.client.lrange(`${this.key}:groups`, 0, -1);
-    const groups = (await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:g:${id}`)))).map(groupRecord);
+    const groups = (await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:g:${id}`)))).map((buf, i) => groupRecord(buf, ids[i]!));
     const members = await all<string[]>(this.client, (p) => ids.forEach((id) => p.smembers(`${this.key}:gm:${id}`)));
     const agents = new Map((await this.agentRecords()).map((m) => [m.id as string, m]));
     const sessions = await this.liveSessions();
@@ -175,7 +192,7 @@ export class StateReader {
     const ids = await this.client.smembers(`${this.key}:gm:${groupId}`);
     const rows = await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:a:${id}`)));
     const sessionsPerAgent: Record<string, number> = {};
-    const counts = ids.map((id, i) => (sessionsPerAgent[id] = todayByGroup(agentRecord(rows[i]!))[groupId] ?? 0));
+    const counts = ids.map((id, i) => (sessionsPerAgent[id] = todayByGroup(agentRecord(rows[i]!, id))[groupId] ?? 0));
     const max = counts.length ? Math.max(...counts) : 0;
     const min = counts.length ? Math.min(...counts) : 0;
     return { groupId, sessionsPerAgent, max, min, spread: max - min, gini: gini(counts) };
@@ -184,11 +201,11 @@ export class StateReader {
   private async liveSessions(): Promise<InteractionView[]> {
     const ids = await this.client.smembers(`${this.key}:live`);
     const rows = await all<Buffer | null>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:s:${id}`).getBuffer(`${this.key}:h:${id}`)));
-    return ids.map((_, i) => interactionFromRecord(session(rows[2 * i]!), rows[2 * i + 1]?.toString('utf8') ?? null));
+    return ids.map((id, i) => interactionFromRecord(session(rows[2 * i]!, id), rows[2 * i + 1]?.toString('utf8') ?? null));
   }
 
   private async agentRecords(): Promise<Rec[]> {
     const ids = await this.client.lrange(`${this.key}:agents`, 0, -1);
-    return (await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:a:${id}`)))).map(agentRecord);
+    return (await all<Buffer>(this.client, (p) => ids.forEach((id) => p.getBuffer(`${this.key}:a:${id}`)))).map((buf, i) => agentRecord(buf, ids[i]!));
   }
 }

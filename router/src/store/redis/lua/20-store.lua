@@ -12,7 +12,7 @@
 S = {
   reset = false, m = false, groupConfigured = false, meta = false, prefetchGroups = false, queueMask = false,
   setQueueMask = false, group = false, agent = false, session = false, heldSessions = false, heldSession = false,
-  peekSession = false, newSession = false, deleteSession = false, flush = false,
+  peekSession = false, newSession = false, deleteSession = false, flush = false, addId = false, removeId = false,
 }
 
 local num = C.num
@@ -48,7 +48,7 @@ local function mapToJson(_, m)
   return '{' .. table.concat(parts, ',') .. '}'
 end
 
--- offers, sess: lists of session ids, most often of none or one.
+-- held: a list of session ids, most often of none or one.
 local function idsToJson(_, list)
   local n = #list
   if n == 0 then return '[]' end
@@ -64,7 +64,7 @@ local function listToJson(_, list)
   return C.json(list)
 end
 
-local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, offers = idsToJson, sess = idsToJson, misses = listToJson }
+local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, held = idsToJson, misses = listToJson }
 
 -- A record is a plain table of its fields; the store's own are private: _key, _blob (the record
 -- as read: none when created in this call), _stored (created in this call over one that was
@@ -90,17 +90,55 @@ local recordMeta = {
   end,
 }
 
+-- An agent's held sessions change by one id at a time (offered, ended): while the list is not
+-- decoded, the change is made on its text, as idsToJson would write it (no cjson decoding, no
+-- table, no encoding).
+local ID_TEXT = { held = '_held' }
+local sub = string.sub
+
+--- Adds id at the end of the agent's list f (held).
+function S.addId(a, f, id)
+  local list = rawget(a, f)
+  if list then
+    list[#list + 1] = id
+    return
+  end
+  local key = ID_TEXT[f]
+  local text = a[key]
+  if text == '[]' then
+    a[key] = '[' .. jsonString(id) .. ']'
+  else
+    a[key] = sub(text, 1, -2) .. ',' .. jsonString(id) .. ']'
+  end
+end
+
+--- Removes the first id from the agent's list f (held).
+function S.removeId(a, f, id)
+  local key = ID_TEXT[f]
+  if rawget(a, f) == nil and a[key] == '[' .. jsonString(id) .. ']' then
+    a[key] = '[]'
+    return
+  end
+  local list = a[f]
+  for i = 1, #list do
+    if list[i] == id then
+      table.remove(list, i)
+      return
+    end
+  end
+end
+
 -- A session's only JSON string (misses) is decoded at once: a table without a metatable reads its
 -- many absent fields (tgt, pp, ring...) without a call. No misses (the common case) is one shared
 -- empty list: the code replaces a session's misses, it never adds to them in place.
 local NO_MISSES = {}
 
---- The record at key, or nil when it does not exist.
-local function open(key, kind)
+--- The record at key (of id: the key's last part, not stored in the record), or nil when it does not exist.
+local function open(key, kind, id)
   local blob = redis.call('GET', key)
   if not blob then return nil end
   local codec = L[kind]
-  local r = codec.decode(blob, key)
+  local r = codec.decode(blob, key, id)
   if codec.lazy then return setmetatable(r, recordMeta) end
   local json = codec.json
   if json[1] then
@@ -224,7 +262,7 @@ end
 function S.group(id)
   local g = cache.g[id]
   if g == nil then
-    g = open(K.group(id), 'group') or false
+    g = open(K.group(id), 'group', id) or false
     cache.g[id] = g
   end
   return g or nil
@@ -239,7 +277,7 @@ end
 function S.agent(id)
   local a = cache.a[id]
   if a == nil then
-    a = open(K.agent(id), 'agent') or false
+    a = open(K.agent(id), 'agent', id) or false
     cache.a[id] = a
   end
   return a or nil
@@ -256,7 +294,7 @@ end
 function S.session(id)
   local s = cache.s[id]
   if s == nil then
-    s = open(K.session(id), 'session') or false
+    s = open(K.session(id), 'session', id) or false
     cache.s[id] = s
   end
   if not s or s._deleted then return nil end
@@ -277,7 +315,7 @@ end
 --- holds, or a fresh read it does not keep.
 function S.peekSession(id)
   local s = cache.s[id]
-  if s == nil then return open(K.session(id), 'session') end
+  if s == nil then return open(K.session(id), 'session', id) end
   if not s or s._deleted then return nil end
   return s
 end
@@ -412,7 +450,7 @@ local function defineRare()
   function S.newAgent(id, ord, at)
     local a = {
       id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0, hm = 0,
-      offers = {}, sess = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {},
+      held = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {},
     }
     for c = 0, 4 do
       a.load[c] = 0

@@ -14,15 +14,6 @@ local function history(s, kind, gid, aid)
   s._h = h and h .. entry or entry
 end
 
-local function removeValue(list, value)
-  for i = 1, #list do
-    if list[i] == value then
-      table.remove(list, i)
-      return
-    end
-  end
-end
-
 local function resetStats(g)
   g._w = true
   local st = g.st
@@ -83,7 +74,7 @@ local function enterGroup(s, at)
 end
 
 local function releaseSlot(s, a, at)
-  removeValue(a.sess, s.id)
+  S.removeId(a, 'held', s.id)
   a.load[s.ch] = a.load[s.ch] - 1
   a.tl = a.tl - 1
   a.idle = at
@@ -136,7 +127,11 @@ apply['interaction.offered'] = function(e)
   s.via = e.groupId
   s.offAt = NOW
   s.exp = e.expiresAt
-  a.offers[#a.offers + 1] = s.id
+  S.addId(a, 'held', s.id)
+  -- Accepting resets the agent's run of misses: the session says whether there may be one to
+  -- reset (missed keeps this true for the offers an agent holds), so accepting reads no agent
+  -- that has none.
+  s.am = a.misses > 0 and 1 or nil
   a.load[s.ch] = a.load[s.ch] + 1
   a.tl = a.tl + 1
   a.today = a.today + 1
@@ -151,10 +146,10 @@ end
 
 apply['interaction.accepted'] = function(e)
   local s = S.session(e.interactionId)
-  local a = S.agent(s.ag)
-  removeValue(a.offers, s.id)
-  a.sess[#a.sess + 1] = s.id
-  a.misses = 0
+  if s.am then
+    S.agent(s.ag).misses = 0
+    s.am = nil
+  end
   s.st = 'active'
   s.accAt = NOW
   local g = S.group(s.g)
@@ -165,7 +160,7 @@ apply['interaction.accepted'] = function(e)
   st[at + 2] = st[at + 2] + 1
   st[at + 4] = st[at + 4] + waited
   if waited <= g.sla * 1000 then st[at + 3] = st[at + 3] + 1 end
-  history(s, 'accepted', g.id, a.id)
+  history(s, 'accepted', g.id, s.ag)
 end
 
 apply['interaction.ended'] = function(e)
@@ -224,7 +219,7 @@ local function defineRare()
   end
 
   local function takeBackOffer(s, a)
-    removeValue(a.offers, s.id)
+    S.removeId(a, 'held', s.id)
     a.load[s.ch] = a.load[s.ch] - 1
     a.tl = a.tl - 1
     a.today = math.max(0, a.today - 1)
@@ -320,6 +315,11 @@ local function defineRare()
       end
       misses[#misses + 1] = { a.id, kind, NOW + OPT.missCooldownSeconds * 1000, 0 }
       s.misses = misses
+      -- The offers it still holds may now have a run of misses to reset when accepted.
+      for _, sid in ipairs(a.held) do
+        local o = S.session(sid)
+        if o and o.st == 'offered' then o.am = 1 end
+      end
     end
     history(s, 'missed', s.g, a.id)
     if s.tgt == a.id then

@@ -181,13 +181,15 @@ end
 
 -- ---------------------------------------------------------------- lookups
 
+--- The session offered to the agent. The agent that holds the offer exists (agents are never
+--- removed): its record is not read here (accepting reads it only to reset a run of misses).
 local function heldOffer(sid, aid)
   local s = session(sid)
-  local a = agent(aid)
-  if s.st == 'offered' and s.ag == a.id then
+  if s.st == 'offered' and s.ag == aid then
     if NOW >= s.exp then fail('offer_expired', 'the offer has expired', { expiresAt = s.exp }) end
-    return s, a
+    return s
   end
+  local a = agent(aid)
   for _, m in ipairs(s.misses) do
     if m[1] == a.id and m[2] == 'expired' then fail('offer_expired', 'the offer has expired') end
   end
@@ -228,7 +230,9 @@ local function defineRare()
 
   local function revokeOffers(a, reason)
     local revoked = {}
-    for i, sid in ipairs(a.offers) do revoked[i] = sid end
+    for _, sid in ipairs(a.held) do
+      if S.session(sid).st == 'offered' then revoked[#revoked + 1] = sid end
+    end
     for i, sid in ipairs(revoked) do
       emit({ type = 'interaction.revoked', interactionId = sid, agentId = a.id, reason = reason })
       revoked[i] = S.session(sid)
@@ -275,8 +279,8 @@ local function defineRare()
   end
 
   commands.reject = function(cmd)
-    local s, a = heldOffer(cmd.interactionId, cmd.agentId)
-    miss(s, a, 'interaction.rejected')
+    local s = heldOffer(cmd.interactionId, cmd.agentId)
+    miss(s, S.agent(s.ag), 'interaction.rejected')
   end
 
   commands.abandon = function(cmd)
@@ -412,8 +416,8 @@ function R.execute(cmd)
     emit({ type = 'interaction.queued', interaction = q, _ci = spec.ci })
     matchSession(S.session(spec.id))
   elseif op == 'accept' then
-    local s, a = heldOffer(cmd.interactionId, cmd.agentId)
-    emit({ type = 'interaction.accepted', interactionId = s.id, agentId = a.id })
+    local s = heldOffer(cmd.interactionId, cmd.agentId)
+    emit({ type = 'interaction.accepted', interactionId = s.id, agentId = s.ag })
   elseif op == 'end' then
     local s = session(cmd.interactionId)
     if s.st ~= 'active' then fail('invalid_state', 'interaction is ' .. s.st .. ', not active', { state = s.st }) end
