@@ -75,7 +75,7 @@ local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, held = idsToJ
 -- under __<name>); the others are encoded again and compared with the blob. Any other absent
 -- field of an agent comes here too (no reason, no heap entries): no call into C for it.
 -- TEXT: each one's private key (TO_JSON's names, written out: no string made per call).
-local TEXT = { mem = '_mem', tg = '_tg', lo = '_lo', offers = '_offers', sess = '_sess', misses = '_misses' }
+local TEXT = { mem = '_mem', tg = '_tg', lo = '_lo', held = '_held', misses = '_misses' }
 local KEPT = { mem = '__mem' }
 local recordMeta = {
   __index = function(r, f)
