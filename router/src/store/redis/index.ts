@@ -2,6 +2,6 @@
 export { DEFAULT_BATCH_SIZE, DEFAULT_PIPELINE, RedisEngine, tenantKey, type RedisEngineOptions } from './engine.js';
 export { RoutingScript, routingScriptSource, SCRIPT_CALLS, type RedisClient, type ScriptCall } from './script.js';
 export { StateReader } from './views.js';
-export { readStream, waitForEntries, eventId, streamKey, type StreamEntry, type StreamCommand } from './stream.js';
+export { readStream, waitForEntries, eventId, entryEvents, streamKey, type StreamEntry, type StreamCommand } from './stream.js';
 export { ReplicatedRedisEngine, isConnectionError, type ReplicatedEngineOptions } from './replicated.js';
 export { compareEntryIds, previousEntryId, decodeEntry } from './stream.js';

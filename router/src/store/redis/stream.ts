@@ -17,14 +17,17 @@ export interface StreamEntry {
   id: string;
   /** The commands of one script call that produced events, in decision order. */
   commands: StreamCommand[];
-  /** All their events, in order. */
-  events: RoutingEvent[];
   /** The tenant's earliest live deadline after these decisions (any node may tick then). */
   nextDeadline: number | undefined;
 }
 
 /** A stable id per event for idempotent persistence: the entry id and the event's index in it. */
 export const eventId = (entryId: string, index: number): string => `${entryId}/${index}`;
+
+/** An entry's events, in decision order. */
+export function entryEvents(entry: StreamEntry): RoutingEvent[] {
+  return entry.commands.flatMap((c) => c.events);
+}
 
 export function streamKey(tenantKey: string): string {
   return `${tenantKey}:events`;
@@ -46,8 +49,7 @@ export function decodeEntry([id, flat]: [string, string[]]): StreamEntry {
       if (last && value !== '') last.annotations = JSON.parse(value) as Annotation[];
     } else if (field === 'next') nextDeadline = value ? Number(value) : undefined;
   }
-  const events = commands.length === 1 ? commands[0]!.events : commands.flatMap((c) => c.events);
-  return { id, commands, events, nextDeadline };
+  return { id, commands, nextDeadline };
 }
 
 /** Entries after `afterId` (exclusive; '-' for the start), oldest first. */

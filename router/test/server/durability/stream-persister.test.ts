@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingEvent } from '../../../src/core/index.js';
 import { PERSIST_GROUP, StreamPersister, entryRows, recoverFromStream } from '../../../src/server/durability/stream.js';
-import { decodeEntry, streamKey } from '../../../src/store/redis/index.js';
+import { decodeEntry, entryEvents, streamKey } from '../../../src/store/redis/index.js';
 import { freshTenant, startRedis, type TestRedis } from '../../store/redis/redis-server.js';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
@@ -111,7 +111,7 @@ describe('the stream persister (consumer group → Postgres)', () => {
     expect(entry.id).toBe(id);
     expect(entry.nextDeadline).toBe(40);
     expect(entry.commands.map((c) => [c.events.length, c.annotations.length])).toEqual([[2, 1], [1, 0], [1, 2]]);
-    expect(entry.events.map((e) => (e as unknown as { interactionId: string }).interactionId)).toEqual(['p', 'q', 'r', 's']);
+    expect(entryEvents(entry).map((e) => (e as unknown as { interactionId: string }).interactionId)).toEqual(['p', 'q', 'r', 's']);
     const rows = entryRows(entry);
     expect(rows.map((r) => [r.eventId, r.at])).toEqual([
       [`${id}/0`, 10],
@@ -156,7 +156,7 @@ describe('the stream persister (consumer group → Postgres)', () => {
     const other = freshTenant('lost');
     const otherKey = `{atende:${other}}`;
     const id = '1700000000000-0';
-    await new EventLog(db, { tenant: other }).append(entryRows({ id, commands: [{ events: [abandoned('y', 1)], annotations: [] }], events: [abandoned('y', 1)], nextDeadline: undefined }));
+    await new EventLog(db, { tenant: other }).append(entryRows({ id, commands: [{ events: [abandoned('y', 1)], annotations: [] }], nextDeadline: undefined }));
     await expect(recoverFromStream(db, new EventLog(db, { tenant: other }), client, otherKey, log)).rejects.toThrow(/Redis não tem o estado/);
   }, 30_000);
 });

@@ -7,7 +7,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Router, type Command, type Outcome } from '../../../src/core/index.js';
-import { RedisEngine, RoutingScript, compareEntryIds, readStream, routingScriptSource, streamKey } from '../../../src/store/redis/index.js';
+import { RedisEngine, RoutingScript, compareEntryIds, entryEvents, readStream, routingScriptSource, streamKey } from '../../../src/store/redis/index.js';
 import { agent, group, T0 } from '../../core/fixtures.js';
 import { freshTenant, useRedis } from './redis-server.js';
 
@@ -61,7 +61,7 @@ async function expectStreamed(engine: RedisEngine, actual: { entryId: string }[]
   const named = new Set(ids);
   const entries = (await readStream(server.client, engine.key, '-', 10_000)).filter((e) => named.has(e.id));
   expect(entries.map((e) => e.id)).toEqual([...named]);
-  expect(entries.flatMap((e) => e.events)).toEqual(expected.flatMap((o) => (o.ok ? o.events : [])));
+  expect(entries.flatMap(entryEvents)).toEqual(expected.flatMap((o) => (o.ok ? o.events : [])));
 }
 
 /** Hands all commands to the engine at once (no await in between); the core decides them in the same order. */

@@ -4,7 +4,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Router, agentView, interactionView, type RoutingEvent } from '../../../src/core/index.js';
-import { RedisEngine, RoutingScript, readStream } from '../../../src/store/redis/index.js';
+import { RedisEngine, RoutingScript, entryEvents, readStream } from '../../../src/store/redis/index.js';
 import { agent, group, T0 } from '../../core/fixtures.js';
 import { freshTenant, startRedis, type TestRedis } from './redis-server.js';
 
@@ -69,7 +69,7 @@ describe('many router nodes on one Redis', () => {
       ]);
       for (const outcome of await Promise.all(batch)) collect(outcome.events);
     }
-    const log = (await readStream(clients[0]!, engines[0]!.key, '-', 100_000)).flatMap((entry) => entry.events);
+    const log = (await readStream(clients[0]!, engines[0]!.key, '-', 100_000)).flatMap(entryEvents);
     const replayed = Router.replay(log, options).state;
     const read = engines[1]!.read;
     expect(byId(await read.interactions())).toEqual(byId([...replayed.interactions.values()].map(interactionView)));

@@ -1,6 +1,6 @@
 // A first pass through the Redis engine: offers, accept, end with wrap-up, the tick that ends it.
 import { describe, expect, it } from 'vitest';
-import { RedisEngine, readStream } from '../../../src/store/redis/index.js';
+import { RedisEngine, entryEvents, readStream } from '../../../src/store/redis/index.js';
 import { Router } from '../../../src/core/index.js';
 import { agent, group, T0 } from '../../core/fixtures.js';
 import { freshTenant, useRedis } from './redis-server.js';
@@ -61,7 +61,7 @@ describe('the Redis engine as the server drives it', () => {
     expect(published).toEqual(persisted);
     expect((await engine.read.interaction('s1'))?.state).toBe('queued');
     const stream = await readStream(server.client, engine.key);
-    expect(stream.flatMap((entry) => entry.events.map((e) => e.type))).toEqual(persisted);
+    expect(stream.flatMap((entry) => entryEvents(entry).map((e) => e.type))).toEqual(persisted);
     await engine.close();
   });
 });

@@ -108,10 +108,11 @@ main = function(keys, argv)
   -- any) an `annotations` field, in decision order, then `next` (the earliest deadline after the
   -- call). One XADD instead of one per command; each command's reply carries the entry's id.
   if streamLength > 0 and done > 0 then
-    local xadd, x = { 'XADD', K.events, '*' }, 3
+    local xadd, x, streamed = { 'XADD', K.events, '*' }, 3, {}
     for c = 0, done - 1 do
       local at = 1 + c * PER
       if reply[at + 1] == 'OK' and reply[at + 4] ~= '[]' then
+        streamed[#streamed + 1] = at + 6
         xadd[x + 1], xadd[x + 2] = 'events', reply[at + 4]
         x = x + 2
         local annotations = argv[4 + c * PER + 6]
@@ -121,13 +122,10 @@ main = function(keys, argv)
         end
       end
     end
-    if x > 3 then
+    if streamed[1] then
       xadd[x + 1], xadd[x + 2] = 'next', reply[3 + (done - 1) * PER]
       local id = redis.call(unpack(xadd))
-      for c = 0, done - 1 do
-        local at = 1 + c * PER
-        if reply[at + 1] == 'OK' and reply[at + 4] ~= '[]' then reply[at + 6] = id end
-      end
+      for i = 1, #streamed do reply[streamed[i]] = id end
       -- Trimmed once per call, approximately (whole stream nodes), as each XADD's MAXLEN ~ would.
       redis.call('XTRIM', K.events, 'MAXLEN', '~', argv[3])
     end
