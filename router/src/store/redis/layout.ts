@@ -153,9 +153,13 @@ function luaKind(kind: string, layout: Layout): string {
   const stringNames = layout.strings.map((_, i) => `s${i + 1}`);
   const json = new Set(layout.json);
   const lines: string[] = [];
-  // One constructor with every field (decode and encode are set below): sized once.
+  // One constructor with every field (decode and encode are set below): sized once. json: the
+  // JSON string the store decodes as it reads the record (false when none, or when decoded on
+  // first touch): a name, not a list (a table per kind made on every EVALSHA call).
+  if (!layout.lazyJson && layout.json.length > 1) throw new Error(`${kind}: at most one JSON string decoded on read`);
+  const readJson = !layout.lazyJson && layout.json.length === 1 ? luaString(layout.json[0]!) : 'false';
   const lazy = layout.lazyJson ? ', lazy = true' : '';
-  lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))}, json = { ${layout.json.map(luaString).join(', ')} }${lazy}, decode = false, encode = false }`);
+  lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))}, json = ${readJson}${lazy}, decode = false, encode = false }`);
   // decode: every number and string into the record (a lazy JSON string's text under the
   // private key _<name>), with its id, key and blob (id from the key; _key, _blob: the store's). One
   // constructor: Lua sizes the table once (filling an empty table field by field would rehash it

@@ -17,7 +17,7 @@ local K = {
 }
 -- Made by their parts: L (15-layout, generated), S (20-store), A (30-heaps, 40-state), R (50-router).
 local L, S, A, R
--- Per call: the caller's clock, the next local midnight (a function: only a new day reads it), the
+-- Per call: the caller's clock, the next local midnight (its text: only a new day parses it), the
 -- router options, the open state of groups (the library is loaded once and its functions run many
 -- times: per-call state is reset by main). `main` is defined by part 90 and wrapped by the fence (95).
 local NOW, NEXTDAY, OPT, HOURS, main

@@ -52,16 +52,20 @@ C.jsonString = jsonString
 
 --- Handlers off the hot path are defined on first use (an EVALSHA script creates every function of
 --- the chunk again on each call): the first missing key of `t` runs `define`, which fills `t` (a
---- field of `t` set to nil is missing too: such fields hold false). Each such table's metatable
---- holds its define; the __index function is shared.
+--- field of `t` set to nil is missing too: such fields hold false). One metatable for all such
+--- tables (a table per use was made on every call): each keeps its define under the key
+--- `firstUse` itself (no field name can be that function).
 local function firstUse(t, k)
-  local define = getmetatable(t).define
+  local define = rawget(t, firstUse)
   setmetatable(t, nil)
+  t[firstUse] = nil
   define()
   return rawget(t, k)
 end
+local ON_FIRST_USE = { __index = firstUse }
 function C.definedOnFirstUse(t, define)
-  return setmetatable(t, { __index = firstUse, define = define })
+  t[firstUse] = define
+  return setmetatable(t, ON_FIRST_USE)
 end
 
 --- 16 hex digits whose byte order is the numeric order of any finite double (IEEE 754 bits with
@@ -255,6 +259,8 @@ local function defineRareKeys()
   function K.groupConfig(id) return P .. ':gc:' .. id end
   function K.agentConfig(id) return P .. ':ac:' .. id end
   function K.personal(aid, c) return P .. ':pq:' .. DIGIT[c] .. ':' .. aid end
+  --- A field of P:esc: the group of a (tema, categoria, level).
+  function K.escalation(tema, cat, level) return tema .. '\0' .. cat .. '\0' .. string.format('%.17g', level) end
 end
 
 C.definedOnFirstUse(K, defineRareKeys)

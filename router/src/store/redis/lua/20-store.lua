@@ -12,7 +12,7 @@
 S = {
   reset = false, m = false, groupConfigured = false, meta = false, prefetchGroups = false, queueMask = false,
   setQueueMask = false, group = false, agent = false, session = false, heldSessions = false, heldSession = false,
-  peekSession = false, newSession = false, deleteSession = false, flush = false, addId = false, removeId = false,
+  peekSession = false, newSession = false, deleteSession = false, flush = false, addHeld = false, removeHeld = false,
 }
 
 local num = C.num
@@ -48,23 +48,14 @@ local function mapToJson(_, m)
   return '{' .. table.concat(parts, ',') .. '}'
 end
 
--- held: a list of session ids, most often of none or one.
-local function idsToJson(_, list)
-  local n = #list
-  if n == 0 then return '[]' end
-  if n == 1 then return '[' .. jsonString(list[1]) .. ']' end
-  local parts = {}
-  for i = 1, n do parts[i] = jsonString(list[i]) end
-  return '[' .. table.concat(parts, ',') .. ']'
-end
-
--- misses: most often none.
+-- misses: most often none. mem and held (lists of ids) come here only from paths off the hot one
+-- (configuring, offers taken back): the hot path changes held on its text (S.addHeld).
 local function listToJson(_, list)
   if list[1] == nil then return '[]' end
   return C.json(list)
 end
 
-local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, held = idsToJson, misses = listToJson }
+local TO_JSON = { mem = listToJson, tg = mapToJson, lo = mapToJson, held = listToJson, misses = listToJson }
 
 -- A record is a plain table of its fields; the store's own are private: _key, _blob (the record
 -- as read: none when created in this call), _stored (created in this call over one that was
@@ -76,7 +67,6 @@ local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, held = idsToJ
 -- field of an agent comes here too (no reason, no heap entries): no call into C for it.
 -- TEXT: each one's private key (TO_JSON's names, written out: no string made per call).
 local TEXT = { mem = '_mem', tg = '_tg', lo = '_lo', held = '_held', misses = '_misses' }
-local KEPT = { mem = '__mem' }
 local recordMeta = {
   __index = function(r, f)
     local key = TEXT[f]
@@ -84,42 +74,39 @@ local recordMeta = {
     if text == nil then return nil end
     local v = (text == '[]' or text == '{}') and {} or cjson.decode(text)
     r[f] = v
-    local kept = KEPT[f]
-    if kept then r[kept] = v end
+    -- mem is the one replaced-only field (see above).
+    if f == 'mem' then r.__mem = v end
     return v
   end,
 }
 
 -- An agent's held sessions change by one id at a time (offered, ended): while the list is not
--- decoded, the change is made on its text, as idsToJson would write it (no cjson decoding, no
+-- decoded, the change is made on its text, as C.json would write it (no cjson decoding, no
 -- table, no encoding).
-local ID_TEXT = { held = '_held' }
 local sub = string.sub
 
---- Adds id at the end of the agent's list f (held).
-function S.addId(a, f, id)
-  local list = rawget(a, f)
+--- Adds id at the end of the agent's held sessions.
+function S.addHeld(a, id)
+  local list = rawget(a, 'held')
   if list then
     list[#list + 1] = id
     return
   end
-  local key = ID_TEXT[f]
-  local text = a[key]
+  local text = a._held
   if text == '[]' then
-    a[key] = '[' .. jsonString(id) .. ']'
+    a._held = '[' .. jsonString(id) .. ']'
   else
-    a[key] = sub(text, 1, -2) .. ',' .. jsonString(id) .. ']'
+    a._held = sub(text, 1, -2) .. ',' .. jsonString(id) .. ']'
   end
 end
 
---- Removes the first id from the agent's list f (held).
-function S.removeId(a, f, id)
-  local key = ID_TEXT[f]
-  if rawget(a, f) == nil and a[key] == '[' .. jsonString(id) .. ']' then
-    a[key] = '[]'
+--- Removes id from the agent's held sessions.
+function S.removeHeld(a, id)
+  if rawget(a, 'held') == nil and a._held == '[' .. jsonString(id) .. ']' then
+    a._held = '[]'
     return
   end
-  local list = a[f]
+  local list = a.held
   for i = 1, #list do
     if list[i] == id then
       table.remove(list, i)
@@ -140,20 +127,11 @@ local function open(key, kind, id)
   local codec = L[kind]
   local r = codec.decode(blob, key, id)
   if codec.lazy then return setmetatable(r, recordMeta) end
-  local json = codec.json
-  if json[1] then
-    for n = 1, #json do
-      local f = json[n]
-      local text = r[f]
-      if text then r[f] = text == '[]' and NO_MISSES or cjson.decode(text) end
-    end
+  local f = codec.json
+  if f then
+    local text = r[f]
+    if text then r[f] = text == '[]' and NO_MISSES or cjson.decode(text) end
   end
-  return r
-end
-
---- A record created in this call: a plain table, written whole.
-local function create(key, r)
-  r._key = key
   return r
 end
 
@@ -171,20 +149,25 @@ end
 
 -- ---------------------------------------------------------------- meta
 
-local META_COUNTS = { 'seq', 'oseq', 'ended', 'aband', 'acount', 'gcount', 'dseq' }
-
 function S.meta()
   if S.m then return S.m end
-  local r = open(K.meta, 'meta') or create(K.meta, {})
-  for _, f in ipairs(META_COUNTS) do r[f] = r[f] or 0 end
-  r.nday = r.nday or -math.huge
+  local r = open(K.meta, 'meta')
+  if r then
+    -- The counters, written out (a list of their names was a table and an ipairs per call).
+    r.seq, r.oseq, r.ended, r.aband = r.seq or 0, r.oseq or 0, r.ended or 0, r.aband or 0
+    r.acount, r.gcount, r.dseq, r.nday = r.acount or 0, r.gcount or 0, r.dseq or 0, r.nday or -math.huge
+  else
+    -- A record created in this call is a plain table, written whole.
+    r = { seq = 0, oseq = 0, ended = 0, aband = 0, acount = 0, gcount = 0, dseq = 0, nday = -math.huge, _key = K.meta }
+  end
   S.m = r
   return r
 end
 
 -- ---------------------------------------------------------------- group index (P:gx)
 
-local QM = { [0] = 'q0:', 'q1:', 'q2:', 'q3:', 'q4:' }
+-- A queue mask's field: 'q' .. channel digit .. ':' .. group id.
+local DIGIT = C.DIGIT
 
 --- Loads the index fields not read yet in this call, in one HMGET.
 local function gxLoad(fields)
@@ -215,7 +198,7 @@ function S.prefetchGroups(a)
     for c = 0, 4 do
       if cap[c] > 0 then
         n = n + 1
-        fields[n] = QM[c] .. gid
+        fields[n] = 'q' .. DIGIT[c] .. ':' .. gid
       end
     end
   end
@@ -224,13 +207,13 @@ end
 
 --- Bit `level` set when the group's queue (channel c, level) is not empty.
 function S.queueMask(gid, c)
-  local f = QM[c] .. gid
+  local f = 'q' .. DIGIT[c] .. ':' .. gid
   if gx[f] == nil then gxLoad({ f }) end
   return tonumber(gx[f]) or 0
 end
 
 function S.setQueueMask(gid, c, mask)
-  local f = QM[c] .. gid
+  local f = 'q' .. DIGIT[c] .. ':' .. gid
   gx[f] = mask ~= 0 and mask or false
   gxDirty[f] = true
 end
@@ -333,7 +316,8 @@ function S.newSession(id)
   s.dls, s._h = nil, nil
   -- An id ended and enqueued again in the same call: its record was stored before the call.
   local was = cache.s[id]
-  cache.s[id] = create(K.session(id), s)
+  s._key = K.session(id)
+  cache.s[id] = s
   if was and (was._blob or was._stored) then s._stored = true end
   return s
 end
@@ -440,9 +424,9 @@ local function defineRare()
   end
 
   function S.newGroup(id, idx)
-    local g = { id = id, idx = idx, hv = 0, st = {} }
+    local g = { id = id, idx = idx, hv = 0, st = {}, _key = K.group(id) }
     for i = 1, 35 do g.st[i] = 0 end
-    cache.g[id] = create(K.group(id), g)
+    cache.g[id] = g
     redis.call('RPUSH', K.groups, id)
     return g
   end
@@ -450,14 +434,14 @@ local function defineRare()
   function S.newAgent(id, ord, at)
     local a = {
       id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0, hm = 0,
-      held = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {},
+      held = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {}, _key = K.agent(id),
     }
     for c = 0, 4 do
       a.load[c] = 0
       a.cap[c] = 0
       a.pn[c] = 0
     end
-    cache.a[id] = create(K.agent(id), a)
+    cache.a[id] = a
     redis.call('RPUSH', K.agents, id)
     return a
   end

@@ -17,10 +17,9 @@ local sub, byte = string.sub, string.byte
 -- (defineRare, below) are added on first use.
 A = {
   OfferExpiry = 0, WrapUpEnd = 1, Overflow = 2, Ring = 3, MissCooldown = 4, TargetEnd = 5,
-  canTake = false, score = false, STRATEGY = false, reset = false, heapPrefix = false, heapPrefixes = false,
+  canTake = false, score = false, reset = false, heapPrefix = false, heapPrefixes = false,
   refreshAgent = false, firstAgent = false, excludes = false, flushQueues = false, place = false, unplace = false,
   addDeadline = false, dropDeadlines = false, pruneDeadlines = false, nextDeadline = false, apply = false,
-  nextLevelOf = false,
 }
 
 function A.canTake(a, c)
@@ -29,19 +28,18 @@ function A.canTake(a, c)
   return true
 end
 
---- The group strategy's key for the agent (strategies/*.ts): lowest wins.
-function A.score(a, strategy, gid)
-  if strategy == 'equal' then return a.today, a.idle end
-  if strategy == 'longest-idle' then return a.idle, a.today end
-  if strategy == 'least-occupied' then
+--- The group strategy's key for the agent (strategies/*.ts): lowest wins. An agent keeps its
+--- groups' strategies (ms, a letter per membership), so refreshing it reads no group: the strategy
+--- is its letter's byte, e(qual) 101, l(ongest-idle) 108, (least-)o(ccupied) 111, r(ound-robin) 114.
+function A.score(a, letter, gid)
+  if letter == 101 then return a.today, a.idle end
+  if letter == 108 then return a.idle, a.today end
+  if letter == 111 then
     if a.tc > 0 then return a.tl / a.tc, a.idle end
     return 1, a.idle
   end
   return a.lo[gid] or -1, 0
 end
-
--- An agent keeps its groups' strategies (ms, a letter per membership), so refreshing it reads no group.
-A.STRATEGY = { [101] = 'equal', [108] = 'longest-idle', [111] = 'least-occupied', [114] = 'round-robin' }
 
 -- Channel texts (digits).
 local DIGIT = C.DIGIT
@@ -102,7 +100,6 @@ end
 -- to remove and to add, and the channels the agent sits in or can take (CH), with whether it sits
 -- in them (HAS) and can take them (WANTS).
 local keys, removed, added, CH, HAS, WANTS = {}, {}, {}, {}, {}, {}
-local BIT = { [0] = 1, 2, 4, 8, 16 }
 local find, hexd = string.find, C.hexd
 
 --- File the agent in the heaps of each channel it can take now, re-keyed; take it out of the
@@ -113,12 +110,11 @@ function A.refreshAgent(a)
   local had = a.hm or 0
   local avail = a.pres == 'available'
   if had == 0 and not avail then return end
-  -- A.canTake for every channel at once; bits by arithmetic (no bit.* call per channel).
-  local want, n = 0, 0
+  -- A.canTake for every channel at once; bits by arithmetic (no bit.* call per channel): b = 2^c.
+  local want, n, b = 0, 0, 1
   local load, cap = a.load, a.cap
   local free = avail and (a.vx ~= 1 or load[2] + load[3] == 0)
   for c = 0, 4 do
-    local b = BIT[c]
     local wants = avail and load[c] < cap[c] and (c > 1 or free)
     local has = had % (b + b) >= b
     if wants then want = want + b end
@@ -126,6 +122,7 @@ function A.refreshAgent(a)
       n = n + 1
       CH[n], HAS[n], WANTS[n] = c, has, wants
     end
+    b = b + b
   end
   if want == 0 and had == 0 then return end
   local mem, oldKeys, strategies, mp, aid = a.mem, a.hk or '', a.ms, a.mp, a.id
@@ -138,7 +135,7 @@ function A.refreshAgent(a)
     local k1, k2
     local same = false
     if want ~= 0 then
-      local x1, x2 = A.score(a, A.STRATEGY[byte(strategies, m)], gid)
+      local x1, x2 = A.score(a, byte(strategies, m), gid)
       k1, k2 = hexd(x1), hexd(x2)
       keys[m + m - 1], keys[m + m] = k1, k2
       -- Compared in place: no string for the old key unless a member needs it.
@@ -319,12 +316,6 @@ local function holds(text, o, h)
   return find(text, h, o + 1, true) == o + 1
 end
 
---- The time of the deadline at byte o + 1 of text: its score text's number when read with one.
-local function timeOf(text, o, score)
-  if score then return tonumber(score) end
-  return C.unhexd(sub(text, o + 1, o + 16))
-end
-
 --- Whether the deadline whose 81 bytes start at byte o + 1 of text (a member, or a session's dls)
 --- still means something (state.ts isLive): once dead it stays dead. `s` is its session if live
 --- (as S.session gives it), or nil; score its score text if read. The session's state is checked
@@ -347,11 +338,15 @@ local function live(text, o, s, score)
   end
   if not (holds(text, o + 32, hexd(s.seq)) and holds(text, o + 65, hexd(s.stint))) then return false end
   if at then return holds(text, o, hexd(at)) end
+  -- Overflow and Ring compare the deadline's time: its score text's number when read with one,
+  -- else its hexd (bytes 1-16).
   if k == A.Overflow then
     -- A change of the group's overflow starts a new stint (rearmOverflows): no group check here.
-    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= timeOf(text, o, score)
+    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= (score and tonumber(score) or C.unhexd(sub(text, o + 1, o + 16)))
   end
-  if k == A.Ring then return s.tgt == nil and s.ring ~= nil and s.ring <= timeOf(text, o, score) and s.minp > 1 end
+  if k == A.Ring then
+    return s.tgt == nil and s.ring ~= nil and s.ring <= (score and tonumber(score) or C.unhexd(sub(text, o + 1, o + 16))) and s.minp > 1
+  end
   local misses = s.misses
   for i = 1, #misses do
     local m = misses[i]
@@ -454,13 +449,13 @@ end
 -- front) never runs: strategy changes, targeted and competing queues, the tick's deadline reads.
 -- Defined on first use (an EVALSHA script creates every function of the chunk again on each call).
 local function defineRare()
+  local LETTER = { equal = 'e', ['longest-idle'] = 'l', ['least-occupied'] = 'o', ['round-robin'] = 'r' }
+
   --- The agent's order key in a group of that strategy: 32 hex digits, byte order = (k1, k2) order.
   local function orderKey(a, strategy, gid)
-    local k1, k2 = A.score(a, strategy, gid)
+    local k1, k2 = A.score(a, byte(LETTER[strategy]), gid)
     return C.hexd(k1) .. C.hexd(k2)
   end
-
-  local LETTER = { equal = 'e', ['longest-idle'] = 'l', ['least-occupied'] = 'o', ['round-robin'] = 'r' }
 
   --- The strategy letters of the agent's memberships, in mem order.
   function A.strategies(a)

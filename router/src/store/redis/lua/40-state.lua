@@ -14,32 +14,6 @@ local function history(s, kind, gid, aid)
   s._h = h and h .. entry or entry
 end
 
-local function resetStats(g)
-  g._w = true
-  local st = g.st
-  for c = 0, 28, 7 do
-    for i = c + 2, c + 7 do st[i] = 0 end
-  end
-end
-
-local function rollDay()
-  S.meta().nday = NEXTDAY()
-  for _, aid in ipairs(redis.call('LRANGE', K.agents, 0, -1)) do
-    local a = S.agent(aid)
-    a.today = 0
-    a.tg = {}
-  end
-  for _, gid in ipairs(redis.call('LRANGE', K.groups, 0, -1)) do
-    local g = S.group(gid)
-    resetStats(g)
-    A.rescoreGroup(g)
-  end
-end
-
-local function escalationKey(tema, cat, level)
-  return tema .. '\0' .. cat .. '\0' .. string.format('%.17g', level)
-end
-
 local function scheduleWaiting(s, at)
   if s.tgt then return end
   local g = S.group(s.g)
@@ -74,7 +48,7 @@ local function enterGroup(s, at)
 end
 
 local function releaseSlot(s, a, at)
-  S.removeId(a, 'held', s.id)
+  S.removeHeld(a, s.id)
   a.load[s.ch] = a.load[s.ch] - 1
   a.tl = a.tl - 1
   a.idle = at
@@ -127,7 +101,7 @@ apply['interaction.offered'] = function(e)
   s.via = e.groupId
   s.offAt = NOW
   s.exp = e.expiresAt
-  S.addId(a, 'held', s.id)
+  S.addHeld(a, s.id)
   -- Accepting resets the agent's run of misses: the session says whether there may be one to
   -- reset (missed keeps this true for the offers an agent holds), so accepting reads no agent
   -- that has none.
@@ -189,6 +163,29 @@ end
 local function defineRare()
   local sub = string.sub
 
+  local function resetStats(g)
+    g._w = true
+    local st = g.st
+    for c = 0, 28, 7 do
+      for i = c + 2, c + 7 do st[i] = 0 end
+    end
+  end
+
+  --- A new local day (not an event: a key no event type has, run by A.apply).
+  apply.newDay = function()
+    S.meta().nday = tonumber(NEXTDAY)
+    for _, aid in ipairs(redis.call('LRANGE', K.agents, 0, -1)) do
+      local a = S.agent(aid)
+      a.today = 0
+      a.tg = {}
+    end
+    for _, gid in ipairs(redis.call('LRANGE', K.groups, 0, -1)) do
+      local g = S.group(gid)
+      resetStats(g)
+      A.rescoreGroup(g)
+    end
+  end
+
   --- The group's overflow time changed (state.ts rearmOverflows): the sessions waiting in it that have
   --- not overflowed start a new stint (their earlier deadlines die for good) and are armed again.
   local function rearmOverflows(g)
@@ -219,7 +216,7 @@ local function defineRare()
   end
 
   local function takeBackOffer(s, a)
-    S.removeId(a, 'held', s.id)
+    S.removeHeld(a, s.id)
     a.load[s.ch] = a.load[s.ch] - 1
     a.tl = a.tl - 1
     a.today = math.max(0, a.today - 1)
@@ -237,7 +234,7 @@ local function defineRare()
       meta.gcount = meta.gcount + 1
     else
       -- Its old key no longer leads here; another group that took the key since keeps it.
-      local old = escalationKey(g.tema, g.cat, g.lvl)
+      local old = K.escalation(g.tema, g.cat, g.lvl)
       if redis.call('HGET', K.esc, old) == g.id then redis.call('HDEL', K.esc, old) end
     end
     S.setGroupConfig(g.id, e.group.__raw)
@@ -250,7 +247,7 @@ local function defineRare()
     if strategy and strategy ~= g.strat then A.restrategize(g) end
     A.rescoreGroup(g)
     if strategy and overflowAfter ~= g.ofA then rearmOverflows(g) end
-    redis.call('HSET', K.esc, escalationKey(g.tema, g.cat, g.lvl), g.id)
+    redis.call('HSET', K.esc, K.escalation(g.tema, g.cat, g.lvl), g.id)
   end
 
   apply['agent.configured'] = function(e)
@@ -426,15 +423,6 @@ C.definedOnFirstUse(apply, defineRare)
 
 function A.apply(e)
   local meta = S.meta()
-  if NOW >= meta.nday then rollDay() end
+  if NOW >= meta.nday then apply.newDay() end
   apply[e.type](e)
-end
-
-function A.nextLevelOf(g)
-  if g.esc then return S.group(g.esc) end
-  if g.lvl < 3 then
-    local id = redis.call('HGET', K.esc, escalationKey(g.tema, g.cat, g.lvl + 1))
-    if id then return S.group(id) end
-  end
-  return nil
 end

@@ -37,12 +37,12 @@ local function generic(e, open, close)
   return open .. C.object(e) .. close
 end
 
-local function agentEvent(type)
-  local head = '{"type":"' .. type .. '","interactionId":'
-  return function(e, open, close)
-    if e.agentId == nil then return generic(e, open, close) end
-    return open .. head .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId) .. ',"at":' .. num(NOW) .. '}' .. close
-  end
+-- accepted and wrapped_up: type, interactionId, agentId (one function for both: each function is
+-- made again on every EVALSHA call).
+local function agentEvent(e, open, close)
+  if e.agentId == nil then return generic(e, open, close) end
+  return open .. '{"type":"' .. e.type .. '","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
+    .. ',"at":' .. num(NOW) .. '}' .. close
 end
 
 local EVENT_TEXT = {
@@ -58,8 +58,8 @@ local EVENT_TEXT = {
     return open .. '{"type":"interaction.offered","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
       .. ',"groupId":' .. jsonString(e.groupId) .. ',"expiresAt":' .. num(e.expiresAt) .. ',"at":' .. num(NOW) .. '}' .. close
   end,
-  ['interaction.accepted'] = agentEvent('interaction.accepted'),
-  ['interaction.wrapped_up'] = agentEvent('interaction.wrapped_up'),
+  ['interaction.accepted'] = agentEvent,
+  ['interaction.wrapped_up'] = agentEvent,
   ['interaction.ended'] = function(e, open, close)
     if e.agentId == nil then return generic(e, open, close) end
     local wk, wv = '', ''
@@ -117,11 +117,6 @@ local function offer(s, a, via)
   emit({ type = 'interaction.offered', interactionId = s.id, agentId = a.id, groupId = via, expiresAt = NOW + OPT.offerTimeoutSeconds * 1000 })
 end
 
-local function bestAgentIn(g, s)
-  local aid = A.firstAgent(g.id, s)
-  return aid and S.agent(aid)
-end
-
 --- A session became eligible for more agents: offer it to the best free one, if any.
 local function matchSession(s)
   if s.st ~= 'queued' then return end
@@ -132,20 +127,17 @@ local function matchSession(s)
   end
   local g = S.group(s.g)
   local via = g.id
-  local a = bestAgentIn(g, s)
+  local aid = A.firstAgent(via, s)
   -- The group may have been reconfigured without overflow since the session overflowed.
-  if not a and s.ofd == 1 and g.ofG ~= nil then
+  if not aid and s.ofd == 1 and g.ofG ~= nil then
     local over = S.group(g.ofG)
     if over then
-      a = bestAgentIn(over, s)
       via = over.id
+      aid = A.firstAgent(via, s)
     end
   end
-  if a then offer(s, a, via) end
+  if aid then offer(s, S.agent(aid), via) end
 end
-
--- 2^level (a queue mask's bit level is set when mask % 2^(level + 1) >= 2^level: no bit.* call).
-local LEVEL = { 2, 4, 8, 16, 32, 64 }
 
 --- An agent has room: give it the best waiting sessions across its groups and channels.
 local function releaseAgent(a)
@@ -164,11 +156,14 @@ local function releaseAgent(a)
           local gid = mem[m]
           local mask = S.queueMask(gid, c)
           if mask ~= 0 then
+            -- Bit `level` is set when mask % 2^(level + 1) >= 2^level (no bit.* call): b = 2^level.
+            local b = 2
             for level = 1, string.byte(a.mp, m) - 48 do
-              if mask % LEVEL[level + 1] >= LEVEL[level] then
+              if mask % (b + b) >= b then
                 local s = A.firstSession(K.queue(gid, c, level), a.id)
                 if s and (not best or A.sessionBefore(s, best)) then best, bestVia = s, gid end
               end
+              b = b + b
             end
           end
         end
@@ -220,6 +215,17 @@ local function defineRare()
     local g = S.group(id)
     if not g then fail('unknown_group', 'unknown group ' .. id, { groupId = id }) end
     return g
+  end
+
+  --- The group a transfer to the next level goes to: its escalation group, else the group of the
+  --- same tema and categoria one level up, if any.
+  local function nextLevelOf(g)
+    if g.esc then return S.group(g.esc) end
+    if g.lvl < 3 then
+      local id = redis.call('HGET', K.esc, K.escalation(g.tema, g.cat, g.lvl + 1))
+      if id then return S.group(id) end
+    end
+    return nil
   end
 
   --- Sessions handed back together compete for the same free agents: the one ahead in the queue goes first.
@@ -310,7 +316,7 @@ local function defineRare()
     elseif to.kind == 'group' then
       toGroup = group(to.groupId)
     elseif to.kind == 'nextLevel' then
-      toGroup = A.nextLevelOf(home)
+      toGroup = nextLevelOf(home)
       if not toGroup then fail('no_next_level', 'no level above N' .. C.num(home.lvl) .. ' for this group') end
     else
       fail('invalid_command', 'unknown transfer target')

@@ -33,23 +33,15 @@ local function decode(text)
   return cjson.decode(text)
 end
 
--- The next local midnight, parsed only when a day ends.
-local nextDayText
-local function nextDay()
-  return number(nextDayText)
-end
-NEXTDAY = nextDay
 
-local PER = 6
-
---- One command of the batch at argv[base + 1 ..]: its reply fields (PER values), or nil and the
+--- One command of the batch at argv[base + 1 ..]: its reply fields (6 values), or nil and the
 --- HOURS reply when the caller must supply a group's hours first (nothing of the command was
 --- applied: the script asks for hours before the command's first change).
 local function one(argv, base)
   R.reset()
   -- The commands of a batch were mostly sent within the same millisecond: one parse per clock text.
   C.setNow(number(argv[base + 1]), argv[base + 1])
-  nextDayText = argv[base + 2]
+  NEXTDAY = argv[base + 2]
   HOURS = decode(argv[base + 3])
 
   local failedStep, observed = R.check(decode(argv[base + 4]))
@@ -73,11 +65,12 @@ local function one(argv, base)
   return 'OK', A.nextDeadline() or '', closed, R.eventsJson(), R.hoursUsed and C.json(R.hoursUsed) or '[]', ''
 end
 
---- A batch: argv = op, options, stream length, n, then per command (PER fields): now, next local
---- midnight, hours, checks, command, annotations. The commands are decided in order, each on the
+--- A batch: argv = op, options, stream length, n, then per command (6 fields; a literal below, as
+--- a local it would be one more upvalue made per call): now, next local midnight, hours, checks,
+--- command, annotations. The commands are decided in order, each on the
 --- state the previous ones left, against one record cache: a record several of them read is
 --- decoded once and written once, at the end. Reply: the number of commands decided, their
---- replies (PER fields each), then, when the batch stopped at a command that needs a group's
+--- replies (6 fields each), then, when the batch stopped at a command that needs a group's
 --- hours, 'HOURS', group, version, configuration: the caller sends that command and the rest again.
 main = function(keys, argv)
   K.use(keys[1])
@@ -91,12 +84,12 @@ main = function(keys, argv)
   local n = tonumber(argv[4])
   local reply, done, stop = { '' }, 0, nil
   for c = 0, n - 1 do
-    local f1, f2, f3, f4, f5, f6 = one(argv, 4 + c * PER)
+    local f1, f2, f3, f4, f5, f6 = one(argv, 4 + c * 6)
     if not f1 then
       stop = f2
       break
     end
-    local at = 1 + done * PER
+    local at = 1 + done * 6
     reply[at + 1], reply[at + 2], reply[at + 3], reply[at + 4], reply[at + 5], reply[at + 6] = f1, f2, f3, f4, f5, f6
     done = done + 1
   end
@@ -110,12 +103,12 @@ main = function(keys, argv)
   if streamLength > 0 and done > 0 then
     local xadd, x, streamed = { 'XADD', K.events, '*' }, 3, {}
     for c = 0, done - 1 do
-      local at = 1 + c * PER
+      local at = 1 + c * 6
       if reply[at + 1] == 'OK' and reply[at + 4] ~= '[]' then
         streamed[#streamed + 1] = at + 6
         xadd[x + 1], xadd[x + 2] = 'events', reply[at + 4]
         x = x + 2
-        local annotations = argv[4 + c * PER + 6]
+        local annotations = argv[4 + c * 6 + 6]
         if annotations ~= '[]' and annotations ~= '' then
           xadd[x + 1], xadd[x + 2] = 'annotations', annotations
           x = x + 2
@@ -123,7 +116,7 @@ main = function(keys, argv)
       end
     end
     if streamed[1] then
-      xadd[x + 1], xadd[x + 2] = 'next', reply[3 + (done - 1) * PER]
+      xadd[x + 1], xadd[x + 2] = 'next', reply[3 + (done - 1) * 6]
       local id = redis.call(unpack(xadd))
       for i = 1, #streamed do reply[streamed[i]] = id end
       -- Trimmed once per call, approximately (whole stream nodes), as each XADD's MAXLEN ~ would.
