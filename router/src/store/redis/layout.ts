@@ -153,20 +153,21 @@ function luaKind(kind: string, layout: Layout): string {
   const stringNames = layout.strings.map((_, i) => `s${i + 1}`);
   const json = new Set(layout.json);
   const lines: string[] = [];
-  // One constructor with every field (decode and encode are set below): sized once. json: the
+  // One constructor with every field (decode and encode are set below): sized once. The struct
+  // format is a constant of decode and encode (no field to read per record). json: the
   // JSON string the store decodes as it reads the record (false when none, or when decoded on
   // first touch): a name, not a list (a table per kind made on every EVALSHA call).
   if (!layout.lazyJson && layout.json.length > 1) throw new Error(`${kind}: at most one JSON string decoded on read`);
   const readJson = !layout.lazyJson && layout.json.length === 1 ? luaString(layout.json[0]!) : 'false';
   const lazy = layout.lazyJson ? ', lazy = true' : '';
-  lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))}, json = ${readJson}${lazy}, decode = false, encode = false }`);
+  lines.push(`L.${kind} = { json = ${readJson}${lazy}, decode = false, encode = false }`);
   // decode: every number and string into the record (a lazy JSON string's text under the
   // private key _<name>), with its id, key and blob (id from the key; _key, _blob: the store's). One
   // constructor: Lua sizes the table once (filling an empty table field by field would rehash it
   // again and again). Presence by arithmetic, not bit.band (a call into C per string): an absent
   // string is packed empty, so a non-empty one is present and only an empty one needs its bit.
   lines.push(`function L.${kind}.decode(b, key${kind === 'meta' ? '' : ', id'})`);
-  lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(L.${kind}.format, b)`);
+  lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(${luaString(structFormat(layout))}, b)`);
   const present = (i: number) => `s${i + 1} ~= '' and s${i + 1} or m % ${2 ** (i + 1)} >= ${2 ** i} and '' or nil`;
   const strings = layout.strings.map((name, i) => `${json.has(name) && layout.lazyJson ? `_${name}` : name} = ${present(i)}`);
   lines.push(`  return ${luaConstructor(layout, [...(kind === 'meta' ? [] : ['id = id']), ...strings, '_key = key', '_blob = b'])}`);
@@ -191,12 +192,12 @@ function luaKind(kind: string, layout: Layout): string {
   for (const field of lists) lines.push(`  local l_${field} = r.${field}`);
   const nulFree = new Set(layout.nulFree);
   const args = ['m', ...layout.numbers.map((path) => luaEncoded(layout, path)), ...layout.strings.map((name, n) => (nulFree.has(name) ? `s${n + 1}` : `#s${n + 1}, s${n + 1}`))];
-  lines.push(`  return pack_(L.${kind}.format, ${args.join(', ')})`);
+  lines.push(`  return pack_(${luaString(structFormat(layout))}, ${args.join(', ')})`);
   lines.push('end');
   return lines.join('\n');
 }
 
-/** The Lua part defining `L`: per record kind, format, decode(blob, key, id) → record and encode(record, toJson) → blob. */
+/** The Lua part defining `L`: per record kind, decode(blob, key, id) → record and encode(record, toJson) → blob. */
 export function luaCodecSource(): string {
   const parts = [
     '-- Routing script, part 1b (generated from layout.ts): packed records.',

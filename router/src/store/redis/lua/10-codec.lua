@@ -1,7 +1,7 @@
 -- Routing script, part 1: exact numbers, JSON out, order-preserving sort keys and key names.
 -- Lua's tostring and cjson.encode keep 14 digits, so every number this script writes goes through %.17g.
 
-local fmt, sub, byte = string.format, string.sub, string.byte
+local fmt, byte = string.format, string.byte
 
 -- The caller's clock as it sent it (its shortest round-trip text), set per call.
 local nowText
@@ -129,6 +129,7 @@ end
 -- What the hot path never runs (the generic JSON encoder: errors, configurations, rare events;
 -- hexd texts read back): defined on first use.
 local function defineRare()
+  local sub = string.sub
   -- Object keys are the script's own names: each one's JSON text (with the colon, and with a
   -- leading comma) is made once and kept for the library's lifetime; keys starting with '_' are
   -- private (false).

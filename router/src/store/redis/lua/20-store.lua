@@ -11,7 +11,7 @@
 -- Sized at once (see 05-shared); what only configuring runs is added on first use (defineRare, below).
 S = {
   reset = false, m = false, groupConfigured = false, meta = false, prefetchGroups = false, queueMask = false,
-  setQueueMask = false, group = false, agent = false, session = false, heldSessions = false, heldSession = false,
+  setQueueMask = false, group = false, agent = false, session = false, sessions = false,
   peekSession = false, newSession = false, deleteSession = false, flush = false, addHeld = false, removeHeld = false,
 }
 
@@ -21,6 +21,8 @@ local cache, gx, gxDirty, gxRead
 --- A new call: nothing read yet.
 function S.reset()
   cache = { g = {}, a = {}, s = {} }
+  -- The sessions this call read (and may change) or created: id -> session, or false when it does not exist.
+  S.sessions = cache.s
   gx = {}
   gxDirty = {}
   gxRead = {}
@@ -282,16 +284,6 @@ function S.session(id)
   end
   if not s or s._deleted then return nil end
   return s
-end
-
---- The sessions this call read or created (id -> session, or false when it does not exist).
-function S.heldSessions()
-  return cache.s
-end
-
---- Whether this call read (and may change) the session.
-function S.heldSession(id)
-  return cache.s[id] ~= nil
 end
 
 --- The session for reading only (nothing of it will be written in this call): the one this call

@@ -55,14 +55,17 @@ local front
 -- Dead deadlines left at the front of P:dl (ranks 0 .. nDead - 1, in order) by nextDeadline: their
 -- sessions are held by this call, so pruneDeadlines removes them with the others at its end (one
 -- ZREM for all); meanwhile the front is read at rank nDead.
+-- (`dead` is made when the first one is found.)
 local dead, nDead
--- Sessions entering group queues in this command, not written yet (see insertInGroup).
-local entering
+-- Sessions entering group queues in this command, not written yet (see insertInGroup): five
+-- entries each (session, group id, channel, level, rank; no table per session), the session's
+-- false once it left the queue again.
+local entering, nEntering
 
 function A.reset()
   front = nil
-  dead, nDead = {}, 0
-  entering = {}
+  nDead = 0
+  entering, nEntering = {}, 0
 end
 
 --- The bytes every member of the (group, channel) heap starts with.
@@ -97,9 +100,10 @@ function A.heapPrefixes(gid)
 end
 
 -- refreshAgent's lists (one set for every refresh; their counts say what they hold): the members
--- to remove and to add, and the channels the agent sits in or can take (CH), with whether it sits
--- in them (HAS) and can take them (WANTS).
-local keys, removed, added, CH, HAS, WANTS = {}, {}, {}, {}, {}, {}
+-- to remove and to add, and per channel the agent sits in or can take, three entries in `seats`
+-- (one table, not three: each is made on every EVALSHA call): the channel, whether it sits in it,
+-- whether it can take it.
+local keys, removed, added, seats = {}, {}, {}, {}
 local find, hexd = string.find, C.hexd
 
 --- File the agent in the heaps of each channel it can take now, re-keyed; take it out of the
@@ -119,8 +123,8 @@ function A.refreshAgent(a)
     local has = had % (b + b) >= b
     if wants then want = want + b end
     if wants or has then
-      n = n + 1
-      CH[n], HAS[n], WANTS[n] = c, has, wants
+      seats[n + 1], seats[n + 2], seats[n + 3] = c, has, wants
+      n = n + 3
     end
     b = b + b
   end
@@ -146,16 +150,16 @@ function A.refreshAgent(a)
       local digit = sub(mp, m, m)
       local p = prefixes[gid] or A.heapPrefixes(gid)
       local old
-      for i = 1, n do
-        local has, wants = HAS[i], WANTS[i]
+      for i = 1, n, 3 do
+        local c, has, wants = seats[i], seats[i + 1], seats[i + 2]
         if has and (not wants or not same) then
           old = old or sub(oldKeys, at, at + 31)
           nRemoved = nRemoved + 1
-          removed[nRemoved] = p[CH[i]] .. old .. ord .. digit .. aid
+          removed[nRemoved] = p[c] .. old .. ord .. digit .. aid
         end
         if wants and (not has or not same) then
           added[nAdded + 1] = '0'
-          added[nAdded + 2] = p[CH[i]] .. k1 .. k2 .. ord .. digit .. aid
+          added[nAdded + 2] = p[c] .. k1 .. k2 .. ord .. digit .. aid
           nAdded = nAdded + 2
         end
       end
@@ -205,20 +209,22 @@ end
 -- at the end of its command: one offered at once (an agent was free) left the queue before that,
 -- and neither its entry nor the queue mask is written at all.
 local function insertInGroup(s, g)
-  entering[#entering + 1] = { s = s, gid = g.id, c = s.ch, level = s.minp, rank = s.rank }
+  local n = nEntering
+  entering[n + 1], entering[n + 2], entering[n + 3], entering[n + 4], entering[n + 5] = s, g.id, s.ch, s.minp, s.rank
+  nEntering = n + 5
 end
 
 --- Write the queue entries still pending: before any read of session queues or queue masks.
 function A.flushQueues()
-  local n = #entering
+  local n = nEntering
   if n == 0 then return end
-  local list = entering
-  entering = {}
-  for i = 1, n do
-    local e = list[i]
-    if e.s then
-      local gid, c, level = e.gid, e.c, e.level
-      redis.call('ZADD', K.queue(gid, c, level), C.num(e.rank), sessionMember(e.s))
+  -- Nothing below adds entries.
+  nEntering = 0
+  for i = 1, n, 5 do
+    local s = entering[i]
+    if s then
+      local gid, c, level = entering[i + 1], entering[i + 2], entering[i + 3]
+      redis.call('ZADD', K.queue(gid, c, level), C.num(entering[i + 4]), sessionMember(s))
       S.setQueueMask(gid, c, bit.bor(S.queueMask(gid, c), bit.lshift(1, level)))
     end
   end
@@ -246,11 +252,10 @@ function A.place(s)
 end
 
 local function leaveGroup(s, gid)
-  for i = 1, #entering do
-    local e = entering[i]
-    if e.s == s and e.gid == gid then
+  for i = 1, nEntering, 5 do
+    if entering[i] == s and entering[i + 1] == gid then
       -- Never written: nothing to undo (its mask bit is as it was).
-      e.s = nil
+      entering[i] = false
       return
     end
   end
@@ -307,14 +312,10 @@ function A.dropDeadlines(members)
   local n = #members
   for i = 1, nDead do members[n + i] = dead[i] end
   if n + nDead > 0 then redis.call('ZREM', K.deadlines, unpack(members)) end
-  dead, nDead = {}, 0
+  dead, nDead = nil, 0
   front = nil
 end
 
---- Whether text holds the 16 bytes h from byte o + 1 (compared in place: no string made).
-local function holds(text, o, h)
-  return find(text, h, o + 1, true) == o + 1
-end
 
 --- Whether the deadline whose 81 bytes start at byte o + 1 of text (a member, or a session's dls)
 --- still means something (state.ts isLive): once dead it stays dead. `s` is its session if live
@@ -336,8 +337,9 @@ local function live(text, o, s, score)
     if s.tgt == nil or s.tgtU == nil then return false end
     at = s.tgtU
   end
-  if not (holds(text, o + 32, hexd(s.seq)) and holds(text, o + 65, hexd(s.stint))) then return false end
-  if at then return holds(text, o, hexd(at)) end
+  -- Equal numbers have equal hexd: fields compared in place (a find at their offset, no string made).
+  if not (find(text, hexd(s.seq), o + 33, true) == o + 33 and find(text, hexd(s.stint), o + 66, true) == o + 66) then return false end
+  if at then return find(text, hexd(at), o + 1, true) == o + 1 end
   -- Overflow and Ring compare the deadline's time: its score text's number when read with one,
   -- else its hexd (bytes 1-16).
   if k == A.Overflow then
@@ -350,7 +352,7 @@ local function live(text, o, s, score)
   local misses = s.misses
   for i = 1, #misses do
     local m = misses[i]
-    if m[4] == 0 and holds(text, o, hexd(m[3])) then return true end
+    if m[4] == 0 and find(text, hexd(m[3]), o + 1, true) == o + 1 then return true end
   end
   return false
 end
@@ -361,7 +363,7 @@ end
 --- session alone; a change of its group's overflow starts a new stint).
 function A.pruneDeadlines()
   local gone, nGone = {}, 0
-  for id, s in pairs(S.heldSessions()) do
+  for id, s in pairs(S.sessions) do
     local dls = s and rawget(s, 'dls')
     if dls and dls ~= '' then
       local n = #dls
@@ -429,14 +431,15 @@ function A.nextDeadline()
       return nil
     end
     local sid = first.sid
-    if member == meta.front and not S.heldSession(sid) and not S.groupConfigured then return first.score end
+    if member == meta.front and S.sessions[sid] == nil and not S.groupConfigured then return first.score end
     if live(member, 0, S.peekSession(sid), first.score) then
       meta.front = member
       return first.score
     end
-    if S.heldSessions()[sid] then
+    if S.sessions[sid] then
       -- Its session's deadlines are pruned at the end of the call: left in place until then.
       nDead = nDead + 1
+      if nDead == 1 then dead = {} end
       dead[nDead] = member
       front = nil
     else
