@@ -6,10 +6,7 @@
 -- The module tables, each made by one constructor naming what its part defines: Lua 5.1 sizes a
 -- constructor's hash part at once, where a table filled field by field is rehashed at 1, 2, 4, 8...
 -- entries (an EVALSHA script builds them again on every call). A name left out costs a rehash.
-local C = {
-  setNow = false, num = false, jsonString = false, definedOnFirstUse = false, hexd = false, dec16 = false,
-  DIGIT = false,
-}
+local C = { setNow = false, definedOnFirstUse = false, dec16 = false }
 local K = {
   use = false, meta = false, groups = false, agents = false, live = false, esc = false, deadlines = false,
   heaps = false, gx = false, events = false, group = false, agent = false, session = false, history = false,
@@ -21,3 +18,8 @@ local L, S, A, R
 -- router options, the open state of groups (the library is loaded once and its functions run many
 -- times: per-call state is reset by main). `main` is defined by part 90 and wrapped by the fence (95).
 local NOW, NEXTDAY, OPT, HOURS, main
+-- What most parts call, shared (a local each part aliased was one more upvalue made per call and
+-- part): string's functions, and part 10's exact number texts (num), JSON strings (jsonString),
+-- order-preserving hex texts (hexd) and channel digits (DIGIT).
+local sub, byte, find = string.sub, string.byte, string.find
+local num, jsonString, hexd, DIGIT

@@ -1,7 +1,7 @@
 -- Routing script, part 1: exact numbers, JSON out, order-preserving sort keys and key names.
 -- Lua's tostring and cjson.encode keep 14 digits, so every number this script writes goes through %.17g.
 
-local fmt, byte = string.format, string.byte
+local fmt = string.format
 
 -- The caller's clock as it sent it (its shortest round-trip text), set per call.
 local nowText
@@ -16,7 +16,7 @@ end
 -- its score, the same small counts again and again; each format is a C call, ~2,700 instructions).
 -- Zero is not kept: -0 is the same key and another text.
 local NUM, numCount = {}, 0
-function C.num(x)
+function num(x)
   if x == NOW then return nowText end
   local text = NUM[x]
   if text then return text end
@@ -35,7 +35,7 @@ end
 
 -- JSON text of strings, kept across calls up to a bound (event types, ids met again and again).
 local STR, strCount = {}, 0
-local function jsonString(v)
+function jsonString(v)
   local text = STR[v]
   if text == nil then
     -- cjson's text (one C call: ~900 instructions for an id) is the JSON text the core writes
@@ -48,7 +48,6 @@ local function jsonString(v)
   end
   return text
 end
-C.jsonString = jsonString
 
 --- Handlers off the hot path are defined on first use (an EVALSHA script creates every function of
 --- the chunk again on each call): the first missing key of `t` runs `define`, which fills `t` (a
@@ -109,7 +108,7 @@ end
 -- across calls (the clock, counters, a session's seq and times checked by every liveness test).
 local HEXD, hexdCount = {}, 0
 
-function C.hexd(x)
+function hexd(x)
   local text = HEXD[x]
   if text then return text end
   -- -0 is the key 0 (as it should: same text); NaN cannot be a key.
@@ -129,7 +128,6 @@ end
 -- What the hot path never runs (the generic JSON encoder: errors, configurations, rare events;
 -- hexd texts read back): defined on first use.
 local function defineRare()
-  local sub = string.sub
   -- Object keys are the script's own names: each one's JSON text (with the colon, and with a
   -- leading comma) is made once and kept for the library's lifetime; keys starting with '_' are
   -- private (false).
@@ -155,7 +153,7 @@ local function defineRare()
       return n + 1
     end
     if t == 'number' then
-      buf[n + 1] = C.num(v)
+      buf[n + 1] = num(v)
       return n + 1
     end
     if t == 'boolean' then
@@ -213,7 +211,7 @@ local function defineRare()
     return table.concat(buf, '', 1, putObject(buf, 0, v))
   end
 
-  --- The number a C.hexd text stands for.
+  --- The number a hexd text stands for.
   function C.unhexd(h)
     local hi, lo = tonumber(sub(h, 1, 8), 16), tonumber(sub(h, 9, 16), 16)
     if hi >= 2147483648 then
@@ -250,8 +248,7 @@ function K.session(id) return P .. ':s:' .. id end
 function K.history(id) return P .. ':h:' .. id end
 -- Channels and levels are small integers: their text from a table (a number in a concatenation
 -- goes through sprintf).
-local DIGIT = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' }
-C.DIGIT = DIGIT
+DIGIT = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' }
 function K.queue(gid, c, level) return P .. ':q:' .. DIGIT[c] .. ':' .. DIGIT[level] .. ':' .. gid end
 
 -- Keys only configuring, targeted sessions and strategy changes use: defined on first use.

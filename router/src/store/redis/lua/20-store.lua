@@ -15,7 +15,6 @@ S = {
   peekSession = false, newSession = false, deleteSession = false, flush = false, addHeld = false, removeHeld = false,
 }
 
-local num = C.num
 local cache, gx, gxDirty, gxRead
 
 --- A new call: nothing read yet.
@@ -35,8 +34,6 @@ end
 -- mem is the JSON list of the agent's group ids; their proficiencies, one digit each, in the
 -- plain string mp (no table per membership). tg and lo are maps group -> number ({} when
 -- empty); the other JSON strings are lists.
-
-local jsonString = C.jsonString
 
 local function mapToJson(_, m)
   local k1, v1 = next(m)
@@ -85,7 +82,6 @@ local recordMeta = {
 -- An agent's held sessions change by one id at a time (offered, ended): while the list is not
 -- decoded, the change is made on its text, as C.json would write it (no cjson decoding, no
 -- table, no encoding).
-local sub = string.sub
 
 --- Adds id at the end of the agent's held sessions.
 function S.addHeld(a, id)
@@ -168,8 +164,7 @@ end
 
 -- ---------------------------------------------------------------- group index (P:gx)
 
--- A queue mask's field: 'q' .. channel digit .. ':' .. group id.
-local DIGIT = C.DIGIT
+-- Its fields: per group and channel c, 'q' .. DIGIT[c] .. ':' .. group id (the queue mask).
 
 --- Loads the index fields not read yet in this call, in one HMGET.
 local function gxLoad(fields)

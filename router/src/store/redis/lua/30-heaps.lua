@@ -11,13 +11,11 @@
 --   deadlines:     score at, member hexd(rank) .. dec16(seq) .. kind .. dec16(n) .. dec16(stint) .. sessionId
 --                  -> (at, rank, seq, kind); n only makes equal timers distinct members.
 
-local sub, byte = string.sub, string.byte
-
--- Sized at once (see 05-shared), with what 40-state defines (apply, nextLevelOf); the rare ones
+-- Sized at once (see 05-shared), with what 40-state defines (apply); the rare ones
 -- (defineRare, below) are added on first use.
 A = {
   OfferExpiry = 0, WrapUpEnd = 1, Overflow = 2, Ring = 3, MissCooldown = 4, TargetEnd = 5,
-  canTake = false, score = false, reset = false, heapPrefix = false, heapPrefixes = false,
+  canTake = false, score = false, reset = false, heapPrefixes = false,
   refreshAgent = false, firstAgent = false, excludes = false, flushQueues = false, place = false, unplace = false,
   addDeadline = false, dropDeadlines = false, pruneDeadlines = false, nextDeadline = false, apply = false,
 }
@@ -41,8 +39,6 @@ function A.score(a, letter, gid)
   return a.lo[gid] or -1, 0
 end
 
--- Channel texts (digits).
-local DIGIT = C.DIGIT
 -- Heap prefixes by group id (a pure function of the id: kept across calls, up to a bound).
 local prefixes, prefixCount = {}, 0
 
@@ -66,11 +62,6 @@ function A.reset()
   front = nil
   nDead = 0
   entering, nEntering = {}, 0
-end
-
---- The bytes every member of the (group, channel) heap starts with.
-function A.heapPrefix(gid, c)
-  return (prefixes[gid] or A.heapPrefixes(gid))[c]
 end
 
 -- A group's prefixes are made per channel on first use (an agent takes one to three channels).
@@ -104,7 +95,6 @@ end
 -- (one table, not three: each is made on every EVALSHA call): the channel, whether it sits in it,
 -- whether it can take it.
 local keys, removed, added, seats = {}, {}, {}, {}
-local find, hexd = string.find, C.hexd
 
 --- File the agent in the heaps of each channel it can take now, re-keyed; take it out of the
 --- others. Heaps whose key did not change are left alone (as the core does): one ZREM and one
@@ -174,7 +164,8 @@ end
 --- The best agent of the group's heap for the session's channel with proficiency at least the
 --- session's minimum, that the session does not keep away.
 function A.firstAgent(gid, s)
-  local prefix = A.heapPrefix(gid, s.ch)
+  -- The bytes every member of the (group, channel) heap starts with.
+  local prefix = (prefixes[gid] or A.heapPrefixes(gid))[s.ch]
   local n = #prefix
   local minp = s.minp
   local start, batch = 0, 1
@@ -224,7 +215,7 @@ function A.flushQueues()
     local s = entering[i]
     if s then
       local gid, c, level = entering[i + 1], entering[i + 2], entering[i + 3]
-      redis.call('ZADD', K.queue(gid, c, level), C.num(entering[i + 4]), sessionMember(s))
+      redis.call('ZADD', K.queue(gid, c, level), num(entering[i + 4]), sessionMember(s))
       S.setQueueMask(gid, c, bit.bor(S.queueMask(gid, c), bit.lshift(1, level)))
     end
   end
@@ -232,7 +223,7 @@ end
 
 function A.place(s)
   if s.tgt then
-    redis.call('ZADD', K.personal(s.tgt, s.ch), C.num(s.rank), sessionMember(s))
+    redis.call('ZADD', K.personal(s.tgt, s.ch), num(s.rank), sessionMember(s))
     local t = S.agent(s.tgt)
     t.pn[s.ch] = t.pn[s.ch] + 1
     s.pp = s.tgt
@@ -295,7 +286,7 @@ function A.addDeadline(at, kind, s)
   meta.dseq = n
   local h1, h2, h3, k, h4, h5 = hexd(at), hexd(s.rank), hexd(s.seq), DIGIT[kind], hexd(n), hexd(s.stint)
   -- The member and the session's dls each in one concatenation (no string for the 81 bytes alone).
-  local member, score = h1 .. h2 .. h3 .. k .. h4 .. h5 .. s.id, C.num(at)
+  local member, score = h1 .. h2 .. h3 .. k .. h4 .. h5 .. s.id, num(at)
   redis.call('ZADD', K.deadlines, score, member)
   s.dls = (s.dls or '') .. h1 .. h2 .. h3 .. k .. h4 .. h5
   if nDead > 0 and member < dead[nDead] then
@@ -420,7 +411,7 @@ function A.nextDeadline()
   while true do
     local first = front
     if not first then
-      local rank = nDead == 0 and '0' or C.num(nDead)
+      local rank = nDead == 0 and '0' or num(nDead)
       local r = redis.call('ZRANGE', K.deadlines, rank, rank, 'WITHSCORES')
       first = #r == 0 and {} or { member = r[1], score = r[2], sid = sub(r[1], 82) }
       front = first
@@ -457,7 +448,7 @@ local function defineRare()
   --- The agent's order key in a group of that strategy: 32 hex digits, byte order = (k1, k2) order.
   local function orderKey(a, strategy, gid)
     local k1, k2 = A.score(a, byte(LETTER[strategy]), gid)
-    return C.hexd(k1) .. C.hexd(k2)
+    return hexd(k1) .. hexd(k2)
   end
 
   --- The strategy letters of the agent's memberships, in mem order.
@@ -480,7 +471,7 @@ local function defineRare()
     local strategy = g.strat
     local removed, added = {}, {}
     for c = 0, 4 do
-      local prefix = A.heapPrefix(g.id, c)
+      local prefix = (prefixes[g.id] or A.heapPrefixes(g.id))[c]
       local n = #prefix
       for _, old in ipairs(redis.call('ZRANGE', K.heaps, '[' .. prefix, '[' .. prefix .. '\255', 'BYLEX')) do
         local a = S.agent(sub(old, n + 50))

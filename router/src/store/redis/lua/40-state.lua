@@ -7,9 +7,9 @@
 --- be hashed byte by byte.
 local function history(s, kind, gid, aid)
   local gk, gv, ak, av = '', '', '', ''
-  if gid then gk, gv = ',"groupId":', C.jsonString(gid) end
-  if aid then ak, av = ',"agentId":', C.jsonString(aid) end
-  local entry = ',{"at":' .. C.num(NOW) .. ',"kind":"' .. kind .. '"' .. gk .. gv .. ak .. av .. '}'
+  if gid then gk, gv = ',"groupId":', jsonString(gid) end
+  if aid then ak, av = ',"agentId":', jsonString(aid) end
+  local entry = ',{"at":' .. num(NOW) .. ',"kind":"' .. kind .. '"' .. gk .. gv .. ak .. av .. '}'
   local h = s._h
   s._h = h and h .. entry or entry
 end
@@ -161,8 +161,6 @@ end
 -- Events the hot path (a session's offer, accept, end, wrap-up) never applies: their handlers are
 -- defined on first use (an EVALSHA script creates every function of the chunk again on each call).
 local function defineRare()
-  local sub = string.sub
-
   local function resetStats(g)
     g._w = true
     local st = g.st
@@ -274,7 +272,7 @@ local function defineRare()
     local mem, digits = {}, {}
     for i, m in ipairs(cfg.groups) do
       mem[i] = m[1]
-      digits[i] = C.DIGIT[m[2]]
+      digits[i] = DIGIT[m[2]]
     end
     a.mem = mem
     a.mp = table.concat(digits)

@@ -27,7 +27,6 @@ end
 
 -- The JSON of the hot path's events, written out in one concatenation each (the generic encoder
 -- builds a table of pieces per event); the others, and one missing an id, go through C.object.
-local jsonString, num = C.jsonString, C.num
 
 -- Each builder is given what goes before and after the event's text (the array's brackets, or
 -- nothing): the array is made without copying its events' texts again (every new string is
@@ -317,7 +316,7 @@ local function defineRare()
       toGroup = group(to.groupId)
     elseif to.kind == 'nextLevel' then
       toGroup = nextLevelOf(home)
-      if not toGroup then fail('no_next_level', 'no level above N' .. C.num(home.lvl) .. ' for this group') end
+      if not toGroup then fail('no_next_level', 'no level above N' .. num(home.lvl) .. ' for this group') end
     else
       fail('invalid_command', 'unknown transfer target')
     end
@@ -361,7 +360,7 @@ local function defineRare()
         elseif k == A.MissCooldown then
           local aid
           for _, m in ipairs(s.misses) do
-            if aid == nil and m[4] == 0 and C.hexd(m[3]) == d.atKey then aid = m[1] end
+            if aid == nil and m[4] == 0 and hexd(m[3]) == d.atKey then aid = m[1] end
           end
           emit({ type = 'interaction.cooldown_ended', interactionId = s.id, agentId = aid })
           matchSession(s)

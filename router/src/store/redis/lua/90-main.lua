@@ -27,12 +27,8 @@ local function number(text)
   return n
 end
 
+-- Hours and checks are most often empty ('{}', '[]'): no cjson call for those.
 local EMPTY = {}
-local function decode(text)
-  if text == '[]' or text == '{}' then return EMPTY end
-  return cjson.decode(text)
-end
-
 
 --- One command of the batch at argv[base + 1 ..]: its reply fields (6 values), or nil and the
 --- HOURS reply when the caller must supply a group's hours first (nothing of the command was
@@ -42,18 +38,19 @@ local function one(argv, base)
   -- The commands of a batch were mostly sent within the same millisecond: one parse per clock text.
   C.setNow(number(argv[base + 1]), argv[base + 1])
   NEXTDAY = argv[base + 2]
-  HOURS = decode(argv[base + 3])
+  local hours, checks = argv[base + 3], argv[base + 4]
+  HOURS = (hours == '{}' or hours == '[]') and EMPTY or cjson.decode(hours)
 
-  local failedStep, observed = R.check(decode(argv[base + 4]))
+  local failedStep, observed = R.check((checks == '[]' or checks == '{}') and EMPTY or cjson.decode(checks))
   if failedStep then
-    return 'CHECK', A.nextDeadline() or '', C.num(failedStep), observed and C.num(observed) or '', '', ''
+    return 'CHECK', A.nextDeadline() or '', num(failedStep), observed and num(observed) or '', '', ''
   end
 
   local ok, err = pcall(R.execute, cjson.decode(argv[base + 5]))
   A.flushQueues()
   if not ok then
     if type(err) ~= 'table' or not (err.routing or err.hours) then error(err, 0) end
-    if err.hours then return nil, { 'HOURS', err.hours, C.num(err.version), err.cfg } end
+    if err.hours then return nil, { 'HOURS', err.hours, num(err.version), err.cfg } end
     local info = { code = err.code, message = err.message }
     if err.details then info.details = { __raw = C.object(err.details) } end
     return 'ERR', A.nextDeadline() or '', C.object(info), C.json(R.hoursUsed or EMPTY), '', ''
@@ -93,7 +90,7 @@ main = function(keys, argv)
     reply[at + 1], reply[at + 2], reply[at + 3], reply[at + 4], reply[at + 5], reply[at + 6] = f1, f2, f3, f4, f5, f6
     done = done + 1
   end
-  reply[1] = C.num(done)
+  reply[1] = num(done)
 
   A.pruneDeadlines()
   S.flush()
