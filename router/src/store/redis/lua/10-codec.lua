@@ -69,12 +69,17 @@ end
 
 --- 16 hex digits whose byte order is the numeric order of any finite double (IEEE 754 bits with
 --- the sign bit flipped for x >= 0 and every bit flipped for x < 0; -0 counts as 0).
--- Two hex digits per byte value, made on a call's first hexdOf: as an EVALSHA script the chunk's
+-- Two hex digits per byte value, made on a call's first new text: as an EVALSHA script the chunk's
 -- top level runs on every call (formatting bytes on first use, or the two 32-bit halves with
 -- string.format, costs more than making the table).
 local HEX
+-- The texts made, kept up to a bound: the same numbers come back again and again within a call and
+-- across calls (the clock, counters, a session's seq and times checked by every liveness test).
+local HEXD, hexdCount = {}, 0
 
-local function hexdOf(x)
+function hexd(x)
+  local text = HEXD[x]
+  if text then return text end
   local hex = HEX
   if not hex then
     hex = { [0] = '00',
@@ -97,26 +102,19 @@ local function hexdOf(x)
     }
     HEX = hex
   end
+  -- -0 packs as 0 (the same text, and the same key); NaN is never kept (it cannot be a key).
+  if x == 0 then x = 0 end
   local b1, b2, b3, b4, b5, b6, b7, b8 = byte(struct.pack('>d', x), 1, 8)
   if x >= 0 then
-    return hex[b1 + 128] .. hex[b2] .. hex[b3] .. hex[b4] .. hex[b5] .. hex[b6] .. hex[b7] .. hex[b8]
+    text = hex[b1 + 128] .. hex[b2] .. hex[b3] .. hex[b4] .. hex[b5] .. hex[b6] .. hex[b7] .. hex[b8]
+  else
+    text = hex[255 - b1] .. hex[255 - b2] .. hex[255 - b3] .. hex[255 - b4] .. hex[255 - b5] .. hex[255 - b6] .. hex[255 - b7] .. hex[255 - b8]
   end
-  return hex[255 - b1] .. hex[255 - b2] .. hex[255 - b3] .. hex[255 - b4] .. hex[255 - b5] .. hex[255 - b6] .. hex[255 - b7] .. hex[255 - b8]
-end
-
--- The texts made, kept up to a bound: the same numbers come back again and again within a call and
--- across calls (the clock, counters, a session's seq and times checked by every liveness test).
-local HEXD, hexdCount = {}, 0
-
-function hexd(x)
-  local text = HEXD[x]
-  if text then return text end
-  -- -0 is the key 0 (as it should: same text); NaN cannot be a key.
-  if x ~= x then return hexdOf(x) end
-  text = hexdOf(x == 0 and 0 or x)
-  if hexdCount >= 4096 then HEXD, hexdCount = {}, 0 end
-  HEXD[x] = text
-  hexdCount = hexdCount + 1
+  if x == x then
+    if hexdCount >= 4096 then HEXD, hexdCount = {}, 0 end
+    HEXD[x] = text
+    hexdCount = hexdCount + 1
+  end
   return text
 end
 

@@ -192,10 +192,6 @@ function A.excludes(s, aid)
   return false
 end
 
-local function sessionMember(s)
-  return C.dec16(s.seq) .. s.id
-end
-
 -- A session entering a group's queue is written when something reads queues (A.flushQueues) or
 -- at the end of its command: one offered at once (an agent was free) left the queue before that,
 -- and neither its entry nor the queue mask is written at all.
@@ -215,7 +211,7 @@ function A.flushQueues()
     local s = entering[i]
     if s then
       local gid, c, level = entering[i + 1], entering[i + 2], entering[i + 3]
-      redis.call('ZADD', K.queue(gid, c, level), num(entering[i + 4]), sessionMember(s))
+      redis.call('ZADD', K.queue(gid, c, level), num(entering[i + 4]), C.dec16(s.seq) .. s.id)
       S.setQueueMask(gid, c, bit.bor(S.queueMask(gid, c), bit.lshift(1, level)))
     end
   end
@@ -223,7 +219,7 @@ end
 
 function A.place(s)
   if s.tgt then
-    redis.call('ZADD', K.personal(s.tgt, s.ch), num(s.rank), sessionMember(s))
+    redis.call('ZADD', K.personal(s.tgt, s.ch), num(s.rank), C.dec16(s.seq) .. s.id)
     local t = S.agent(s.tgt)
     t.pn[s.ch] = t.pn[s.ch] + 1
     s.pp = s.tgt
@@ -252,7 +248,7 @@ local function leaveGroup(s, gid)
   end
   A.flushQueues()
   local key = K.queue(gid, s.ch, s.pl)
-  redis.call('ZREM', key, sessionMember(s))
+  redis.call('ZREM', key, C.dec16(s.seq) .. s.id)
   if redis.call('ZCARD', key) == 0 then
     S.setQueueMask(gid, s.ch, bit.band(S.queueMask(gid, s.ch), bit.bnot(bit.lshift(1, s.pl))))
   end
@@ -260,7 +256,7 @@ end
 
 function A.unplace(s)
   if s.pp then
-    redis.call('ZREM', K.personal(s.pp, s.ch), sessionMember(s))
+    redis.call('ZREM', K.personal(s.pp, s.ch), C.dec16(s.seq) .. s.id)
     local t = S.agent(s.pp)
     t.pn[s.ch] = t.pn[s.ch] - 1
     s.pp = nil
