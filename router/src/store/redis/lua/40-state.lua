@@ -64,99 +64,8 @@ local function finish(s, at)
   A.refreshAgent(a)
 end
 
--- Sized at once for the hot path's handlers (below); the others are added on first use.
-local apply = {
-  ['interaction.queued'] = false, ['interaction.offered'] = false, ['interaction.accepted'] = false,
-  ['interaction.ended'] = false, ['interaction.wrapped_up'] = false,
-}
-
-apply['interaction.queued'] = function(e)
-  local q = e.interaction
-  local g = S.group(q.groupId)
-  local meta = S.meta()
-  local s = S.newSession(q.id)
-  s.ch, s.g, s.pri, s.legal, s.ws, s.minp = e._ci, q.groupId, q.priority, q.legalPriority and 1 or 0, q.waitingSince, q.minProficiency
-  s.rank = q.waitingSince - (q.legalPriority and OPT.legalPriorityBonusSeconds * 1000 or 0) - q.priority * OPT.priorityStepSeconds * 1000
-  s.seq = meta.seq
-  meta.seq = meta.seq + 1
-  s.st = 'queued'
-  s.stint = 0
-  s.ofd = 0
-  s.qAt = NOW
-  s.tgt = q.targetAgentId
-  s.tgtU = s.tgt and q.targetUntil or nil
-  local st, at = g.st, s.ch * 7
-  st[at + 1] = st[at + 1] + 1
-  g._w = true
-  history(s, 'queued', g.id)
-  enterGroup(s, NOW)
-end
-
-apply['interaction.offered'] = function(e)
-  local s = S.session(e.interactionId)
-  local a = S.agent(e.agentId)
-  A.unplace(s)
-  s.st = 'offered'
-  s.ag = a.id
-  s.via = e.groupId
-  s.offAt = NOW
-  s.exp = e.expiresAt
-  S.addHeld(a, s.id)
-  -- Accepting resets the agent's run of misses: the session says whether there may be one to
-  -- reset (missed keeps this true for the offers an agent holds), so accepting reads no agent
-  -- that has none.
-  s.am = a.misses > 0 and 1 or nil
-  a.load[s.ch] = a.load[s.ch] + 1
-  a.tl = a.tl + 1
-  a.today = a.today + 1
-  a.tg[e.groupId] = (a.tg[e.groupId] or 0) + 1
-  local meta = S.meta()
-  a.lo[e.groupId] = meta.oseq
-  meta.oseq = meta.oseq + 1
-  history(s, 'offered', e.groupId, a.id)
-  A.addDeadline(e.expiresAt, A.OfferExpiry, s)
-  A.refreshAgent(a)
-end
-
-apply['interaction.accepted'] = function(e)
-  local s = S.session(e.interactionId)
-  if s.am then
-    S.agent(s.ag).misses = 0
-    s.am = nil
-  end
-  s.st = 'active'
-  s.accAt = NOW
-  local g = S.group(s.g)
-  local st, at = g.st, s.ch * 7
-  g._w = true
-  local waited = NOW - s.qAt
-  st[at + 1] = st[at + 1] - 1
-  st[at + 2] = st[at + 2] + 1
-  st[at + 4] = st[at + 4] + waited
-  if waited <= g.sla * 1000 then st[at + 3] = st[at + 3] + 1 end
-  history(s, 'accepted', g.id, s.ag)
-end
-
-apply['interaction.ended'] = function(e)
-  local s = S.session(e.interactionId)
-  local g = S.group(s.g)
-  local st, at = g.st, s.ch * 7
-  g._w = true
-  st[at + 5] = st[at + 5] + 1
-  st[at + 6] = st[at + 6] + (NOW - (s.accAt or NOW))
-  history(s, 'ended', s.g, e.agentId)
-  if e.wrapUpUntil ~= nil then
-    s.st = 'wrapup'
-    s.wrap = e.wrapUpUntil
-    A.addDeadline(e.wrapUpUntil, A.WrapUpEnd, s)
-    return
-  end
-  finish(s, NOW)
-end
-
-apply['interaction.wrapped_up'] = function(e)
-  finish(S.session(e.interactionId), NOW)
-end
+-- The handlers of the events off the hot path (and the day roll), by type: defined on first use.
+local apply = {}
 
 -- Events the hot path (a session's offer, accept, end, wrap-up) never applies: their handlers are
 -- defined on first use (an EVALSHA script creates every function of the chunk again on each call).
@@ -419,8 +328,90 @@ end
 
 C.definedOnFirstUse(apply, defineRare)
 
+--- Applies an event. The hot path's events (a session queued, offered, accepted, ended, wrapped
+--- up) are this function's own branches (one function made per call instead of five, as
+--- R.execute's commands); the others go to their handler in `apply`.
 function A.apply(e)
   local meta = S.meta()
   if NOW >= meta.nday then apply.newDay() end
-  apply[e.type](e)
+  local kind = e.type
+  if kind == 'interaction.queued' then
+    local q = e.interaction
+    local g = S.group(q.groupId)
+    local s = S.newSession(q.id)
+    s.ch, s.g, s.pri, s.legal, s.ws, s.minp = e._ci, q.groupId, q.priority, q.legalPriority and 1 or 0, q.waitingSince, q.minProficiency
+    s.rank = q.waitingSince - (q.legalPriority and OPT.legalPriorityBonusSeconds * 1000 or 0) - q.priority * OPT.priorityStepSeconds * 1000
+    s.seq = meta.seq
+    meta.seq = meta.seq + 1
+    s.st = 'queued'
+    s.stint = 0
+    s.ofd = 0
+    s.qAt = NOW
+    s.tgt = q.targetAgentId
+    s.tgtU = s.tgt and q.targetUntil or nil
+    local st, at = g.st, s.ch * 7
+    st[at + 1] = st[at + 1] + 1
+    g._w = true
+    history(s, 'queued', g.id)
+    enterGroup(s, NOW)
+  elseif kind == 'interaction.offered' then
+    local s = S.session(e.interactionId)
+    local a = S.agent(e.agentId)
+    A.unplace(s)
+    s.st = 'offered'
+    s.ag = a.id
+    s.via = e.groupId
+    s.offAt = NOW
+    s.exp = e.expiresAt
+    S.addHeld(a, s.id)
+    -- Accepting resets the agent's run of misses: the session says whether there may be one to
+    -- reset (missed keeps this true for the offers an agent holds), so accepting reads no agent
+    -- that has none.
+    s.am = a.misses > 0 and 1 or nil
+    a.load[s.ch] = a.load[s.ch] + 1
+    a.tl = a.tl + 1
+    a.today = a.today + 1
+    a.tg[e.groupId] = (a.tg[e.groupId] or 0) + 1
+    a.lo[e.groupId] = meta.oseq
+    meta.oseq = meta.oseq + 1
+    history(s, 'offered', e.groupId, a.id)
+    A.addDeadline(e.expiresAt, A.OfferExpiry, s)
+    A.refreshAgent(a)
+  elseif kind == 'interaction.accepted' then
+    local s = S.session(e.interactionId)
+    if s.am then
+      S.agent(s.ag).misses = 0
+      s.am = nil
+    end
+    s.st = 'active'
+    s.accAt = NOW
+    local g = S.group(s.g)
+    local st, at = g.st, s.ch * 7
+    g._w = true
+    local waited = NOW - s.qAt
+    st[at + 1] = st[at + 1] - 1
+    st[at + 2] = st[at + 2] + 1
+    st[at + 4] = st[at + 4] + waited
+    if waited <= g.sla * 1000 then st[at + 3] = st[at + 3] + 1 end
+    history(s, 'accepted', g.id, s.ag)
+  elseif kind == 'interaction.ended' then
+    local s = S.session(e.interactionId)
+    local g = S.group(s.g)
+    local st, at = g.st, s.ch * 7
+    g._w = true
+    st[at + 5] = st[at + 5] + 1
+    st[at + 6] = st[at + 6] + (NOW - (s.accAt or NOW))
+    history(s, 'ended', s.g, e.agentId)
+    if e.wrapUpUntil ~= nil then
+      s.st = 'wrapup'
+      s.wrap = e.wrapUpUntil
+      A.addDeadline(e.wrapUpUntil, A.WrapUpEnd, s)
+      return
+    end
+    finish(s, NOW)
+  elseif kind == 'interaction.wrapped_up' then
+    finish(S.session(e.interactionId), NOW)
+  else
+    apply[kind](e)
+  end
 end

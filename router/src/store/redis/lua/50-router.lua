@@ -27,60 +27,43 @@ end
 
 -- The JSON of the hot path's events, written out in one concatenation each (the generic encoder
 -- builds a table of pieces per event); the others, and one missing an id, go through C.object.
-
--- Each builder is given what goes before and after the event's text (the array's brackets, or
--- nothing): the array is made without copying its events' texts again (every new string is
--- hashed byte by byte).
-local function generic(e, open, close)
-  e.at = NOW
-  return open .. C.object(e) .. close
-end
-
--- accepted and wrapped_up: type, interactionId, agentId (one function for both: each function is
--- made again on every EVALSHA call).
-local function agentEvent(e, open, close)
-  if e.agentId == nil then return generic(e, open, close) end
-  return open .. '{"type":"' .. e.type .. '","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
-    .. ',"at":' .. num(NOW) .. '}' .. close
-end
-
-local EVENT_TEXT = {
-  ['interaction.queued'] = function(e, open, close)
+-- One function, a branch per type (each function is made again on every EVALSHA call). It is
+-- given what goes before and after the event's text (the array's brackets, or nothing): the array
+-- is made without copying its events' texts again (every new string is hashed byte by byte).
+local function eventText(e, open, close)
+  local kind = e.type
+  if kind == 'interaction.offered' then
+    return open .. '{"type":"interaction.offered","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
+      .. ',"groupId":' .. jsonString(e.groupId) .. ',"expiresAt":' .. num(e.expiresAt) .. ',"at":' .. num(NOW) .. '}' .. close
+  elseif kind == 'interaction.queued' then
     local q = e.interaction
     local tk, tv, uk, uv = '', '', '', ''
     if q.targetAgentId ~= nil then tk, tv, uk, uv = ',"targetAgentId":', jsonString(q.targetAgentId), ',"targetUntil":', num(q.targetUntil) end
     return open .. '{"type":"interaction.queued","interaction":{"id":' .. jsonString(q.id) .. ',"channel":' .. jsonString(q.channel)
       .. ',"groupId":' .. jsonString(q.groupId) .. ',"priority":' .. num(q.priority) .. ',"legalPriority":' .. (q.legalPriority and 'true' or 'false')
       .. ',"waitingSince":' .. num(q.waitingSince) .. ',"minProficiency":' .. num(q.minProficiency) .. tk .. tv .. uk .. uv .. '},"at":' .. num(NOW) .. '}' .. close
-  end,
-  ['interaction.offered'] = function(e, open, close)
-    return open .. '{"type":"interaction.offered","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
-      .. ',"groupId":' .. jsonString(e.groupId) .. ',"expiresAt":' .. num(e.expiresAt) .. ',"at":' .. num(NOW) .. '}' .. close
-  end,
-  ['interaction.accepted'] = agentEvent,
-  ['interaction.wrapped_up'] = agentEvent,
-  ['interaction.ended'] = function(e, open, close)
-    if e.agentId == nil then return generic(e, open, close) end
-    local wk, wv = '', ''
-    if e.wrapUpUntil ~= nil then wk, wv = ',"wrapUpUntil":', num(e.wrapUpUntil) end
-    return open .. '{"type":"interaction.ended","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
-      .. wk .. wv .. ',"at":' .. num(NOW) .. '}' .. close
-  end,
-}
+  elseif e.agentId ~= nil then
+    if kind == 'interaction.accepted' or kind == 'interaction.wrapped_up' then
+      return open .. '{"type":"' .. kind .. '","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
+        .. ',"at":' .. num(NOW) .. '}' .. close
+    elseif kind == 'interaction.ended' then
+      local wk, wv = '', ''
+      if e.wrapUpUntil ~= nil then wk, wv = ',"wrapUpUntil":', num(e.wrapUpUntil) end
+      return open .. '{"type":"interaction.ended","interactionId":' .. jsonString(e.interactionId) .. ',"agentId":' .. jsonString(e.agentId)
+        .. wk .. wv .. ',"at":' .. num(NOW) .. '}' .. close
+    end
+  end
+  e.at = NOW
+  return open .. C.object(e) .. close
+end
 
 --- The JSON array of this command's events.
 function R.eventsJson()
   local n = nOut
   if n == 0 then return '[]' end
-  if n == 1 then
-    local e = OUT[1]
-    return (EVENT_TEXT[e.type] or generic)(e, '[', ']')
-  end
+  if n == 1 then return eventText(OUT[1], '[', ']') end
   local texts = {}
-  for i = 1, n do
-    local e = OUT[i]
-    texts[i] = (EVENT_TEXT[e.type] or generic)(e, i == 1 and '[' or '', i == n and ']' or '')
-  end
+  for i = 1, n do texts[i] = eventText(OUT[i], i == 1 and '[' or '', i == n and ']' or '') end
   return table.concat(texts, ',', 1, n)
 end
 
