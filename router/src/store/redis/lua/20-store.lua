@@ -47,14 +47,24 @@ local function mapToJson(_, m)
   return '{' .. table.concat(parts, ',') .. '}'
 end
 
--- misses: most often none. mem and held (lists of ids) come here only from paths off the hot one
--- (configuring, offers taken back): the hot path changes held on its text (S.addHeld).
+-- held: a list of session ids, most often of none or one (decoded when an agent holding several
+-- loses one, see S.removeHeld).
+local function idsToJson(_, list)
+  local n = #list
+  if n == 0 then return '[]' end
+  if n == 1 then return '[' .. jsonString(list[1]) .. ']' end
+  local parts = {}
+  for i = 1, n do parts[i] = jsonString(list[i]) end
+  return '[' .. table.concat(parts, ',') .. ']'
+end
+
+-- misses: most often none.
 local function listToJson(_, list)
   if list[1] == nil then return '[]' end
   return C.json(list)
 end
 
-local TO_JSON = { mem = listToJson, tg = mapToJson, lo = mapToJson, held = listToJson, misses = listToJson }
+local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, held = idsToJson, misses = listToJson }
 
 -- A record is a plain table of its fields; the store's own are private: _key, _blob (the record
 -- as read: none when created in this call), _stored (created in this call over one that was
@@ -80,7 +90,7 @@ local recordMeta = {
 }
 
 -- An agent's held sessions change by one id at a time (offered, ended): while the list is not
--- decoded, the change is made on its text, as C.json would write it (no cjson decoding, no
+-- decoded, the change is made on its text, as idsToJson would write it (no cjson decoding, no
 -- table, no encoding).
 
 --- Adds id at the end of the agent's held sessions.
