@@ -35,10 +35,15 @@ export interface Layout {
    */
   required?: readonly string[];
   /**
-   * The script decodes the JSON strings on first touch (their text kept under `_<name>`), not
-   * as it reads the record (the text stands in the field until then).
+   * JSON strings the script decodes on first use (S.json), their text kept under `_<name>` until
+   * then; the others are decoded as the record is read ('[]' as the codec's shared empty list).
    */
-  lazyJson?: boolean;
+  lazy?: readonly string[];
+  /**
+   * JSON strings the script only ever replaces (never changes in place): the codec keeps the value
+   * it decoded under `__<name>`, and while the record still holds it the old text is written back.
+   */
+  kept?: readonly string[];
 }
 
 const CHANNEL_INDEXES = [0, 1, 2, 3, 4] as const;
@@ -70,7 +75,9 @@ export const LAYOUTS = {
     strings: ['pres', 'reason', 'hk', 'ms', 'mp', 'held', 'mem', 'tg', 'lo'],
     json: ['held', 'mem', 'tg', 'lo'],
     nulFree: ['pres', 'hk', 'ms', 'mp', 'held', 'mem', 'tg', 'lo'],
-    lazyJson: true,
+    // mem is read by nearly every use of an agent (its heap entries): decoded with the record.
+    lazy: ['held', 'tg', 'lo'],
+    kept: ['mem'],
     required: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm'],
   },
   session: {
@@ -152,31 +159,47 @@ function luaKind(kind: string, layout: Layout): string {
   const numberNames = layout.numbers.map((_, i) => `n${i + 1}`);
   const stringNames = layout.strings.map((_, i) => `s${i + 1}`);
   const json = new Set(layout.json);
+  const lazy = new Set(layout.lazy);
+  const kept = new Set(layout.kept);
   const lines: string[] = [];
   // One constructor with every field (decode and encode are set below): sized once.
-  const lazy = layout.lazyJson ? ', lazy = true' : '';
-  lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))}, json = { ${layout.json.map(luaString).join(', ')} }${lazy}, decode = false, encode = false }`);
-  // decode: every number and string into the record (a lazy JSON string's text under the
-  // private key _<name>), with its id, key and blob (id from the key; _key, _blob: the store's). One
-  // constructor: Lua sizes the table once (filling an empty table field by field would rehash it
-  // again and again). Presence by arithmetic, not bit.band (a call into C per string): an absent
-  // string is packed empty, so a non-empty one is present and only an empty one needs its bit.
+  lines.push(`L.${kind} = { format = ${luaString(structFormat(layout))}, decode = false, encode = false }`);
+  // decode: every number and string into the record, with its id, key and blob (id from the key;
+  // _key, _blob: the store's). A JSON string decoded at once ('[]' as the shared empty list: no
+  // call), a lazy one's text under the private key _<name>; a kept one's value under __<name> too,
+  // its text under _<name>. One constructor: Lua sizes the table once (filling an empty table
+  // field by field would rehash it again and again). Presence by arithmetic, not bit.band (a call
+  // into C per string): an absent string is packed empty, so a non-empty one is present and only
+  // an empty one needs its bit.
   lines.push(`function L.${kind}.decode(b, key${kind === 'meta' ? '' : ', id'})`);
   lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(L.${kind}.format, b)`);
   const present = (i: number) => `s${i + 1} ~= '' and s${i + 1} or m % ${2 ** (i + 1)} >= ${2 ** i} and '' or nil`;
-  const strings = layout.strings.map((name, i) => `${json.has(name) && layout.lazyJson ? `_${name}` : name} = ${present(i)}`);
+  const strings = layout.strings.flatMap((name, i) => {
+    if (!json.has(name)) return [`${name} = ${present(i)}`];
+    if (lazy.has(name)) return [`_${name} = ${present(i)}`];
+    // Present JSON text is never empty.
+    const s = `s${i + 1}`;
+    lines.push(`  local j${i + 1} = ${s} ~= '' and (${s} == '[]' and EMPTY or decode_(${s})) or nil`);
+    return kept.has(name) ? [`${name} = j${i + 1}`, `__${name} = j${i + 1}`, `_${name} = ${s} ~= '' and ${s} or nil`] : [`${name} = j${i + 1}`];
+  });
   lines.push(`  return ${luaConstructor(layout, [...(kind === 'meta' ? [] : ['id = id']), ...strings, '_key = key', '_blob = b'])}`);
   lines.push('end');
-  // encode: a JSON string is its old text when the record holds no value for it (never touched)
-  // or holds the one the store kept under __<name> (replaced-only fields), else the text
-  // to[name](r, value) makes. The record has no metatable by now (no lazy decoding).
+  // encode: a lazy JSON string is its old text when the record holds no value for it (never
+  // touched), a kept one while the record still holds the value it was read with; else the text
+  // to[name](r, value) makes.
   lines.push(`function L.${kind}.encode(r, to)`);
   lines.push('  local m = 0');
   layout.strings.forEach((name, n) => {
     const s = `s${n + 1}`;
-    if (json.has(name)) {
+    if (lazy.has(name)) {
       lines.push(`  local ${s} = r.${name}`);
-      lines.push(`  if ${s} == nil or ${s} == r.__${name} then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
+      lines.push(`  if ${s} == nil then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
+    } else if (kept.has(name)) {
+      lines.push(`  local ${s} = r.${name}`);
+      lines.push(`  if ${s} == r.__${name} then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
+    } else if (json.has(name)) {
+      lines.push(`  local ${s} = r.${name}`);
+      lines.push(`  if ${s} ~= nil then ${s} = to.${name}(r, ${s}) end`);
     } else {
       lines.push(`  local ${s} = r.${name}`);
     }
@@ -192,13 +215,18 @@ function luaKind(kind: string, layout: Layout): string {
   return lines.join('\n');
 }
 
-/** The Lua part defining `L`: per record kind, format, decode(blob, key, id) → record and encode(record, toJson) → blob. */
+/**
+ * The Lua part defining `L`: per record kind, format, decode(blob, key, id) → record and
+ * encode(record, toJson) → blob; L.empty, the empty list an empty JSON list decodes to (shared:
+ * the script replaces such lists, never adds to them in place).
+ */
 export function luaCodecSource(): string {
   const parts = [
     '-- Routing script, part 1b (generated from layout.ts): packed records.',
-    `L = { ${Object.keys(LAYOUTS).map((kind) => `${kind} = false`).join(', ')} }`,
     'do',
-    'local unpack_, pack_ = struct.unpack, struct.pack',
+    'local EMPTY = {}',
+    `L = { empty = EMPTY, ${Object.keys(LAYOUTS).map((kind) => `${kind} = false`).join(', ')} }`,
+    'local unpack_, pack_, decode_ = struct.unpack, struct.pack, cjson.decode',
     'local NAN = 0 / 0',
     ...Object.entries(LAYOUTS).map(([kind, layout]) => luaKind(kind, layout)),
     'end',

@@ -11,16 +11,22 @@
 -- Sized at once (see 05-shared); what only configuring runs is added on first use (defineRare, below).
 S = {
   reset = false, m = false, groupConfigured = false, meta = false, prefetchGroups = false, queueMask = false,
-  setQueueMask = false, group = false, agent = false, session = false, heldSessions = false, heldSession = false,
-  peekSession = false, newSession = false, deleteSession = false, flush = false, addId = false, removeId = false,
+  setQueueMask = false, json = false, addHeld = false, removeHeld = false, group = false, agent = false,
+  session = false, heldSessions = false, heldSession = false, peekSession = false, newSession = false,
+  deleteSession = false, flush = false,
 }
 
 local num = C.num
-local cache, gx, gxDirty, gxRead
+-- cache: per kind, the records this call read or created by id (false: it does not exist);
+-- list: per kind, those records in the order read or created (S.flush goes through them
+-- without pairs, a call into C per record). A session created over one read in the call (an id
+-- ended and enqueued again) is listed twice: only the one its id leads to is current.
+local cache, list, gx, gxDirty, gxRead
 
 --- A new call: nothing read yet.
 function S.reset()
   cache = { g = {}, a = {}, s = {} }
+  list = { g = {}, a = {}, s = {} }
   gx = {}
   gxDirty = {}
   gxRead = {}
@@ -66,60 +72,57 @@ end
 
 local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, held = idsToJson, misses = listToJson }
 
--- A record is a plain table of its fields; the store's own are private: _key, _blob (the record
--- as read: none when created in this call), _stored (created in this call over one that was
--- stored), _<name> (a lazy JSON string's text, see the codec) and __<name>, below.
+-- A record is a plain table of its fields (no metatable: an absent field reads as nil without a
+-- call); the store's own are private: _key, _blob (the record as read: none when created in this
+-- call), _stored (created in this call over one that was stored), and the codec's _<name> and
+-- __<name> (an agent's JSON strings, see layout.ts).
 --
--- An agent's JSON strings are decoded on first touch. A JSON string the code only ever replaces
--- (never changes in place) is unchanged while the record still holds its decoded value (kept
--- under __<name>); the others are encoded again and compared with the blob. Any other absent
--- field of an agent comes here too (no reason, no heap entries): no call into C for it.
--- TEXT: each one's private key (TO_JSON's names, written out: no string made per call).
-local TEXT = { mem = '_mem', tg = '_tg', lo = '_lo', held = '_held', misses = '_misses' }
-local KEPT = { mem = '__mem' }
-local recordMeta = {
-  __index = function(r, f)
-    local key = TEXT[f]
-    local text = key and r[key]
-    if text == nil then return nil end
-    local v = (text == '[]' or text == '{}') and {} or cjson.decode(text)
-    r[f] = v
-    local kept = KEPT[f]
-    if kept then r[kept] = v end
-    return v
-  end,
-}
+-- An agent's held, tg and lo are decoded on first use, by the code that uses them (S.json): an
+-- offer or a release needs them, most reads of an agent do not (mem, read by nearly every use,
+-- is decoded with the record).
+local TEXT = { tg = '_tg', lo = '_lo', held = '_held' }
+
+--- The agent's JSON string f (held, tg or lo), decoded on its first use in the call.
+function S.json(a, f)
+  local v = a[f]
+  if v == nil then
+    local text = a[TEXT[f]]
+    v = (text == '[]' or text == '{}') and {} or cjson.decode(text)
+    a[f] = v
+  end
+  return v
+end
 
 -- An agent's held sessions change by one id at a time (offered, ended): while the list is not
 -- decoded, the change is made on its text, as idsToJson would write it (no cjson decoding, no
 -- table, no encoding).
-local ID_TEXT = { held = '_held' }
 local sub = string.sub
 
---- Adds id at the end of the agent's list f (held).
-function S.addId(a, f, id)
-  local list = rawget(a, f)
+--- Adds id at the end of the agent's held sessions.
+function S.addHeld(a, id)
+  local list = a.held
   if list then
     list[#list + 1] = id
     return
   end
-  local key = ID_TEXT[f]
-  local text = a[key]
+  local text = a._held
   if text == '[]' then
-    a[key] = '[' .. jsonString(id) .. ']'
+    a._held = '[' .. jsonString(id) .. ']'
   else
-    a[key] = sub(text, 1, -2) .. ',' .. jsonString(id) .. ']'
+    a._held = sub(text, 1, -2) .. ',' .. jsonString(id) .. ']'
   end
 end
 
---- Removes the first id from the agent's list f (held).
-function S.removeId(a, f, id)
-  local key = ID_TEXT[f]
-  if rawget(a, f) == nil and a[key] == '[' .. jsonString(id) .. ']' then
-    a[key] = '[]'
-    return
+--- Removes the first id from the agent's held sessions.
+function S.removeHeld(a, id)
+  local list = a.held
+  if list == nil then
+    if a._held == '[' .. jsonString(id) .. ']' then
+      a._held = '[]'
+      return
+    end
+    list = S.json(a, 'held')
   end
-  local list = a[f]
   for i = 1, #list do
     if list[i] == id then
       table.remove(list, i)
@@ -128,27 +131,15 @@ function S.removeId(a, f, id)
   end
 end
 
--- A session's only JSON string (misses) is decoded at once: a table without a metatable reads its
--- many absent fields (tgt, pp, ring...) without a call. No misses (the common case) is one shared
--- empty list: the code replaces a session's misses, it never adds to them in place.
-local NO_MISSES = {}
+-- A session's only JSON string (misses) is decoded with the record. No misses (the common case) is
+-- the codec's shared empty list: the code replaces a session's misses, it never adds to them in place.
+local NO_MISSES = L.empty
 
 --- The record at key (of id: the key's last part, not stored in the record), or nil when it does not exist.
 local function open(key, kind, id)
   local blob = redis.call('GET', key)
   if not blob then return nil end
-  local codec = L[kind]
-  local r = codec.decode(blob, key, id)
-  if codec.lazy then return setmetatable(r, recordMeta) end
-  local json = codec.json
-  if json[1] then
-    for n = 1, #json do
-      local f = json[n]
-      local text = r[f]
-      if text then r[f] = text == '[]' and NO_MISSES or cjson.decode(text) end
-    end
-  end
-  return r
+  return L[kind].decode(blob, key, id)
 end
 
 --- A record created in this call: a plain table, written whole.
@@ -157,9 +148,17 @@ local function create(key, r)
   return r
 end
 
---- Queue the record's blob for writing (writes, a list of key, blob pairs) if it changed. The
---- record's last use in the call: an agent loses its metatable (the encoder reads its fields
---- plainly, an untouched JSON string as nil).
+--- Holds the record (of kind k: g, a or s) read or created in this call under its id.
+local function hold(k, id, r)
+  cache[k][id] = r
+  if r then
+    local l = list[k]
+    l[#l + 1] = r
+  end
+  return r
+end
+
+--- Queue the record's blob for writing (writes, a list of key, blob pairs) if it changed.
 local function save(r, codec, writes)
   local blob = codec.encode(r, TO_JSON)
   if blob ~= r._blob then
@@ -226,7 +225,7 @@ end
 function S.queueMask(gid, c)
   local f = QM[c] .. gid
   if gx[f] == nil then gxLoad({ f }) end
-  return tonumber(gx[f]) or 0
+  return gx[f] or 0
 end
 
 function S.setQueueMask(gid, c, mask)
@@ -262,8 +261,7 @@ end
 function S.group(id)
   local g = cache.g[id]
   if g == nil then
-    g = open(K.group(id), 'group', id) or false
-    cache.g[id] = g
+    g = hold('g', id, open(K.group(id), 'group', id) or false)
   end
   return g or nil
 end
@@ -277,8 +275,7 @@ end
 function S.agent(id)
   local a = cache.a[id]
   if a == nil then
-    a = open(K.agent(id), 'agent', id) or false
-    cache.a[id] = a
+    a = hold('a', id, open(K.agent(id), 'agent', id) or false)
   end
   return a or nil
 end
@@ -294,16 +291,16 @@ end
 function S.session(id)
   local s = cache.s[id]
   if s == nil then
-    s = open(K.session(id), 'session', id) or false
-    cache.s[id] = s
+    s = hold('s', id, open(K.session(id), 'session', id) or false)
   end
   if not s or s._deleted then return nil end
   return s
 end
 
---- The sessions this call read or created (id -> session, or false when it does not exist).
+--- The sessions this call read or created: by id (id -> session, or false when it does not
+--- exist), and listed (see list, above).
 function S.heldSessions()
-  return cache.s
+  return cache.s, list.s
 end
 
 --- Whether this call read (and may change) the session.
@@ -333,7 +330,7 @@ function S.newSession(id)
   s.dls, s._h = nil, nil
   -- An id ended and enqueued again in the same call: its record was stored before the call.
   local was = cache.s[id]
-  cache.s[id] = create(K.session(id), s)
+  hold('s', id, create(K.session(id), s))
   if was and (was._blob or was._stored) then s._stored = true end
   return s
 end
@@ -366,17 +363,19 @@ function S.flush()
   -- A group read is written only if 40-state marked it written (_w: its stats or configuration),
   -- or if it is new: most are read for their configuration and strategy alone, and packing one
   -- (~50 numbers) to compare it costs more than the marks.
-  for _, g in pairs(cache.g) do
-    if g and (g._w or not g._blob) then save(g, L.group, writes) end
+  local l = list.g
+  for i = 1, #l do
+    local g = l[i]
+    if g._w or not g._blob then save(g, L.group, writes) end
   end
-  for _, a in pairs(cache.a) do
-    if a then
-      setmetatable(a, nil)
-      save(a, L.agent, writes)
-    end
-  end
-  for id, s in pairs(cache.s) do
-    if s then
+  l = list.a
+  for i = 1, #l do save(l[i], L.agent, writes) end
+  l = list.s
+  local current = cache.s
+  for i = 1, #l do
+    local s = l[i]
+    local id = s.id
+    if current[id] == s then
       local stored = s._blob or s._stored
       if s._deleted then
         if stored then
@@ -442,7 +441,7 @@ local function defineRare()
   function S.newGroup(id, idx)
     local g = { id = id, idx = idx, hv = 0, st = {} }
     for i = 1, 35 do g.st[i] = 0 end
-    cache.g[id] = create(K.group(id), g)
+    hold('g', id, create(K.group(id), g))
     redis.call('RPUSH', K.groups, id)
     return g
   end
@@ -457,7 +456,7 @@ local function defineRare()
       a.cap[c] = 0
       a.pn[c] = 0
     end
-    cache.a[id] = create(K.agent(id), a)
+    hold('a', id, create(K.agent(id), a))
     redis.call('RPUSH', K.agents, id)
     return a
   end

@@ -37,7 +37,7 @@ function A.score(a, strategy, gid)
     if a.tc > 0 then return a.tl / a.tc, a.idle end
     return 1, a.idle
   end
-  return a.lo[gid] or -1, 0
+  return (a.lo or S.json(a, 'lo'))[gid] or -1, 0
 end
 
 -- An agent keeps its groups' strategies (ms, a letter per membership), so refreshing it reads no group.
@@ -366,11 +366,13 @@ end
 --- session alone; a change of its group's overflow starts a new stint).
 function A.pruneDeadlines()
   local gone, nGone = {}, 0
-  for id, s in pairs(S.heldSessions()) do
-    local dls = s and rawget(s, 'dls')
-    if dls and dls ~= '' then
+  local held, sessions = S.heldSessions()
+  for i = 1, #sessions do
+    local s = sessions[i]
+    local dls, id = s.dls, s.id
+    if dls and dls ~= '' and held[id] == s then
       local n = #dls
-      if rawget(s, '_deleted') then
+      if s._deleted then
         for at = 1, n, 81 do
           nGone = nGone + 1
           gone[nGone] = n == 81 and dls .. id or sub(dls, at, at + 80) .. id

@@ -74,7 +74,7 @@ local function enterGroup(s, at)
 end
 
 local function releaseSlot(s, a, at)
-  S.removeId(a, 'held', s.id)
+  S.removeHeld(a, s.id)
   a.load[s.ch] = a.load[s.ch] - 1
   a.tl = a.tl - 1
   a.idle = at
@@ -127,7 +127,7 @@ apply['interaction.offered'] = function(e)
   s.via = e.groupId
   s.offAt = NOW
   s.exp = e.expiresAt
-  S.addId(a, 'held', s.id)
+  S.addHeld(a, s.id)
   -- Accepting resets the agent's run of misses: the session says whether there may be one to
   -- reset (missed keeps this true for the offers an agent holds), so accepting reads no agent
   -- that has none.
@@ -135,9 +135,10 @@ apply['interaction.offered'] = function(e)
   a.load[s.ch] = a.load[s.ch] + 1
   a.tl = a.tl + 1
   a.today = a.today + 1
-  a.tg[e.groupId] = (a.tg[e.groupId] or 0) + 1
+  local tg, lo = a.tg or S.json(a, 'tg'), a.lo or S.json(a, 'lo')
+  tg[e.groupId] = (tg[e.groupId] or 0) + 1
   local meta = S.meta()
-  a.lo[e.groupId] = meta.oseq
+  lo[e.groupId] = meta.oseq
   meta.oseq = meta.oseq + 1
   history(s, 'offered', e.groupId, a.id)
   A.addDeadline(e.expiresAt, A.OfferExpiry, s)
@@ -219,12 +220,13 @@ local function defineRare()
   end
 
   local function takeBackOffer(s, a)
-    S.removeId(a, 'held', s.id)
+    S.removeHeld(a, s.id)
     a.load[s.ch] = a.load[s.ch] - 1
     a.tl = a.tl - 1
     a.today = math.max(0, a.today - 1)
-    local n = a.tg[s.via] or 0
-    if n > 0 then a.tg[s.via] = n - 1 end
+    local tg = S.json(a, 'tg')
+    local n = tg[s.via] or 0
+    if n > 0 then tg[s.via] = n - 1 end
   end
 
   apply['group.configured'] = function(e)
@@ -316,7 +318,7 @@ local function defineRare()
       misses[#misses + 1] = { a.id, kind, NOW + OPT.missCooldownSeconds * 1000, 0 }
       s.misses = misses
       -- The offers it still holds may now have a run of misses to reset when accepted.
-      for _, sid in ipairs(a.held) do
+      for _, sid in ipairs(S.json(a, 'held')) do
         local o = S.session(sid)
         if o and o.st == 'offered' then o.am = 1 end
       end

@@ -230,7 +230,7 @@ local function defineRare()
 
   local function revokeOffers(a, reason)
     local revoked = {}
-    for _, sid in ipairs(a.held) do
+    for _, sid in ipairs(S.json(a, 'held')) do
       if S.session(sid).st == 'offered' then revoked[#revoked + 1] = sid end
     end
     for i, sid in ipairs(revoked) do
