@@ -58,6 +58,7 @@ export const LAYOUTS = {
     // front: the deadline member last found live at the front of P:dl (see A.nextDeadline).
     strings: ['front'],
     json: [],
+    required: ['seq', 'oseq', 'nday', 'ended', 'aband', 'acount', 'gcount', 'dseq'],
   },
   group: {
     numbers: ['idx', 'lvl', 'sla', 'ofA', 'wrap', 'ring', 'hh', 'hv', ...CHANNEL_INDEXES.flatMap((c) => STATS.map((_, i) => ['st', c, i + 1] as const))],
@@ -199,7 +200,7 @@ function luaKind(kind: string, layout: Layout): string {
       lines.push(`  if ${s} == r.__${name} then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
     } else if (json.has(name)) {
       lines.push(`  local ${s} = r.${name}`);
-      lines.push(`  if ${s} ~= nil then ${s} = to.${name}(r, ${s}) end`);
+      lines.push(`  if ${s} == EMPTY then ${s} = '[]' elseif ${s} ~= nil then ${s} = to.${name}(r, ${s}) end`);
     } else {
       lines.push(`  local ${s} = r.${name}`);
     }

@@ -170,13 +170,10 @@ end
 
 -- ---------------------------------------------------------------- meta
 
-local META_COUNTS = { 'seq', 'oseq', 'ended', 'aband', 'acount', 'gcount', 'dseq' }
-
 function S.meta()
   if S.m then return S.m end
-  local r = open(K.meta, 'meta') or create(K.meta, {})
-  for _, f in ipairs(META_COUNTS) do r[f] = r[f] or 0 end
-  r.nday = r.nday or -math.huge
+  local r = open(K.meta, 'meta')
+    or create(K.meta, { seq = 0, oseq = 0, nday = -math.huge, ended = 0, aband = 0, acount = 0, gcount = 0, dseq = 0 })
   S.m = r
   return r
 end
