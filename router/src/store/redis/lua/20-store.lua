@@ -11,9 +11,9 @@
 -- Sized at once (see 05-shared); what only configuring runs is added on first use (defineRare, below).
 S = {
   reset = false, m = false, groupConfigured = false, meta = false, prefetchGroups = false, queueMask = false,
-  setQueueMask = false, json = false, addHeld = false, removeHeld = false, group = false, agent = false,
-  session = false, heldSessions = false, heldSession = false, peekSession = false, newSession = false,
-  deleteSession = false, flush = false,
+  setQueueMask = false, json = false, mapGet = false, mapSet = false, addHeld = false, removeHeld = false,
+  group = false, agent = false, session = false, heldSessions = false, heldSession = false, peekSession = false,
+  newSession = false, deleteSession = false, flush = false,
 }
 
 local num = C.num
@@ -129,6 +129,67 @@ function S.removeHeld(a, id)
       return
     end
   end
+end
+
+-- An agent's tg and lo maps change (an offer) and are read (round-robin keys) one key at a time:
+-- while a map is not decoded, that is done on its text, as mapToJson writes it. Decoding one and
+-- encoding it again costs ~20k instructions (a table, pairs, a string per entry, table.concat);
+-- finding the key costs a few calls into C. The changed text keeps its keys' order, new keys last
+-- (the same map).
+local find, byte = string.find, string.byte
+
+--- Where the value of key text jk sits in map text: its first and last byte; nil when the key is
+--- not in it; false when the text holds jk other than as a key (inside another key's text).
+--- Values are numbers: a comma, or the closing brace, ends one. Inside a JSON string every '"'
+--- is escaped, so jk preceded by '{' or ',' is a key.
+local function locate(text, jk)
+  local at = find(text, jk, 2, true)
+  if not at then return nil end
+  local before = byte(text, at - 1)
+  if before ~= 123 and before ~= 44 then return false end
+  local e = find(text, ',', at + #jk + 1, true)
+  return at + #jk + 1, (e or #text) - 1
+end
+
+--- The value of key k in the agent's map f (tg or lo), or nil.
+function S.mapGet(a, f, k)
+  local map = a[f]
+  if map == nil then
+    local text = a[TEXT[f]]
+    if text == '{}' or text == '[]' then return nil end
+    local from, to = locate(text, jsonString(k))
+    if from then return tonumber(sub(text, from, to)) end
+    if from == nil then return nil end
+    map = S.json(a, f)
+  end
+  return map[k]
+end
+
+--- Sets key k of the agent's map f (tg or lo) to v, or (add) adds v to its value (0 when absent).
+function S.mapSet(a, f, k, v, add)
+  local map = a[f]
+  if map == nil then
+    local key = TEXT[f]
+    local text = a[key]
+    local jk = jsonString(k)
+    if text == '{}' or text == '[]' then
+      a[key] = '{' .. jk .. ':' .. num(v) .. '}'
+      return
+    end
+    local from, to = locate(text, jk)
+    if from == nil then
+      a[key] = sub(text, 1, -2) .. ',' .. jk .. ':' .. num(v) .. '}'
+      return
+    end
+    if from then
+      if add then v = tonumber(sub(text, from, to)) + v end
+      a[key] = sub(text, 1, from - 1) .. num(v) .. sub(text, to + 1)
+      return
+    end
+    map = S.json(a, f)
+  end
+  if add then v = (map[k] or 0) + v end
+  map[k] = v
 end
 
 -- A session's only JSON string (misses) is decoded with the record. No misses (the common case) is

@@ -37,7 +37,7 @@ function A.score(a, strategy, gid)
     if a.tc > 0 then return a.tl / a.tc, a.idle end
     return 1, a.idle
   end
-  return (a.lo or S.json(a, 'lo'))[gid] or -1, 0
+  return S.mapGet(a, 'lo', gid) or -1, 0
 end
 
 -- An agent keeps its groups' strategies (ms, a letter per membership), so refreshing it reads no group.

@@ -135,10 +135,9 @@ apply['interaction.offered'] = function(e)
   a.load[s.ch] = a.load[s.ch] + 1
   a.tl = a.tl + 1
   a.today = a.today + 1
-  local tg, lo = a.tg or S.json(a, 'tg'), a.lo or S.json(a, 'lo')
-  tg[e.groupId] = (tg[e.groupId] or 0) + 1
+  S.mapSet(a, 'tg', e.groupId, 1, true)
   local meta = S.meta()
-  lo[e.groupId] = meta.oseq
+  S.mapSet(a, 'lo', e.groupId, meta.oseq)
   meta.oseq = meta.oseq + 1
   history(s, 'offered', e.groupId, a.id)
   A.addDeadline(e.expiresAt, A.OfferExpiry, s)
