@@ -196,11 +196,19 @@ end
 -- the codec's shared empty list: the code replaces a session's misses, it never adds to them in place.
 local NO_MISSES = L.empty
 
---- The record at key (of id: the key's last part, not stored in the record), or nil when it does not exist.
-local function open(key, kind, id)
+--- The record at key (of id: the key's last part, not stored in the record), or false when it does
+--- not exist; held by this call (cache and list of k: g, a or s) when k is given.
+local function open(key, kind, id, k)
   local blob = redis.call('GET', key)
-  if not blob then return nil end
-  return L[kind].decode(blob, key, id)
+  local r = blob and L[kind].decode(blob, key, id) or false
+  if k then
+    cache[k][id] = r
+    if r then
+      local l = list[k]
+      l[#l + 1] = r
+    end
+  end
+  return r
 end
 
 --- A record created in this call: a plain table, written whole.
@@ -319,7 +327,7 @@ end
 function S.group(id)
   local g = cache.g[id]
   if g == nil then
-    g = hold('g', id, open(K.group(id), 'group', id) or false)
+    g = open(K.group(id), 'group', id, 'g')
   end
   return g or nil
 end
@@ -333,7 +341,7 @@ end
 function S.agent(id)
   local a = cache.a[id]
   if a == nil then
-    a = hold('a', id, open(K.agent(id), 'agent', id) or false)
+    a = open(K.agent(id), 'agent', id, 'a')
   end
   return a or nil
 end
@@ -349,7 +357,7 @@ end
 function S.session(id)
   local s = cache.s[id]
   if s == nil then
-    s = hold('s', id, open(K.session(id), 'session', id) or false)
+    s = open(K.session(id), 'session', id, 's')
   end
   if not s or s._deleted then return nil end
   return s
@@ -370,7 +378,7 @@ end
 --- holds, or a fresh read it does not keep.
 function S.peekSession(id)
   local s = cache.s[id]
-  if s == nil then return open(K.session(id), 'session', id) end
+  if s == nil then return open(K.session(id), 'session', id) or nil end
   if not s or s._deleted then return nil end
   return s
 end
