@@ -82,11 +82,12 @@ export const LAYOUTS = {
     required: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm'],
   },
   session: {
-    // am: 1 when its agent may have missed an offer since offering it (see 40-state.lua).
-    numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl', 'am'],
+    // am: 1 when its agent may have missed an offer since offering it (see 40-state.lua). pw:
+    // where it waits, 1 its group's queue, 2 its target's personal queue (see 30-heaps.lua).
+    numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pw', 'am'],
     // dls: its deadlines in P:dl, each member's first 81 bytes (the rest is the session id). Its
     // history sits apart (P:h:<session>): appended to, never read by the script.
-    strings: ['g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'dls'],
+    strings: ['g', 'st', 'ag', 'via', 'tgt', 'po', 'misses', 'dls'],
     json: ['misses'],
     nulFree: ['st', 'misses', 'dls'],
     required: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'stint', 'ofd', 'qAt'],

@@ -348,8 +348,8 @@ end
 
 -- ---------------------------------------------------------------- sessions
 -- seq identifies one incarnation of an id (deadlines and queue members carry it); misses are
--- { agentId, kind, until, cooledDown 0|1 }; pp/ph/po/pl: where it waits (personal queue's agent,
--- home group, overflow group, level). Its history is a key of its own, P:h:<session>: JSON objects
+-- { agentId, kind, until, cooledDown 0|1 }; pw/po: where it waits (its group's queues or its
+-- target's personal queue; its overflow group: see A.unplace). Its history is a key of its own, P:h:<session>: JSON objects
 -- each preceded by a comma, appended to (APPEND) at the end of a call with the entries the call
 -- made (_h), never read here. Kept in the record, it was hashed with it on every read (GET
 -- reply, unpack) and write (pack), and copied whole on every entry.

@@ -232,13 +232,12 @@ function A.place(s)
     redis.call('ZADD', K.personal(s.tgt, s.ch), C.num(s.rank), sessionMember(s))
     local t = S.agent(s.tgt)
     t.pn[s.ch] = t.pn[s.ch] + 1
-    s.pp = s.tgt
+    s.pw = 2
     return
   end
-  s.pl = s.minp
   local g = S.group(s.g)
   insertInGroup(s, g)
-  s.ph = s.g
+  s.pw = 1
   if s.ofd == 1 and g.ofG then
     local over = S.group(g.ofG)
     if over and over ~= g then
@@ -258,24 +257,27 @@ local function leaveGroup(s, gid)
     end
   end
   A.flushQueues()
-  local key = K.queue(gid, s.ch, s.pl)
+  local key = K.queue(gid, s.ch, s.minp)
   redis.call('ZREM', key, sessionMember(s))
   if redis.call('ZCARD', key) == 0 then
-    S.setQueueMask(gid, s.ch, bit.band(S.queueMask(gid, s.ch), bit.bnot(bit.lshift(1, s.pl))))
+    S.setQueueMask(gid, s.ch, bit.band(S.queueMask(gid, s.ch), bit.bnot(bit.lshift(1, s.minp))))
   end
 end
 
+-- A placed session keeps where it waits (pw: 1 its group's queues, 2 its target's personal queue;
+-- po: its overflow group's id), not the group, agent and level it waits under: its group, target
+-- and minimum proficiency change only while it is not placed (transfer, widening, a miss take it
+-- out first), so they are still those.
 function A.unplace(s)
-  if s.pp then
-    redis.call('ZREM', K.personal(s.pp, s.ch), sessionMember(s))
-    local t = S.agent(s.pp)
+  local pw = s.pw
+  if pw == 2 then
+    redis.call('ZREM', K.personal(s.tgt, s.ch), sessionMember(s))
+    local t = S.agent(s.tgt)
     t.pn[s.ch] = t.pn[s.ch] - 1
-    s.pp = nil
+  elseif pw == 1 then
+    leaveGroup(s, s.g)
   end
-  if s.ph then
-    leaveGroup(s, s.ph)
-    s.ph = nil
-  end
+  s.pw = nil
   if s.po then
     leaveGroup(s, s.po)
     s.po = nil
