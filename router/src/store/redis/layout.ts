@@ -40,6 +40,11 @@ export interface Layout {
    */
   lazy?: readonly string[];
   /**
+   * Per-channel lists the script keeps in one table of the record (list → table, offset: element
+   * c at offset + c): one table made per read, not one per list.
+   */
+  luaLists?: Readonly<Record<string, readonly [string, number]>>;
+  /**
    * JSON strings the script only ever replaces (never changes in place): the codec keeps the value
    * it decoded under `__<name>`, and while the record still holds it the old text is written back.
    */
@@ -78,6 +83,8 @@ export const LAYOUTS = {
     nulFree: ['pres', 'hk', 'ms', 'mp', 'held', 'mem', 'tg', 'lo'],
     // mem is read by nearly every use of an agent (its heap entries): decoded with the record.
     lazy: ['held', 'tg', 'lo'],
+    // In the script: chan[c] load, chan[5 + c] capacity, chan[10 + c] personal queue size.
+    luaLists: { load: ['chan', 0], cap: ['chan', 5], pn: ['chan', 10] },
     kept: ['mem'],
     required: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm'],
   },
@@ -106,16 +113,17 @@ export function structFormat(layout: Layout): string {
 
 const luaString = (s: string): string => `'${s}'`;
 
-/** The keys leading to a number in the Lua record (stats flattened, see NumberPath). */
-function luaKeys(path: NumberPath): (string | number)[] {
+/** The keys leading to a number in the Lua record (stats flattened, see NumberPath; per-channel lists per luaLists). */
+function luaKeys(layout: Layout, path: NumberPath): (string | number)[] {
   if (typeof path === 'string') return [path];
   if (path.length === 3) return [path[0], path[1] * STATS.length + path[2]];
-  return [...path];
+  const shared = layout.luaLists?.[path[0]];
+  return shared ? [shared[0], shared[1] + path[1]] : [...path];
 }
 
 /** A number in the encoder: a field (NaN when absent), or an element of a list held in local l_<field>. */
 function luaEncoded(layout: Layout, path: NumberPath): string {
-  const [field, ...indexes] = luaKeys(path);
+  const [field, ...indexes] = luaKeys(layout, path);
   if (indexes.length === 0) return layout.required?.includes(field as string) ? `r.${field}` : `r.${field} or NAN`;
   return `l_${field}${indexes.map((i) => `[${i}]`).join('')}`;
 }
@@ -129,7 +137,7 @@ function luaConstructor(layout: Layout, strings: string[]): string {
   layout.numbers.forEach((path, i) => {
     const optional = typeof path === 'string' && !layout.required?.includes(path);
     const value = optional ? `n${i + 1} == n${i + 1} and n${i + 1} or nil` : `n${i + 1}`;
-    const keys = luaKeys(path);
+    const keys = luaKeys(layout, path);
     let node = root;
     for (const k of keys.slice(0, -1)) {
       let next = node.fields.get(k);
@@ -208,7 +216,7 @@ function luaKind(kind: string, layout: Layout): string {
     lines.push(`  if ${s} then m = m + ${2 ** n} else ${s} = '' end`);
   });
   // A list is read once (not once per element); a missing element fails the pack (a bug), loudly.
-  const lists = [...new Set(layout.numbers.flatMap((path) => (typeof path === 'string' ? [] : [path[0]])))];
+  const lists = [...new Set(layout.numbers.flatMap((path) => (typeof path === 'string' ? [] : [luaKeys(layout, path)[0]!])))];
   for (const field of lists) lines.push(`  local l_${field} = r.${field}`);
   const nulFree = new Set(layout.nulFree);
   const args = ['m', ...layout.numbers.map((path) => luaEncoded(layout, path)), ...layout.strings.map((name, n) => (nulFree.has(name) ? `s${n + 1}` : `#s${n + 1}, s${n + 1}`))];

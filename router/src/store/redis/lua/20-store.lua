@@ -274,11 +274,11 @@ end
 --- What an agent's release reads from its groups, fetched together: the queue masks of the
 --- channels it has capacity on, for each membership.
 function S.prefetchGroups(a)
-  local fields, n, mem, cap = {}, 0, a.mem, a.cap
+  local fields, n, mem, ch = {}, 0, a.mem, a.chan
   for m = 1, #mem do
     local gid = mem[m]
     for c = 0, 4 do
-      if cap[c] > 0 then
+      if ch[5 + c] > 0 then
         n = n + 1
         fields[n] = QM[c] .. gid
       end
@@ -336,7 +336,8 @@ end
 -- mem: its groups' ids; mp: their proficiencies (a digit each). hm: bit c set when the agent sits in the
 -- agent heap of channel c (of every group of its); hk: per membership, in mem order, the 32-hex
 -- order key it is filed under (hexd(k1) .. hexd(k2)). tg/lo: sessions today and latest offer seq
--- per group; pn[c]: sessions waiting in the agent's personal queue of channel c.
+-- per group. chan: per channel c, its load chan[c], capacity chan[5 + c] and the sessions waiting in
+-- its personal queue chan[10 + c] (one table: layout.ts luaLists).
 
 function S.agent(id)
   local a = cache.a[id]
@@ -515,13 +516,8 @@ local function defineRare()
   function S.newAgent(id, ord, at)
     local a = {
       id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0, hm = 0,
-      held = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {},
+      held = {}, chan = { [0] = 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, mem = {}, tg = {}, lo = {},
     }
-    for c = 0, 4 do
-      a.load[c] = 0
-      a.cap[c] = 0
-      a.pn[c] = 0
-    end
     hold('a', id, create(K.agent(id), a))
     redis.call('RPUSH', K.agents, id)
     return a

@@ -24,8 +24,9 @@ A = {
 }
 
 function A.canTake(a, c)
-  if a.pres ~= 'available' or a.load[c] >= a.cap[c] then return false end
-  if a.vx == 1 and (c == 0 or c == 1) then return a.load[2] + a.load[3] == 0 end
+  local ch = a.chan
+  if a.pres ~= 'available' or ch[c] >= ch[5 + c] then return false end
+  if a.vx == 1 and (c == 0 or c == 1) then return ch[2] + ch[3] == 0 end
   return true
 end
 
@@ -115,11 +116,11 @@ function A.refreshAgent(a)
   if had == 0 and not avail then return end
   -- A.canTake for every channel at once; bits by arithmetic (no bit.* call per channel).
   local want, n = 0, 0
-  local load, cap = a.load, a.cap
-  local free = avail and (a.vx ~= 1 or load[2] + load[3] == 0)
+  local ch = a.chan
+  local free = avail and (a.vx ~= 1 or ch[2] + ch[3] == 0)
   for c = 0, 4 do
     local b = BIT[c]
-    local wants = avail and load[c] < cap[c] and (c > 1 or free)
+    local wants = avail and ch[c] < ch[5 + c] and (c > 1 or free)
     local has = had % (b + b) >= b
     if wants then want = want + b end
     if wants or has then
@@ -231,7 +232,8 @@ function A.place(s)
   if s.tgt then
     redis.call('ZADD', K.personal(s.tgt, s.ch), C.num(s.rank), sessionMember(s))
     local t = S.agent(s.tgt)
-    t.pn[s.ch] = t.pn[s.ch] + 1
+    local at = 10 + s.ch
+    t.chan[at] = t.chan[at] + 1
     s.pw = 2
     return
   end
@@ -273,7 +275,8 @@ function A.unplace(s)
   if pw == 2 then
     redis.call('ZREM', K.personal(s.tgt, s.ch), sessionMember(s))
     local t = S.agent(s.tgt)
-    t.pn[s.ch] = t.pn[s.ch] - 1
+    local at = 10 + s.ch
+    t.chan[at] = t.chan[at] - 1
   elseif pw == 1 then
     leaveGroup(s, s.g)
   end

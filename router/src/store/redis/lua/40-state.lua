@@ -75,7 +75,7 @@ end
 
 local function releaseSlot(s, a, at)
   S.removeHeld(a, s.id)
-  a.load[s.ch] = a.load[s.ch] - 1
+  a.chan[s.ch] = a.chan[s.ch] - 1
   a.tl = a.tl - 1
   a.idle = at
 end
@@ -132,7 +132,7 @@ apply['interaction.offered'] = function(e)
   -- reset (missed keeps this true for the offers an agent holds), so accepting reads no agent
   -- that has none.
   s.am = a.misses > 0 and 1 or nil
-  a.load[s.ch] = a.load[s.ch] + 1
+  a.chan[s.ch] = a.chan[s.ch] + 1
   a.tl = a.tl + 1
   a.today = a.today + 1
   S.mapSet(a, 'tg', e.groupId, 1, true)
@@ -220,7 +220,7 @@ local function defineRare()
 
   local function takeBackOffer(s, a)
     S.removeHeld(a, s.id)
-    a.load[s.ch] = a.load[s.ch] - 1
+    a.chan[s.ch] = a.chan[s.ch] - 1
     a.tl = a.tl - 1
     a.today = math.max(0, a.today - 1)
     local tg = S.json(a, 'tg')
@@ -271,8 +271,8 @@ local function defineRare()
     S.setAgentConfig(a.id, e.agent.__raw)
     a.tc = 0
     for c = 0, 4 do
-      a.cap[c] = cfg.capacity[c + 1]
-      a.tc = a.tc + a.cap[c]
+      a.chan[5 + c] = cfg.capacity[c + 1]
+      a.tc = a.tc + cfg.capacity[c + 1]
     end
     a.vx = cfg.voiceExcludesChat
     local mem, digits = {}, {}
