@@ -35,10 +35,20 @@ export interface Layout {
    */
   required?: readonly string[];
   /**
-   * The script decodes the JSON strings on first touch (their text kept under `_<name>`), not
-   * as it reads the record (the text stands in the field until then).
+   * JSON strings the script decodes on first use (S.json), their text kept under `_<name>` until
+   * then; the others are decoded as the record is read ('[]' as the codec's shared empty list).
    */
-  lazyJson?: boolean;
+  lazy?: readonly string[];
+  /**
+   * Per-channel lists the script keeps in one table of the record (list → table, offset: element
+   * c at offset + c): one table made per read, not one per list.
+   */
+  luaLists?: Readonly<Record<string, readonly [string, number]>>;
+  /**
+   * JSON strings the script only ever replaces (never changes in place): the codec keeps the value
+   * it decoded under `__<name>`, and while the record still holds it the old text is written back.
+   */
+  kept?: readonly string[];
 }
 
 const CHANNEL_INDEXES = [0, 1, 2, 3, 4] as const;
@@ -53,6 +63,7 @@ export const LAYOUTS = {
     // front: the deadline member last found live at the front of P:dl (see A.nextDeadline).
     strings: ['front'],
     json: [],
+    required: ['seq', 'oseq', 'nday', 'ended', 'aband', 'acount', 'gcount', 'dseq'],
   },
   group: {
     numbers: ['idx', 'lvl', 'sla', 'ofA', 'wrap', 'ring', 'hh', 'hv', ...CHANNEL_INDEXES.flatMap((c) => STATS.map((_, i) => ['st', c, i + 1] as const))],
@@ -70,15 +81,20 @@ export const LAYOUTS = {
     strings: ['pres', 'reason', 'hk', 'ms', 'mp', 'held', 'mem', 'tg', 'lo'],
     json: ['held', 'mem', 'tg', 'lo'],
     nulFree: ['pres', 'hk', 'ms', 'mp', 'held', 'mem', 'tg', 'lo'],
-    lazyJson: true,
+    // mem is read by nearly every use of an agent (its heap entries): decoded with the record.
+    lazy: ['held', 'tg', 'lo'],
+    // In the script: chan[c] load, chan[5 + c] capacity, chan[10 + c] personal queue size.
+    luaLists: { load: ['chan', 0], cap: ['chan', 5], pn: ['chan', 10] },
+    kept: ['mem'],
     required: ['ord', 'since', 'idle', 'today', 'misses', 'tl', 'tc', 'vx', 'hm'],
   },
   session: {
-    // am: 1 when its agent may have missed an offer since offering it (see 40-state.lua).
-    numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pl', 'am'],
+    // am: 1 when its agent may have missed an offer since offering it (see 40-state.lua). pw:
+    // where it waits, 1 its group's queue, 2 its target's personal queue (see 30-heaps.lua).
+    numbers: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'offAt', 'exp', 'accAt', 'wrap', 'qAt', 'ofAt', 'ofd', 'ring', 'stint', 'tgtU', 'pw', 'am'],
     // dls: its deadlines in P:dl, each member's first 81 bytes (the rest is the session id). Its
     // history sits apart (P:h:<session>): appended to, never read by the script.
-    strings: ['g', 'st', 'ag', 'via', 'tgt', 'pp', 'ph', 'po', 'misses', 'dls'],
+    strings: ['g', 'st', 'ag', 'via', 'tgt', 'po', 'misses', 'dls'],
     json: ['misses'],
     nulFree: ['st', 'misses', 'dls'],
     required: ['ch', 'pri', 'legal', 'ws', 'minp', 'rank', 'seq', 'stint', 'ofd', 'qAt'],
@@ -97,16 +113,17 @@ export function structFormat(layout: Layout): string {
 
 const luaString = (s: string): string => `'${s}'`;
 
-/** The keys leading to a number in the Lua record (stats flattened, see NumberPath). */
-function luaKeys(path: NumberPath): (string | number)[] {
+/** The keys leading to a number in the Lua record (stats flattened, see NumberPath; per-channel lists per luaLists). */
+function luaKeys(layout: Layout, path: NumberPath): (string | number)[] {
   if (typeof path === 'string') return [path];
   if (path.length === 3) return [path[0], path[1] * STATS.length + path[2]];
-  return [...path];
+  const shared = layout.luaLists?.[path[0]];
+  return shared ? [shared[0], shared[1] + path[1]] : [...path];
 }
 
 /** A number in the encoder: a field (NaN when absent), or an element of a list held in local l_<field>. */
 function luaEncoded(layout: Layout, path: NumberPath): string {
-  const [field, ...indexes] = luaKeys(path);
+  const [field, ...indexes] = luaKeys(layout, path);
   if (indexes.length === 0) return layout.required?.includes(field as string) ? `r.${field}` : `r.${field} or NAN`;
   return `l_${field}${indexes.map((i) => `[${i}]`).join('')}`;
 }
@@ -120,7 +137,7 @@ function luaConstructor(layout: Layout, strings: string[]): string {
   layout.numbers.forEach((path, i) => {
     const optional = typeof path === 'string' && !layout.required?.includes(path);
     const value = optional ? `n${i + 1} == n${i + 1} and n${i + 1} or nil` : `n${i + 1}`;
-    const keys = luaKeys(path);
+    const keys = luaKeys(layout, path);
     let node = root;
     for (const k of keys.slice(0, -1)) {
       let next = node.fields.get(k);
@@ -152,43 +169,55 @@ function luaKind(kind: string, layout: Layout): string {
   const numberNames = layout.numbers.map((_, i) => `n${i + 1}`);
   const stringNames = layout.strings.map((_, i) => `s${i + 1}`);
   const json = new Set(layout.json);
+  const lazy = new Set(layout.lazy);
+  const kept = new Set(layout.kept);
   const lines: string[] = [];
   // One constructor with every field (decode and encode are set below): sized once. The struct
-  // format is a constant of decode and encode (no field to read per record). json: the
-  // JSON string the store decodes as it reads the record (false when none, or when decoded on
-  // first touch): a name, not a list (a table per kind made on every EVALSHA call).
-  if (!layout.lazyJson && layout.json.length > 1) throw new Error(`${kind}: at most one JSON string decoded on read`);
-  const readJson = !layout.lazyJson && layout.json.length === 1 ? luaString(layout.json[0]!) : 'false';
-  const lazy = layout.lazyJson ? ', lazy = true' : '';
-  lines.push(`L.${kind} = { json = ${readJson}${lazy}, decode = false, encode = false }`);
-  // decode: every number and string into the record (a lazy JSON string's text under the
-  // private key _<name>), with its id, key and blob (id from the key; _key, _blob: the store's). One
-  // constructor: Lua sizes the table once (filling an empty table field by field would rehash it
-  // again and again). Presence by arithmetic, not bit.band (a call into C per string): an absent
-  // string is packed empty, so a non-empty one is present and only an empty one needs its bit.
+  // format is a constant of decode and encode (no field to read per record).
+  lines.push(`L.${kind} = { decode = false, encode = false }`);
+  // decode: every number and string into the record, with its id, key and blob (id from the key;
+  // _key, _blob: the store's). A JSON string decoded at once ('[]' as the shared empty list: no
+  // call), a lazy one's text under the private key _<name>; a kept one's value under __<name> too,
+  // its text under _<name>. One constructor: Lua sizes the table once (filling an empty table
+  // field by field would rehash it again and again). Presence by arithmetic, not bit.band (a call
+  // into C per string): an absent string is packed empty, so a non-empty one is present and only
+  // an empty one needs its bit.
   lines.push(`function L.${kind}.decode(b, key${kind === 'meta' ? '' : ', id'})`);
   lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(${luaString(structFormat(layout))}, b)`);
   const present = (i: number) => `s${i + 1} ~= '' and s${i + 1} or m % ${2 ** (i + 1)} >= ${2 ** i} and '' or nil`;
-  const strings = layout.strings.map((name, i) => `${json.has(name) && layout.lazyJson ? `_${name}` : name} = ${present(i)}`);
+  const strings = layout.strings.flatMap((name, i) => {
+    if (!json.has(name)) return [`${name} = ${present(i)}`];
+    if (lazy.has(name)) return [`_${name} = ${present(i)}`];
+    // Present JSON text is never empty.
+    const s = `s${i + 1}`;
+    lines.push(`  local j${i + 1} = ${s} ~= '' and (${s} == '[]' and EMPTY or decode_(${s})) or nil`);
+    return kept.has(name) ? [`${name} = j${i + 1}`, `__${name} = j${i + 1}`, `_${name} = ${s} ~= '' and ${s} or nil`] : [`${name} = j${i + 1}`];
+  });
   lines.push(`  return ${luaConstructor(layout, [...(kind === 'meta' ? [] : ['id = id']), ...strings, '_key = key', '_blob = b'])}`);
   lines.push('end');
-  // encode: a JSON string is its old text when the record holds no value for it (never touched)
-  // or holds the one the store kept under __<name> (replaced-only fields), else the text
-  // to[name](r, value) makes. The record has no metatable by now (no lazy decoding).
+  // encode: a lazy JSON string is its old text when the record holds no value for it (never
+  // touched), a kept one while the record still holds the value it was read with; else the text
+  // to[name](r, value) makes.
   lines.push(`function L.${kind}.encode(r, to)`);
   lines.push('  local m = 0');
   layout.strings.forEach((name, n) => {
     const s = `s${n + 1}`;
-    if (json.has(name)) {
+    if (lazy.has(name)) {
       lines.push(`  local ${s} = r.${name}`);
-      lines.push(`  if ${s} == nil or ${s} == r.__${name} then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
+      lines.push(`  if ${s} == nil then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
+    } else if (kept.has(name)) {
+      lines.push(`  local ${s} = r.${name}`);
+      lines.push(`  if ${s} == r.__${name} then ${s} = r._${name} else ${s} = to.${name}(r, ${s}) end`);
+    } else if (json.has(name)) {
+      lines.push(`  local ${s} = r.${name}`);
+      lines.push(`  if ${s} == EMPTY then ${s} = '[]' elseif ${s} ~= nil then ${s} = to.${name}(r, ${s}) end`);
     } else {
       lines.push(`  local ${s} = r.${name}`);
     }
     lines.push(`  if ${s} then m = m + ${2 ** n} else ${s} = '' end`);
   });
   // A list is read once (not once per element); a missing element fails the pack (a bug), loudly.
-  const lists = [...new Set(layout.numbers.flatMap((path) => (typeof path === 'string' ? [] : [path[0]])))];
+  const lists = [...new Set(layout.numbers.flatMap((path) => (typeof path === 'string' ? [] : [luaKeys(layout, path)[0]!])))];
   for (const field of lists) lines.push(`  local l_${field} = r.${field}`);
   const nulFree = new Set(layout.nulFree);
   const args = ['m', ...layout.numbers.map((path) => luaEncoded(layout, path)), ...layout.strings.map((name, n) => (nulFree.has(name) ? `s${n + 1}` : `#s${n + 1}, s${n + 1}`))];
@@ -197,13 +226,18 @@ function luaKind(kind: string, layout: Layout): string {
   return lines.join('\n');
 }
 
-/** The Lua part defining `L`: per record kind, decode(blob, key, id) → record and encode(record, toJson) → blob. */
+/**
+ * The Lua part defining `L`: per record kind, decode(blob, key, id) → record and
+ * encode(record, toJson) → blob; L.empty, the empty list an empty JSON list decodes to (shared:
+ * the script replaces such lists, never adds to them in place).
+ */
 export function luaCodecSource(): string {
   const parts = [
     '-- Routing script, part 1b (generated from layout.ts): packed records.',
-    `L = { ${Object.keys(LAYOUTS).map((kind) => `${kind} = false`).join(', ')} }`,
     'do',
-    'local unpack_, pack_ = struct.unpack, struct.pack',
+    'local EMPTY = {}',
+    `L = { empty = EMPTY, ${Object.keys(LAYOUTS).map((kind) => `${kind} = false`).join(', ')} }`,
+    'local unpack_, pack_, decode_ = struct.unpack, struct.pack, cjson.decode',
     'local NAN = 0 / 0',
     ...Object.entries(LAYOUTS).map(([kind, layout]) => luaKind(kind, layout)),
     'end',

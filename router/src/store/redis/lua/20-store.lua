@@ -11,17 +11,24 @@
 -- Sized at once (see 05-shared); what only configuring runs is added on first use (defineRare, below).
 S = {
   reset = false, m = false, groupConfigured = false, meta = false, prefetchGroups = false, queueMask = false,
-  setQueueMask = false, group = false, agent = false, session = false, sessions = false,
-  peekSession = false, newSession = false, deleteSession = false, flush = false, addHeld = false, removeHeld = false,
+  setQueueMask = false, json = false, mapGet = false, mapSet = false, addHeld = false, removeHeld = false,
+  group = false, agent = false, session = false, sessions = false, sessionList = false, peekSession = false,
+  newSession = false, deleteSession = false, flush = false,
 }
 
-local cache, gx, gxDirty, gxRead
+-- cache: per kind, the records this call read or created by id (false: it does not exist);
+-- list: per kind, those records in the order read or created (S.flush goes through them
+-- without pairs, a call into C per record). A session created over one read in the call (an id
+-- ended and enqueued again) is listed twice: only the one its id leads to is current.
+local cache, list, gx, gxDirty, gxRead
 
 --- A new call: nothing read yet.
 function S.reset()
   cache = { g = {}, a = {}, s = {} }
-  -- The sessions this call read (and may change) or created: id -> session, or false when it does not exist.
-  S.sessions = cache.s
+  list = { g = {}, a = {}, s = {} }
+  -- The sessions this call read (and may change) or created: by id (id -> session, or false when
+  -- it does not exist), and listed in the order read or created (see list, above).
+  S.sessions, S.sessionList = cache.s, list.s
   gx = {}
   gxDirty = {}
   gxRead = {}
@@ -35,6 +42,7 @@ end
 -- plain string mp (no table per membership). tg and lo are maps group -> number ({} when
 -- empty); the other JSON strings are lists.
 
+
 local function mapToJson(_, m)
   local k1, v1 = next(m)
   if k1 == nil then return '{}' end
@@ -47,8 +55,7 @@ local function mapToJson(_, m)
   return '{' .. table.concat(parts, ',') .. '}'
 end
 
--- held: a list of session ids, most often of none or one (decoded when an agent holding several
--- loses one, see S.removeHeld).
+-- held: a list of session ids, most often of none or one.
 local function idsToJson(_, list)
   local n = #list
   if n == 0 then return '[]' end
@@ -66,28 +73,26 @@ end
 
 local TO_JSON = { mem = idsToJson, tg = mapToJson, lo = mapToJson, held = idsToJson, misses = listToJson }
 
--- A record is a plain table of its fields; the store's own are private: _key, _blob (the record
--- as read: none when created in this call), _stored (created in this call over one that was
--- stored), _<name> (a lazy JSON string's text, see the codec) and __<name>, below.
+-- A record is a plain table of its fields (no metatable: an absent field reads as nil without a
+-- call); the store's own are private: _key, _blob (the record as read: none when created in this
+-- call), _stored (created in this call over one that was stored), and the codec's _<name> and
+-- __<name> (an agent's JSON strings, see layout.ts).
 --
--- An agent's JSON strings are decoded on first touch. A JSON string the code only ever replaces
--- (never changes in place) is unchanged while the record still holds its decoded value (kept
--- under __<name>); the others are encoded again and compared with the blob. Any other absent
--- field of an agent comes here too (no reason, no heap entries): no call into C for it.
--- TEXT: each one's private key (TO_JSON's names, written out: no string made per call).
-local TEXT = { mem = '_mem', tg = '_tg', lo = '_lo', held = '_held', misses = '_misses' }
-local recordMeta = {
-  __index = function(r, f)
-    local key = TEXT[f]
-    local text = key and r[key]
-    if text == nil then return nil end
-    local v = (text == '[]' or text == '{}') and {} or cjson.decode(text)
-    r[f] = v
-    -- mem is the one replaced-only field (see above).
-    if f == 'mem' then r.__mem = v end
-    return v
-  end,
-}
+-- An agent's held, tg and lo are decoded on first use, by the code that uses them (S.json): an
+-- offer or a release needs them, most reads of an agent do not (mem, read by nearly every use,
+-- is decoded with the record).
+local TEXT = { tg = '_tg', lo = '_lo', held = '_held' }
+
+--- The agent's JSON string f (held, tg or lo), decoded on its first use in the call.
+function S.json(a, f)
+  local v = a[f]
+  if v == nil then
+    local text = a[TEXT[f]]
+    v = (text == '[]' or text == '{}') and {} or cjson.decode(text)
+    a[f] = v
+  end
+  return v
+end
 
 -- An agent's held sessions change by one id at a time (offered, ended): while the list is not
 -- decoded, the change is made on its text, as idsToJson would write it (no cjson decoding, no
@@ -95,7 +100,7 @@ local recordMeta = {
 
 --- Adds id at the end of the agent's held sessions.
 function S.addHeld(a, id)
-  local list = rawget(a, 'held')
+  local list = a.held
   if list then
     list[#list + 1] = id
     return
@@ -108,13 +113,16 @@ function S.addHeld(a, id)
   end
 end
 
---- Removes id from the agent's held sessions.
+--- Removes the first id from the agent's held sessions.
 function S.removeHeld(a, id)
-  if rawget(a, 'held') == nil and a._held == '[' .. jsonString(id) .. ']' then
-    a._held = '[]'
-    return
-  end
   local list = a.held
+  if list == nil then
+    if a._held == '[' .. jsonString(id) .. ']' then
+      a._held = '[]'
+      return
+    end
+    list = S.json(a, 'held')
+  end
   for i = 1, #list do
     if list[i] == id then
       table.remove(list, i)
@@ -123,29 +131,102 @@ function S.removeHeld(a, id)
   end
 end
 
--- A session's only JSON string (misses) is decoded at once: a table without a metatable reads its
--- many absent fields (tgt, pp, ring...) without a call. No misses (the common case) is one shared
--- empty list: the code replaces a session's misses, it never adds to them in place.
-local NO_MISSES = {}
+-- An agent's tg and lo maps change (an offer) and are read (round-robin keys) one key at a time:
+-- while a map is not decoded, that is done on its text, as mapToJson writes it. Decoding one and
+-- encoding it again costs ~20k instructions (a table, pairs, a string per entry, table.concat);
+-- finding the key costs a few calls into C. The changed text keeps its keys' order, new keys last
+-- (the same map).
 
---- The record at key (of id: the key's last part, not stored in the record), or nil when it does not exist.
-local function open(key, kind, id)
+--- Where the value of key text jk sits in map text: its first and last byte; nil when the key is
+--- not in it; false when the text holds jk other than as a key (inside another key's text).
+--- Values are numbers: a comma, or the closing brace, ends one. Inside a JSON string every '"'
+--- is escaped, so jk preceded by '{' or ',' is a key.
+local function locate(text, jk)
+  local at = find(text, jk, 2, true)
+  if not at then return nil end
+  local before = byte(text, at - 1)
+  if before ~= 123 and before ~= 44 then return false end
+  local e = find(text, ',', at + #jk + 1, true)
+  return at + #jk + 1, (e or #text) - 1
+end
+
+--- The value of key k in the agent's map f (tg or lo), or nil.
+function S.mapGet(a, f, k)
+  local map = a[f]
+  if map == nil then
+    local text = a[TEXT[f]]
+    if text == '{}' or text == '[]' then return nil end
+    local from, to = locate(text, jsonString(k))
+    if from then return tonumber(sub(text, from, to)) end
+    if from == nil then return nil end
+    map = S.json(a, f)
+  end
+  return map[k]
+end
+
+--- Sets key k of the agent's map f (tg or lo) to v, or (add) adds v to its value (0 when absent).
+function S.mapSet(a, f, k, v, add)
+  local map = a[f]
+  if map == nil then
+    local key = TEXT[f]
+    local text = a[key]
+    local jk = jsonString(k)
+    if text == '{}' or text == '[]' then
+      a[key] = '{' .. jk .. ':' .. num(v) .. '}'
+      return
+    end
+    local from, to = locate(text, jk)
+    if from == nil then
+      a[key] = sub(text, 1, -2) .. ',' .. jk .. ':' .. num(v) .. '}'
+      return
+    end
+    if from then
+      if add then v = tonumber(sub(text, from, to)) + v end
+      a[key] = sub(text, 1, from - 1) .. num(v) .. sub(text, to + 1)
+      return
+    end
+    map = S.json(a, f)
+  end
+  if add then v = (map[k] or 0) + v end
+  map[k] = v
+end
+
+-- A session's only JSON string (misses) is decoded with the record. No misses (the common case) is
+-- the codec's shared empty list: the code replaces a session's misses, it never adds to them in place.
+local NO_MISSES = L.empty
+
+--- The record at key (of id: the key's last part, not stored in the record), or false when it does
+--- not exist; held by this call (cache and list of k: g, a or s) when k is given.
+local function open(key, kind, id, k)
   local blob = redis.call('GET', key)
-  if not blob then return nil end
-  local codec = L[kind]
-  local r = codec.decode(blob, key, id)
-  if codec.lazy then return setmetatable(r, recordMeta) end
-  local f = codec.json
-  if f then
-    local text = r[f]
-    if text then r[f] = text == '[]' and NO_MISSES or cjson.decode(text) end
+  local r = blob and L[kind].decode(blob, key, id) or false
+  if k then
+    cache[k][id] = r
+    if r then
+      local l = list[k]
+      l[#l + 1] = r
+    end
   end
   return r
 end
 
---- Queue the record's blob for writing (writes, a list of key, blob pairs) if it changed. The
---- record's last use in the call: an agent loses its metatable (the encoder reads its fields
---- plainly, an untouched JSON string as nil).
+--- A record created in this call: a plain table, written whole.
+local function create(key, r)
+  r._key = key
+  return r
+end
+
+--- Holds the record (of kind k: g, a or s) read or created in this call under its id.
+local function hold(k, id, r)
+  cache[k][id] = r
+  if r then
+    local l = list[k]
+    l[#l + 1] = r
+  end
+  return r
+end
+
+--- Queue the record's blob for writing (writes, a list of key, blob pairs) if it changed.
 local function save(r, codec, writes)
   local blob = codec.encode(r, TO_JSON)
   if blob ~= r._blob then
@@ -160,14 +241,7 @@ end
 function S.meta()
   if S.m then return S.m end
   local r = open(K.meta, 'meta')
-  if r then
-    -- The counters, written out (a list of their names was a table and an ipairs per call).
-    r.seq, r.oseq, r.ended, r.aband = r.seq or 0, r.oseq or 0, r.ended or 0, r.aband or 0
-    r.acount, r.gcount, r.dseq, r.nday = r.acount or 0, r.gcount or 0, r.dseq or 0, r.nday or -math.huge
-  else
-    -- A record created in this call is a plain table, written whole.
-    r = { seq = 0, oseq = 0, ended = 0, aband = 0, acount = 0, gcount = 0, dseq = 0, nday = -math.huge, _key = K.meta }
-  end
+    or create(K.meta, { seq = 0, oseq = 0, nday = -math.huge, ended = 0, aband = 0, acount = 0, gcount = 0, dseq = 0 })
   S.m = r
   return r
 end
@@ -199,11 +273,11 @@ end
 --- What an agent's release reads from its groups, fetched together: the queue masks of the
 --- channels it has capacity on, for each membership.
 function S.prefetchGroups(a)
-  local fields, n, mem, cap = {}, 0, a.mem, a.cap
+  local fields, n, mem, ch = {}, 0, a.mem, a.chan
   for m = 1, #mem do
     local gid = mem[m]
     for c = 0, 4 do
-      if cap[c] > 0 then
+      if ch[5 + c] > 0 then
         n = n + 1
         fields[n] = 'q' .. DIGIT[c] .. ':' .. gid
       end
@@ -216,7 +290,7 @@ end
 function S.queueMask(gid, c)
   local f = 'q' .. DIGIT[c] .. ':' .. gid
   if gx[f] == nil then gxLoad({ f }) end
-  return tonumber(gx[f]) or 0
+  return gx[f] or 0
 end
 
 function S.setQueueMask(gid, c, mask)
@@ -252,8 +326,7 @@ end
 function S.group(id)
   local g = cache.g[id]
   if g == nil then
-    g = open(K.group(id), 'group', id) or false
-    cache.g[id] = g
+    g = open(K.group(id), 'group', id, 'g')
   end
   return g or nil
 end
@@ -262,21 +335,21 @@ end
 -- mem: its groups' ids; mp: their proficiencies (a digit each). hm: bit c set when the agent sits in the
 -- agent heap of channel c (of every group of its); hk: per membership, in mem order, the 32-hex
 -- order key it is filed under (hexd(k1) .. hexd(k2)). tg/lo: sessions today and latest offer seq
--- per group; pn[c]: sessions waiting in the agent's personal queue of channel c.
+-- per group. chan: per channel c, its load chan[c], capacity chan[5 + c] and the sessions waiting in
+-- its personal queue chan[10 + c] (one table: layout.ts luaLists).
 
 function S.agent(id)
   local a = cache.a[id]
   if a == nil then
-    a = open(K.agent(id), 'agent', id) or false
-    cache.a[id] = a
+    a = open(K.agent(id), 'agent', id, 'a')
   end
   return a or nil
 end
 
 -- ---------------------------------------------------------------- sessions
 -- seq identifies one incarnation of an id (deadlines and queue members carry it); misses are
--- { agentId, kind, until, cooledDown 0|1 }; pp/ph/po/pl: where it waits (personal queue's agent,
--- home group, overflow group, level). Its history is a key of its own, P:h:<session>: JSON objects
+-- { agentId, kind, until, cooledDown 0|1 }; pw/po: where it waits (its group's queues or its
+-- target's personal queue; its overflow group: see A.unplace). Its history is a key of its own, P:h:<session>: JSON objects
 -- each preceded by a comma, appended to (APPEND) at the end of a call with the entries the call
 -- made (_h), never read here. Kept in the record, it was hashed with it on every read (GET
 -- reply, unpack) and write (pack), and copied whole on every entry.
@@ -284,8 +357,7 @@ end
 function S.session(id)
   local s = cache.s[id]
   if s == nil then
-    s = open(K.session(id), 'session', id) or false
-    cache.s[id] = s
+    s = open(K.session(id), 'session', id, 's')
   end
   if not s or s._deleted then return nil end
   return s
@@ -295,7 +367,7 @@ end
 --- holds, or a fresh read it does not keep.
 function S.peekSession(id)
   local s = cache.s[id]
-  if s == nil then return open(K.session(id), 'session', id) end
+  if s == nil then return open(K.session(id), 'session', id) or nil end
   if not s or s._deleted then return nil end
   return s
 end
@@ -313,8 +385,7 @@ function S.newSession(id)
   s.dls, s._h = nil, nil
   -- An id ended and enqueued again in the same call: its record was stored before the call.
   local was = cache.s[id]
-  s._key = K.session(id)
-  cache.s[id] = s
+  hold('s', id, create(K.session(id), s))
   if was and (was._blob or was._stored) then s._stored = true end
   return s
 end
@@ -347,17 +418,19 @@ function S.flush()
   -- A group read is written only if 40-state marked it written (_w: its stats or configuration),
   -- or if it is new: most are read for their configuration and strategy alone, and packing one
   -- (~50 numbers) to compare it costs more than the marks.
-  for _, g in pairs(cache.g) do
-    if g and (g._w or not g._blob) then save(g, L.group, writes) end
+  local l = list.g
+  for i = 1, #l do
+    local g = l[i]
+    if g._w or not g._blob then save(g, L.group, writes) end
   end
-  for _, a in pairs(cache.a) do
-    if a then
-      setmetatable(a, nil)
-      save(a, L.agent, writes)
-    end
-  end
-  for id, s in pairs(cache.s) do
-    if s then
+  l = list.a
+  for i = 1, #l do save(l[i], L.agent, writes) end
+  l = list.s
+  local current = cache.s
+  for i = 1, #l do
+    local s = l[i]
+    local id = s.id
+    if current[id] == s then
       local stored = s._blob or s._stored
       if s._deleted then
         if stored then
@@ -421,9 +494,9 @@ local function defineRare()
   end
 
   function S.newGroup(id, idx)
-    local g = { id = id, idx = idx, hv = 0, st = {}, _key = K.group(id) }
+    local g = { id = id, idx = idx, hv = 0, st = {} }
     for i = 1, 35 do g.st[i] = 0 end
-    cache.g[id] = g
+    hold('g', id, create(K.group(id), g))
     redis.call('RPUSH', K.groups, id)
     return g
   end
@@ -431,14 +504,9 @@ local function defineRare()
   function S.newAgent(id, ord, at)
     local a = {
       id = id, ord = ord, pres = 'offline', since = at, idle = at, today = 0, misses = 0, tl = 0, tc = 0, vx = 0, hm = 0,
-      held = {}, load = {}, cap = {}, pn = {}, mem = {}, tg = {}, lo = {}, _key = K.agent(id),
+      held = {}, chan = { [0] = 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, mem = {}, tg = {}, lo = {},
     }
-    for c = 0, 4 do
-      a.load[c] = 0
-      a.cap[c] = 0
-      a.pn[c] = 0
-    end
-    cache.a[id] = a
+    hold('a', id, create(K.agent(id), a))
     redis.call('RPUSH', K.agents, id)
     return a
   end

@@ -21,8 +21,9 @@ A = {
 }
 
 function A.canTake(a, c)
-  if a.pres ~= 'available' or a.load[c] >= a.cap[c] then return false end
-  if a.vx == 1 and (c == 0 or c == 1) then return a.load[2] + a.load[3] == 0 end
+  local ch = a.chan
+  if a.pres ~= 'available' or ch[c] >= ch[5 + c] then return false end
+  if a.vx == 1 and (c == 0 or c == 1) then return ch[2] + ch[3] == 0 end
   return true
 end
 
@@ -36,7 +37,7 @@ function A.score(a, letter, gid)
     if a.tc > 0 then return a.tl / a.tc, a.idle end
     return 1, a.idle
   end
-  return a.lo[gid] or -1, 0
+  return S.mapGet(a, 'lo', gid) or -1, 0
 end
 
 -- Heap prefixes by group id (a pure function of the id: kept across calls, up to a bound).
@@ -106,10 +107,10 @@ function A.refreshAgent(a)
   if had == 0 and not avail then return end
   -- A.canTake for every channel at once; bits by arithmetic (no bit.* call per channel): b = 2^c.
   local want, n, b = 0, 0, 1
-  local load, cap = a.load, a.cap
-  local free = avail and (a.vx ~= 1 or load[2] + load[3] == 0)
+  local ch = a.chan
+  local free = avail and (a.vx ~= 1 or ch[2] + ch[3] == 0)
   for c = 0, 4 do
-    local wants = avail and load[c] < cap[c] and (c > 1 or free)
+    local wants = avail and ch[c] < ch[5 + c] and (c > 1 or free)
     local has = had % (b + b) >= b
     if wants then want = want + b end
     if wants or has then
@@ -221,14 +222,14 @@ function A.place(s)
   if s.tgt then
     redis.call('ZADD', K.personal(s.tgt, s.ch), num(s.rank), C.dec16(s.seq) .. s.id)
     local t = S.agent(s.tgt)
-    t.pn[s.ch] = t.pn[s.ch] + 1
-    s.pp = s.tgt
+    local at = 10 + s.ch
+    t.chan[at] = t.chan[at] + 1
+    s.pw = 2
     return
   end
-  s.pl = s.minp
   local g = S.group(s.g)
   insertInGroup(s, g)
-  s.ph = s.g
+  s.pw = 1
   if s.ofd == 1 and g.ofG then
     local over = S.group(g.ofG)
     if over and over ~= g then
@@ -247,24 +248,28 @@ local function leaveGroup(s, gid)
     end
   end
   A.flushQueues()
-  local key = K.queue(gid, s.ch, s.pl)
+  local key = K.queue(gid, s.ch, s.minp)
   redis.call('ZREM', key, C.dec16(s.seq) .. s.id)
   if redis.call('ZCARD', key) == 0 then
-    S.setQueueMask(gid, s.ch, bit.band(S.queueMask(gid, s.ch), bit.bnot(bit.lshift(1, s.pl))))
+    S.setQueueMask(gid, s.ch, bit.band(S.queueMask(gid, s.ch), bit.bnot(bit.lshift(1, s.minp))))
   end
 end
 
+-- A placed session keeps where it waits (pw: 1 its group's queues, 2 its target's personal queue;
+-- po: its overflow group's id), not the group, agent and level it waits under: its group, target
+-- and minimum proficiency change only while it is not placed (transfer, widening, a miss take it
+-- out first), so they are still those.
 function A.unplace(s)
-  if s.pp then
-    redis.call('ZREM', K.personal(s.pp, s.ch), C.dec16(s.seq) .. s.id)
-    local t = S.agent(s.pp)
-    t.pn[s.ch] = t.pn[s.ch] - 1
-    s.pp = nil
+  local pw = s.pw
+  if pw == 2 then
+    redis.call('ZREM', K.personal(s.tgt, s.ch), C.dec16(s.seq) .. s.id)
+    local t = S.agent(s.tgt)
+    local at = 10 + s.ch
+    t.chan[at] = t.chan[at] - 1
+  elseif pw == 1 then
+    leaveGroup(s, s.g)
   end
-  if s.ph then
-    leaveGroup(s, s.ph)
-    s.ph = nil
-  end
+  s.pw = nil
   if s.po then
     leaveGroup(s, s.po)
     s.po = nil
@@ -350,11 +355,13 @@ end
 --- session alone; a change of its group's overflow starts a new stint).
 function A.pruneDeadlines()
   local gone, nGone = {}, 0
-  for id, s in pairs(S.sessions) do
-    local dls = s and rawget(s, 'dls')
-    if dls and dls ~= '' then
+  local held, sessions = S.sessions, S.sessionList
+  for i = 1, #sessions do
+    local s = sessions[i]
+    local dls, id = s.dls, s.id
+    if dls and dls ~= '' and held[id] == s then
       local n = #dls
-      if rawget(s, '_deleted') then
+      if s._deleted then
         for at = 1, n, 81 do
           nGone = nGone + 1
           gone[nGone] = n == 81 and dls .. id or sub(dls, at, at + 80) .. id

@@ -49,7 +49,7 @@ end
 
 local function releaseSlot(s, a, at)
   S.removeHeld(a, s.id)
-  a.load[s.ch] = a.load[s.ch] - 1
+  a.chan[s.ch] = a.chan[s.ch] - 1
   a.tl = a.tl - 1
   a.idle = at
 end
@@ -124,11 +124,12 @@ local function defineRare()
 
   local function takeBackOffer(s, a)
     S.removeHeld(a, s.id)
-    a.load[s.ch] = a.load[s.ch] - 1
+    a.chan[s.ch] = a.chan[s.ch] - 1
     a.tl = a.tl - 1
     a.today = math.max(0, a.today - 1)
-    local n = a.tg[s.via] or 0
-    if n > 0 then a.tg[s.via] = n - 1 end
+    local tg = S.json(a, 'tg')
+    local n = tg[s.via] or 0
+    if n > 0 then tg[s.via] = n - 1 end
   end
 
   apply['group.configured'] = function(e)
@@ -174,8 +175,8 @@ local function defineRare()
     S.setAgentConfig(a.id, e.agent.__raw)
     a.tc = 0
     for c = 0, 4 do
-      a.cap[c] = cfg.capacity[c + 1]
-      a.tc = a.tc + a.cap[c]
+      a.chan[5 + c] = cfg.capacity[c + 1]
+      a.tc = a.tc + cfg.capacity[c + 1]
     end
     a.vx = cfg.voiceExcludesChat
     local mem, digits = {}, {}
@@ -220,7 +221,7 @@ local function defineRare()
       misses[#misses + 1] = { a.id, kind, NOW + OPT.missCooldownSeconds * 1000, 0 }
       s.misses = misses
       -- The offers it still holds may now have a run of misses to reset when accepted.
-      for _, sid in ipairs(a.held) do
+      for _, sid in ipairs(S.json(a, 'held')) do
         local o = S.session(sid)
         if o and o.st == 'offered' then o.am = 1 end
       end
@@ -368,11 +369,11 @@ function A.apply(e)
     -- reset (missed keeps this true for the offers an agent holds), so accepting reads no agent
     -- that has none.
     s.am = a.misses > 0 and 1 or nil
-    a.load[s.ch] = a.load[s.ch] + 1
+    a.chan[s.ch] = a.chan[s.ch] + 1
     a.tl = a.tl + 1
     a.today = a.today + 1
-    a.tg[e.groupId] = (a.tg[e.groupId] or 0) + 1
-    a.lo[e.groupId] = meta.oseq
+    S.mapSet(a, 'tg', e.groupId, 1, true)
+    S.mapSet(a, 'lo', e.groupId, meta.oseq)
     meta.oseq = meta.oseq + 1
     history(s, 'offered', e.groupId, a.id)
     A.addDeadline(e.expiresAt, A.OfferExpiry, s)

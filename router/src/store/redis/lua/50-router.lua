@@ -129,7 +129,7 @@ local function releaseAgent(a)
     local best, bestVia
     for c = 0, 4 do
       if A.canTake(a, c) then
-        if a.pn[c] > 0 then
+        if a.chan[10 + c] > 0 then
           local s = A.personalHead(a.id, c)
           if not best or A.sessionBefore(s, best) then best, bestVia = s, s.g end
         end
@@ -218,7 +218,7 @@ local function defineRare()
 
   local function revokeOffers(a, reason)
     local revoked = {}
-    for _, sid in ipairs(a.held) do
+    for _, sid in ipairs(S.json(a, 'held')) do
       if S.session(sid).st == 'offered' then revoked[#revoked + 1] = sid end
     end
     for i, sid in ipairs(revoked) do
@@ -370,7 +370,7 @@ function R.check(steps)
     if kind == 'D' and S.session(step[2]) then return i end
     if kind == 'L' then
       local a = S.agent(step[2])
-      if a and step[4] < a.load[step[3]] then return i, a.load[step[3]] end
+      if a and step[4] < a.chan[step[3]] then return i, a.chan[step[3]] end
     end
   end
   return nil
