@@ -2,6 +2,9 @@
 import http from 'k6/http';
 import { adminToken, baseUrl } from './profile.js';
 
+/** k6's error code for a request that got no answer within its timeout (60 s). */
+export const REQUEST_TIMEOUT = 1050;
+
 export function headers(token = adminToken) {
   return { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
 }

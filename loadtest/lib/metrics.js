@@ -21,6 +21,8 @@ export const sessionsCreated = new Counter('sessions_created');
 export const sessionsNotCreated = new Counter('sessions_not_created');
 /** Citizens' POSTs sent again after a transport failure (same id: create is idempotent). */
 export const citizenRetries = new Counter('citizen_retries');
+/** Agents' messages sent again after a transport failure with no answer (see scenarios/agents.js). */
+export const agentMessageRetries = new Counter('agent_message_retries');
 export const offersReceived = new Counter('offers_received');
 export const offersRevoked = new Counter('offers_revoked');
 export const sessionsHandled = new Counter('sessions_handled');

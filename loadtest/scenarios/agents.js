@@ -8,11 +8,12 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
-import { headers } from '../lib/api.js';
+import { REQUEST_TIMEOUT, headers } from '../lib/api.js';
 import { AGENT_GREETING, isChannelSession, isWarmUp } from '../lib/channels.js';
 import {
   acceptRtt,
   agentDisconnects,
+  agentMessageRetries,
   agentMessageRtt,
   agentMessages,
   channelOfferLatency,
@@ -184,11 +185,22 @@ class Agent {
   greet(interactionId) {
     const sentAt = Date.now();
     const endLater = () => this.later(() => this.command({ type: 'end', interactionId }), between(profile.handleMs));
-    http
-      .asyncRequest('POST', `${baseUrl}/api/interactions/${interactionId}/messages`, JSON.stringify({ text: `${AGENT_GREETING} (${this.id})` }), {
+    const post = () =>
+      http.asyncRequest('POST', `${baseUrl}/api/interactions/${interactionId}/messages`, JSON.stringify({ text: `${AGENT_GREETING} (${this.id})` }), {
         headers: headers(this.token),
         tags: { name: 'POST /api/interactions/:id/messages' },
         responseType: 'none',
+      });
+    post()
+      .then((res) => {
+        if (res.status !== 0 || res.error_code === REQUEST_TIMEOUT) return res;
+        // A transport failure with no answer at all: the server closed an idle keep-alive
+        // connection as k6 reused it (connection reset), so it never read the request. Sent once
+        // more, as a browser does on a reused connection; not after a timeout (the server may
+        // still be handling the first one).
+        agentMessageRetries.add(1);
+        console.warn(`agent ${this.id}: message on ${interactionId} sent again after a transport failure (${res.error})`);
+        return post();
       })
       .then(
         (res) => {

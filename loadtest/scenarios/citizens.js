@@ -3,12 +3,9 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import http from 'k6/http';
-import { headers } from '../lib/api.js';
+import { REQUEST_TIMEOUT, headers } from '../lib/api.js';
 import { citizenRetries, sessionsCreated, sessionsNotCreated } from '../lib/metrics.js';
 import { baseUrl, groupId, profile, stepAt } from '../lib/profile.js';
-
-/** k6's error code for a request that got no answer within its timeout (60 s). */
-const REQUEST_TIMEOUT = 1050;
 
 export function citizens(agency) {
   const t0 = Date.now();

@@ -60,6 +60,8 @@ export interface RunSummary {
   graphSinkCpuCores: number | null;
   graphSends: number | null;
   citizenRetries: number;
+  /** Agents' messages sent again after a transport failure with no answer. */
+  agentMessageRetries: number;
   targetRatePerSecond: number | null;
   achievedRatePerSecond: number;
   droppedIterations: number;
@@ -187,6 +189,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     graphSinkCpuCores: input.graphSink ? input.graphSink.cpu.cores : null,
     graphSends: input.graphSink ? input.graphSink.sends : null,
     citizenRetries: count('citizen_retries'),
+    agentMessageRetries: count('agent_message_retries'),
     targetRatePerSecond: profile.arrival.kind === 'constant' ? profile.arrival.ratePerSecond : null,
     achievedRatePerSecond: round(arrival > 0 ? sessions / arrival : 0) ?? 0,
     droppedIterations: count('dropped_iterations'),

@@ -22,7 +22,7 @@ export function markdownSummary(s: RunSummary): string {
     `| handoff → agent's message p50 / p95, WhatsApp | ${ms(s.whatsappHandoffToAgentP50Ms)} / ${ms(s.whatsappHandoffToAgentP95Ms)} |`,
     `| channel sessions' offer latency p95 / p99 | ${ms(s.channelOfferLatencyP95Ms)} / ${ms(s.channelOfferLatencyP99Ms)} |`,
     `| agent message POST p95 / WhatsApp webhook p95 | ${ms(s.agentMessageRttP95Ms)} / ${ms(s.webhookP95Ms)} |`,
-    `| not created / dropped arrivals / POSTs retried | ${s.sessionsNotCreated} / ${s.droppedIterations} / ${s.citizenRetries} |`,
+    `| not created / dropped arrivals / POSTs retried (citizens, agents' messages) | ${s.sessionsNotCreated} / ${s.droppedIterations} / ${s.citizenRetries}, ${s.agentMessageRetries} |`,
     `| known to the server / ended / abandoned | ${n(s.sessionsKnown)} / ${n(s.ended)} / ${n(s.abandoned)} |`,
     `| unfinished after drain / left over (closed by teardown) | ${n(s.unfinished)} / ${n(s.leftOver)} |`,
     `| **lost** | **${n(s.lost)}** |`,
