@@ -171,6 +171,7 @@ function luaKind(kind: string, layout: Layout): string {
   const json = new Set(layout.json);
   const lazy = new Set(layout.lazy);
   const kept = new Set(layout.kept);
+  const format = luaString(structFormat(layout));
   const lines: string[] = [];
   // One constructor with every field (decode and encode are set below): sized once. The struct
   // format is a constant of decode and encode (no field to read per record).
@@ -183,7 +184,7 @@ function luaKind(kind: string, layout: Layout): string {
   // into C per string): an absent string is packed empty, so a non-empty one is present and only
   // an empty one needs its bit.
   lines.push(`function L.${kind}.decode(b, key${kind === 'meta' ? '' : ', id'})`);
-  lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(${luaString(structFormat(layout))}, b)`);
+  lines.push(`  local m, ${[...numberNames, ...stringNames].join(', ')} = unpack_(${format}, b)`);
   const present = (i: number) => `s${i + 1} ~= '' and s${i + 1} or m % ${2 ** (i + 1)} >= ${2 ** i} and '' or nil`;
   const strings = layout.strings.flatMap((name, i) => {
     if (!json.has(name)) return [`${name} = ${present(i)}`];
@@ -221,7 +222,7 @@ function luaKind(kind: string, layout: Layout): string {
   for (const field of lists) lines.push(`  local l_${field} = r.${field}`);
   const nulFree = new Set(layout.nulFree);
   const args = ['m', ...layout.numbers.map((path) => luaEncoded(layout, path)), ...layout.strings.map((name, n) => (nulFree.has(name) ? `s${n + 1}` : `#s${n + 1}, s${n + 1}`))];
-  lines.push(`  return pack_(${luaString(structFormat(layout))}, ${args.join(', ')})`);
+  lines.push(`  return pack_(${format}, ${args.join(', ')})`);
   lines.push('end');
   return lines.join('\n');
 }

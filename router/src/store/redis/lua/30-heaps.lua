@@ -309,6 +309,13 @@ function A.dropDeadlines(members)
 end
 
 
+--- The time of the deadline at byte o + 1 of text: its score text's number when read with one,
+--- else its hexd (bytes 1-16). Only Overflow and Ring deadlines need it (a rare path).
+local function timeOf(text, o, score)
+  if score then return tonumber(score) end
+  return C.unhexd(sub(text, o + 1, o + 16))
+end
+
 --- Whether the deadline whose 81 bytes start at byte o + 1 of text (a member, or a session's dls)
 --- still means something (state.ts isLive): once dead it stays dead. `s` is its session if live
 --- (as S.session gives it), or nil; score its score text if read. The session's state is checked
@@ -332,14 +339,13 @@ local function live(text, o, s, score)
   -- Equal numbers have equal hexd: fields compared in place (a find at their offset, no string made).
   if not (find(text, hexd(s.seq), o + 33, true) == o + 33 and find(text, hexd(s.stint), o + 66, true) == o + 66) then return false end
   if at then return find(text, hexd(at), o + 1, true) == o + 1 end
-  -- Overflow and Ring compare the deadline's time: its score text's number when read with one,
-  -- else its hexd (bytes 1-16).
+  -- Overflow and Ring compare the deadline's time (timeOf).
   if k == A.Overflow then
     -- A change of the group's overflow starts a new stint (rearmOverflows): no group check here.
-    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= (score and tonumber(score) or C.unhexd(sub(text, o + 1, o + 16)))
+    return s.tgt == nil and s.ofd == 0 and s.ofAt ~= nil and s.ofAt <= timeOf(text, o, score)
   end
   if k == A.Ring then
-    return s.tgt == nil and s.ring ~= nil and s.ring <= (score and tonumber(score) or C.unhexd(sub(text, o + 1, o + 16))) and s.minp > 1
+    return s.tgt == nil and s.ring ~= nil and s.ring <= timeOf(text, o, score) and s.minp > 1
   end
   local misses = s.misses
   for i = 1, #misses do
