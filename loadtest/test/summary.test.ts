@@ -35,6 +35,9 @@ describe('buildSummary', () => {
       whatsapp_handoff_to_agent: { med: 560, 'p(95)': 1300, count: 6 },
       whatsapp_bot_reply: { 'p(95)': 320.55, count: 18 },
       channel_offer_latency: { 'p(95)': 80, 'p(99)': 140, count: 15 },
+      // Sent again after a transport failure with no answer (scenarios/citizens.js, agents.js).
+      citizen_retries: { count: 1 },
+      agent_message_retries: { count: 2 },
       // 101 API + 15 channel sessions created; the server knows one fewer.
       sessions_created: { count: 116 },
       sessions_known: { count: 115 },
@@ -53,6 +56,8 @@ describe('buildSummary', () => {
       channelOfferLatencyP99Ms: 140,
       graphSinkCpuCores: 0.01,
       graphSends: 72,
+      citizenRetries: 1,
+      agentMessageRetries: 2,
       lost: 1,
       thresholdsPassed: false,
     });
@@ -60,6 +65,7 @@ describe('buildSummary', () => {
     expect(s.othersCpuCores).toBeCloseTo(1.5 - 0.31 - 0.42 - 0.01, 3);
     expect(markdownSummary(s)).toContain('| WhatsApp citizens: sessions / served by an agent / failed | 7 / 6 / 1 |');
     expect(markdownSummary(s)).toContain('| Graph API sink CPU / sends answered | 0.01 cores / 72 |');
+    expect(markdownSummary(s)).toContain("| not created / dropped arrivals / POSTs retried (citizens, agents' messages) | 0 / 0 / 1, 2 |");
   });
 
   it('passes a clean smoke run and carries the figures the issue asks for', () => {
