@@ -34,6 +34,12 @@ const HOURS_RETRIES = 4;
 export const DEFAULT_BATCH_SIZE = 64;
 /** Script calls in flight at most. */
 export const DEFAULT_PIPELINE = 2;
+/**
+ * A batch is cut to its share of the outstanding work (see `fill`) only down to this size: a
+ * smaller burst goes in one call, since another call costs about as much as a decision (EVALSHA
+ * runs the script's top level again) and so few answers leave Redis no time to wait.
+ */
+export const MIN_SHARE = 16;
 /** Reply fields per command of a batch (see lua/90-main.lua). */
 const REPLY_FIELDS = 6;
 
@@ -221,17 +227,27 @@ export class RedisEngine {
     });
   }
 
-  /** Sends batches from the queue while fewer than `pipeline` calls are in flight. */
+  /**
+   * Sends batches from the queue while fewer than `pipeline` calls are in flight. A batch takes
+   * its share of the work outstanding (queued and in flight) over the pipeline's calls, not the
+   * whole queue (but at least `MIN_SHARE` commands): when the answers of one large call come back
+   * together, their next commands would otherwise all go in one call again, behind small calls in
+   * flight, and Redis would sit idle once it has run those while this node handles that wave of
+   * answers. Shared out, the calls stay even: Redis runs one while this node handles the other.
+   */
   private fill(): void {
     while (!this.broken && this.flight.length < this.pipeline && this.queue.length > 0) {
+      let outstanding = this.queue.length;
+      for (const call of this.flight) outstanding += call.batch.length;
+      const share = Math.max(MIN_SHARE, Math.ceil(outstanding / this.pipeline));
       const previous = this.flight[this.flight.length - 1];
-      this.flight.push(this.start(previous));
+      this.flight.push(this.start(previous, Math.min(this.batchSize, share)));
     }
   }
 
-  /** The next batch's script call, fenced on the call in flight before it (if any). */
-  private start(previous: Call | undefined): Call {
-    const batch = this.queue.splice(0, this.batchSize);
+  /** The next batch's script call, of up to `size` commands, fenced on the call in flight before it (if any). */
+  private start(previous: Call | undefined, size: number): Call {
+    const batch = this.queue.splice(0, size);
     const args: (string | number)[] = ['decide', this.optionsArg, this.streamLength, batch.length];
     const fresh: FreshHours[] = [];
     for (const p of batch) {

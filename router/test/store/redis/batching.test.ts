@@ -143,6 +143,34 @@ describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight
     await engine.close();
   });
 
+  it('shares a wave of commands out between the calls it may have in flight, so none runs alone before a large one', async () => {
+    const sizes: number[] = [];
+    class LoggedScript extends RoutingScript {
+      override run(...args: Parameters<RoutingScript['run']>): ReturnType<RoutingScript['run']> {
+        sizes.push(Number(args[2][3]));
+        return super.run(...args);
+      }
+    }
+    const engine = await open(freshTenant('batch-share'), new LoggedScript());
+    const router = await setUp(engine, [
+      { type: 'configureGroup', group: group('g') },
+      { type: 'configureAgent', agent: agent('a', ['g'], { capacity: { chat: 3 } }) },
+      { type: 'setAgentState', agentId: 'a', state: 'available' },
+    ]);
+    sizes.length = 0;
+    const enqueue = (id: string): Command => ({ type: 'enqueue', interaction: { id, channel: 'chat', groupId: 'g' } });
+    // w goes alone; a wave of 40 arrives while it is in flight.
+    const commands = ['w', ...Array.from({ length: 40 }, (_, i) => `s${i}`)].map(enqueue);
+    const { actual, expected } = await burst(engine, router, commands);
+    expect(actual.map((d) => d.outcome)).toEqual(expected);
+    // One call in flight: the wave waits for w and goes whole. Two: the wave's share of the 41
+    // outstanding (21) goes at once, the rest (19) when w returns. Three: shares of 16 (the least
+    // worth a call of its own), the rest after w.
+    expect(sizes).toEqual([[1, 40], [1, 21, 19], [1, 16, 16, 8]][depth - 1]);
+    await expectStreamed(engine, actual, expected);
+    await engine.close();
+  });
+
   it('keeps the others of a batch applied, in order, when one in the middle fails', async () => {
     const engine = await open();
     const router = await setUp(engine, [
