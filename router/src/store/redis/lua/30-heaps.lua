@@ -30,6 +30,7 @@ end
 --- The group strategy's key for the agent (strategies/*.ts): lowest wins. An agent keeps its
 --- groups' strategies (ms, a letter per membership), so refreshing it reads no group: the strategy
 --- is its letter's byte, e(qual) 101, l(ongest-idle) 108, (least-)o(ccupied) 111, r(ound-robin) 114.
+--- A.refreshAgent makes the same keys inline (once per refresh): change both together.
 function A.score(a, letter, gid)
   if letter == 101 then return a.today, a.idle end
   if letter == 108 then return a.idle, a.today end
@@ -106,8 +107,10 @@ local H0 = '8000000000000000'
 --- ZADD for all the others. Each member is made in one concatenation (every new string is hashed
 --- byte by byte); channels it neither sits in nor can take (no capacity) are never looked at.
 --- The keys of equal, longest-idle and least-occupied (A.score) are the agent's own, not its
---- group's: each is made once per refresh, whatever the memberships sharing it.
-function A.refreshAgent(a)
+--- group's: each is made once per refresh, whatever the memberships sharing it. Round-robin's
+--- key is the group's latest offer to the agent (lo), which only an offer changes, refreshing the
+--- agent at once with its group (offered): a filed agent's other round-robin keys are as hk has them.
+function A.refreshAgent(a, offered)
   local had = a.hm or 0
   local avail = a.pres == 'available'
   if had == 0 and not avail then return end
@@ -179,8 +182,13 @@ function A.refreshAgent(a)
         end
         nKeys = nKeys + 1
         keys[nKeys] = k1
+      elseif had ~= 0 and gid ~= offered then
+        -- Round-robin, not the group offered through: its key as filed (no map read).
+        old = sub(oldKeys, at, at + 31)
+        k1, same = old, true
+        nKeys = nKeys + 1
+        keys[nKeys] = old
       else
-        -- Round-robin: most often unchanged (an offer changes one group's), compared in place.
         k1, k2 = hexd(S.mapGet(a, 'lo', gid) or -1), H0
         same = had ~= 0 and find(oldKeys, k1, at, true) == at and find(oldKeys, H0, at + 16, true) == at + 16
         keys[nKeys + 1], keys[nKeys + 2] = k1, H0
