@@ -333,8 +333,9 @@ end
 
 -- ---------------------------------------------------------------- agents
 -- mem: its groups' ids; mp: their proficiencies (a digit each). hm: bit c set when the agent sits in the
--- agent heap of channel c (of every group of its); hk: per membership, in mem order, the 32-hex
--- order key it is filed under (hexd(k1) .. hexd(k2)). tg/lo: sessions today and latest offer seq
+-- agent heap of channel c (of every group of its); hk: dec16(ord) (the members' ordinal text), then
+-- per membership, in mem order, the 32-hex order key it is filed under (hexd(k1) .. hexd(k2)),
+-- when hm is not 0. tg/lo: sessions today and latest offer seq
 -- per group. chan: per channel c, its load chan[c], capacity chan[5 + c] and the sessions waiting in
 -- its personal queue chan[10 + c] (one table: layout.ts luaLists).
 

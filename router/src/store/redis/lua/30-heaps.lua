@@ -30,6 +30,7 @@ end
 --- The group strategy's key for the agent (strategies/*.ts): lowest wins. An agent keeps its
 --- groups' strategies (ms, a letter per membership), so refreshing it reads no group: the strategy
 --- is its letter's byte, e(qual) 101, l(ongest-idle) 108, (least-)o(ccupied) 111, r(ound-robin) 114.
+--- A.refreshAgent makes the same keys inline (once per refresh): change both together.
 function A.score(a, letter, gid)
   if letter == 101 then return a.today, a.idle end
   if letter == 108 then return a.idle, a.today end
@@ -94,14 +95,22 @@ end
 -- refreshAgent's lists (one set for every refresh; their counts say what they hold): the members
 -- to remove and to add, and per channel the agent sits in or can take, three entries in `seats`
 -- (one table, not three: each is made on every EVALSHA call): the channel, whether it sits in it,
--- whether it can take it.
-local keys, removed, added, seats = {}, {}, {}, {}
+-- whether it can take it. `bytes` holds the agent's strategy letters (at m) and proficiency digits
+-- (at nm + 5 + m), read five at a time: one string.byte per five memberships, not one call each.
+local keys, removed, added, seats, bytes = {}, {}, {}, {}, {}
+
+-- hexd(0), round-robin's second key.
+local H0 = '8000000000000000'
 
 --- File the agent in the heaps of each channel it can take now, re-keyed; take it out of the
 --- others. Heaps whose key did not change are left alone (as the core does): one ZREM and one
 --- ZADD for all the others. Each member is made in one concatenation (every new string is hashed
 --- byte by byte); channels it neither sits in nor can take (no capacity) are never looked at.
-function A.refreshAgent(a)
+--- The keys of equal, longest-idle and least-occupied (A.score) are the agent's own, not its
+--- group's: each is made once per refresh, whatever the memberships sharing it. Round-robin's
+--- key is the group's latest offer to the agent (lo), which only an offer changes, refreshing the
+--- agent at once with its group (offered): a filed agent's other round-robin keys are as hk has them.
+function A.refreshAgent(a, offered)
   local had = a.hm or 0
   local avail = a.pres == 'available'
   if had == 0 and not avail then return end
@@ -120,27 +129,82 @@ function A.refreshAgent(a)
     b = b + b
   end
   if want == 0 and had == 0 then return end
-  local mem, oldKeys, strategies, mp, aid = a.mem, a.hk or '', a.ms, a.mp, a.id
+  local mem, oldKeys, aid = a.mem, a.hk or '', a.id
   local nm = #mem
-  local nRemoved, nAdded = 0, 0
-  local ord
+  -- The agent's dec16(ordinal), as hk keeps it (a format call costs about two subs).
+  local ord = #oldKeys >= 16 and sub(oldKeys, 1, 16) or C.dec16(a.ord)
+  if want ~= 0 then
+    local strategies = a.ms
+    for m = 1, nm, 5 do
+      bytes[m], bytes[m + 1], bytes[m + 2], bytes[m + 3], bytes[m + 4] = byte(strategies, m, m + 4)
+    end
+  end
+  local nRemoved, nAdded, nKeys = 0, 0, 1
+  local digits = false
+  -- This refresh's hexd(today), hexd(idle) and keys of equal, longest-idle, least-occupied.
+  local hToday, hIdle, kE, kL, kO
   for m = 1, nm do
     local gid = mem[m]
-    local at = m * 32 - 31
-    local k1, k2
+    local at = m * 32 - 15
+    -- The key (k1 .. k2), and the old one when it is read whole.
+    local k1, k2, old = nil, '', nil
     local same = false
     if want ~= 0 then
-      local x1, x2 = A.score(a, byte(strategies, m), gid)
-      k1, k2 = hexd(x1), hexd(x2)
-      keys[m + m - 1], keys[m + m] = k1, k2
-      -- Compared in place: no string for the old key unless a member needs it.
-      same = had ~= 0 and find(oldKeys, k1, at, true) == at and find(oldKeys, k2, at + 16, true) == at + 16
+      local letter = bytes[m]
+      if letter == 101 or letter == 108 or letter == 111 then
+        if letter == 101 then
+          k1 = kE
+          if not k1 then
+            hToday, hIdle = hToday or hexd(a.today), hIdle or hexd(a.idle)
+            k1 = hToday .. hIdle
+            kE = k1
+          end
+        elseif letter == 108 then
+          k1 = kL
+          if not k1 then
+            hToday, hIdle = hToday or hexd(a.today), hIdle or hexd(a.idle)
+            k1 = hIdle .. hToday
+            kL = k1
+          end
+        else
+          k1 = kO
+          if not k1 then
+            hIdle = hIdle or hexd(a.idle)
+            k1 = hexd(a.tc > 0 and a.tl / a.tc or 1) .. hIdle
+            kO = k1
+          end
+        end
+        -- Most often changed: the old key is read whole (one sub, also what its removal needs)
+        -- and compared as a string.
+        if had ~= 0 then
+          old = sub(oldKeys, at, at + 31)
+          same = old == k1
+        end
+        nKeys = nKeys + 1
+        keys[nKeys] = k1
+      elseif had ~= 0 and gid ~= offered then
+        -- Round-robin, not the group offered through: its key as filed (no map read).
+        old = sub(oldKeys, at, at + 31)
+        k1, same = old, true
+        nKeys = nKeys + 1
+        keys[nKeys] = old
+      else
+        k1, k2 = hexd(S.mapGet(a, 'lo', gid) or -1), H0
+        same = had ~= 0 and find(oldKeys, k1, at, true) == at and find(oldKeys, H0, at + 16, true) == at + 16
+        keys[nKeys + 1], keys[nKeys + 2] = k1, H0
+        nKeys = nKeys + 2
+      end
     end
     if not same or want ~= had then
-      ord = ord or C.dec16(a.ord)
-      local digit = sub(mp, m, m)
+      if not digits then
+        digits = true
+        local mp = a.mp
+        for i = nm + 5 + 1, nm + 5 + nm, 5 do
+          bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3], bytes[i + 4] = byte(mp, i - nm - 5, i - nm - 1)
+        end
+      end
+      local digit = DIGIT[bytes[nm + 5 + m] - 48]
       local p = prefixes[gid] or A.heapPrefixes(gid)
-      local old
       for i = 1, n, 3 do
         local c, has, wants = seats[i], seats[i + 1], seats[i + 2]
         if has and (not wants or not same) then
@@ -159,7 +223,8 @@ function A.refreshAgent(a)
   if nRemoved > 0 then redis.call('ZREM', K.heaps, unpack(removed, 1, nRemoved)) end
   if nAdded > 0 then redis.call('ZADD', K.heaps, unpack(added, 1, nAdded)) end
   a.hm = want
-  a.hk = want ~= 0 and table.concat(keys, '', 1, nm + nm) or nil
+  keys[1] = ord
+  a.hk = want ~= 0 and table.concat(keys, '', 1, nKeys) or ord
 end
 
 --- The best agent of the group's heap for the session's channel with proficiency at least the
@@ -494,7 +559,7 @@ local function defineRare()
         -- Every filed channel of a membership shares its key.
         local keys = a.hk
         for m, gid in ipairs(a.mem) do
-          if gid == g.id then keys = sub(keys, 1, m * 32 - 32) .. key .. sub(keys, m * 32 + 1) end
+          if gid == g.id then keys = sub(keys, 1, m * 32 - 16) .. key .. sub(keys, m * 32 + 17) end
         end
         a.hk = keys
       end

@@ -373,11 +373,12 @@ function A.apply(e)
     a.tl = a.tl + 1
     a.today = a.today + 1
     S.mapSet(a, 'tg', e.groupId, 1, true)
+    -- The one change of lo: the refresh below is told its group (its round-robin key).
     S.mapSet(a, 'lo', e.groupId, meta.oseq)
     meta.oseq = meta.oseq + 1
     history(s, 'offered', e.groupId, a.id)
     A.addDeadline(e.expiresAt, A.OfferExpiry, s)
-    A.refreshAgent(a)
+    A.refreshAgent(a, e.groupId)
   elseif kind == 'interaction.accepted' then
     local s = S.session(e.interactionId)
     if s.am then
