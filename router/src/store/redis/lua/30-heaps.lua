@@ -8,7 +8,7 @@
 --                  with prefix = dec6(#groupId) .. groupId .. channel (no prefix is another's
 --                  prefix), score 0, read BYLEX                              -> (k1, k2, ordinal)
 --   session queue: score rank, member dec16(seq) .. sessionId                     -> (rank, seq)
---   deadlines:     score at, member hexd(rank) .. dec16(seq) .. kind .. dec16(n) .. dec16(stint) .. sessionId
+--   deadlines:     score at, member hexd(at) .. hexd(rank) .. hexd(seq) .. kind .. serial(n) .. hexd(stint) .. sessionId
 --                  -> (at, rank, seq, kind); n only makes equal timers distinct members.
 
 -- Sized at once (see 05-shared), with what 40-state defines (apply); the rare ones
@@ -43,12 +43,13 @@ end
 -- Heap prefixes by group id (a pure function of the id: kept across calls, up to a bound).
 local prefixes, prefixCount = {}, 0
 
--- The first member of P:dl as this call last read or changed it: { member, score, sid }, { } when
--- the set was empty, nil when unknown (after a ZREM). A ZADD keeps it known (the lower of the two:
--- member order is the set's order, see the encodings; members differ within their first 81 bytes,
--- hex digits, which Lua's strcoll orders as bytes in any locale), so a command that added
--- deadlines or none needs no ZRANGE to find the next one.
-local front
+-- The first member of P:dl as this call last read or changed it: its member, score text and session
+-- id (locals: no table per read), frontMember false when the set was empty; frontKnown false when
+-- unknown (after a ZREM). A ZADD keeps it known (the lower of the two: member order is the set's
+-- order, see the encodings; members differ within their first 81 bytes, hex digits, which Lua's
+-- strcoll orders as bytes in any locale), so a command that added deadlines or none needs no
+-- ZRANGE to find the next one.
+local frontKnown, frontMember, frontScore, frontSid
 -- Dead deadlines left at the front of P:dl (ranks 0 .. nDead - 1, in order) by nextDeadline: their
 -- sessions are held by this call, so pruneDeadlines removes them with the others at its end (one
 -- ZREM for all); meanwhile the front is read at rank nDead.
@@ -60,7 +61,7 @@ local dead, nDead
 local entering, nEntering
 
 function A.reset()
-  front = nil
+  frontKnown = false
   nDead = 0
   entering, nEntering = {}, 0
 end
@@ -277,7 +278,7 @@ function A.unplace(s)
 end
 
 -- ---------------------------------------------------------------- deadlines
--- member: hexd(at) .. hexd(rank) .. hexd(seq) .. kind .. hexd(n) .. hexd(stint) .. sessionId
+-- member: hexd(at) .. hexd(rank) .. hexd(seq) .. kind .. serial(n) .. hexd(stint) .. sessionId
 -- (bytes 1-16, 17-32, 33-48, 49, 50-65, 66-81, 82-): equal numbers compare as their hexd, so a
 -- liveness check parses no text.
 
@@ -285,17 +286,18 @@ function A.addDeadline(at, kind, s)
   local meta = S.meta()
   local n = meta.dseq + 1
   meta.dseq = n
-  local h1, h2, h3, k, h4, h5 = hexd(at), hexd(s.rank), hexd(s.seq), DIGIT[kind], hexd(n), hexd(s.stint)
+  local h1, h2, h3, k, h5 = hexd(at), hexd(s.rank), hexd(s.seq), DIGIT[kind], hexd(s.stint)
+  local n1, n2 = C.serial(n)
   -- The member and the session's dls each in one concatenation (no string for the 81 bytes alone).
-  local member, score = h1 .. h2 .. h3 .. k .. h4 .. h5 .. s.id, num(at)
+  local member, score = h1 .. h2 .. h3 .. k .. n1 .. n2 .. h5 .. s.id, num(at)
   redis.call('ZADD', K.deadlines, score, member)
-  s.dls = (s.dls or '') .. h1 .. h2 .. h3 .. k .. h4 .. h5
+  s.dls = (s.dls or '') .. h1 .. h2 .. h3 .. k .. n1 .. n2 .. h5
   if nDead > 0 and member < dead[nDead] then
     -- Among the dead ones left at the front (ranks would shift): they go now.
     A.dropDeadlines({})
-    front = { member = member, score = score, sid = s.id }
-  elseif front and (not front.member or member < front.member) then
-    front = { member = member, score = score, sid = s.id }
+    frontKnown, frontMember, frontScore, frontSid = true, member, score, s.id
+  elseif frontKnown and (not frontMember or member < frontMember) then
+    frontMember, frontScore, frontSid = member, score, s.id
   end
 end
 
@@ -305,7 +307,7 @@ function A.dropDeadlines(members)
   for i = 1, nDead do members[n + i] = dead[i] end
   if n + nDead > 0 then redis.call('ZREM', K.deadlines, unpack(members)) end
   dead, nDead = nil, 0
-  front = nil
+  frontKnown = false
 end
 
 
@@ -418,30 +420,32 @@ end
 function A.nextDeadline()
   local meta = S.meta()
   while true do
-    local first = front
-    if not first then
-      local rank = nDead == 0 and '0' or num(nDead)
-      local r = redis.call('ZRANGE', K.deadlines, rank, rank, 'WITHSCORES')
-      first = #r == 0 and {} or { member = r[1], score = r[2], sid = sub(r[1], 82) }
-      front = first
+    if not frontKnown then
+      -- The rank as a number: Redis formats it in C (a text would be a string.format per new rank).
+      local r = redis.call('ZRANGE', K.deadlines, nDead, nDead, 'WITHSCORES')
+      frontKnown = true
+      if #r == 0 then
+        frontMember = false
+      else
+        frontMember, frontScore, frontSid = r[1], r[2], sub(r[1], 82)
+      end
     end
-    local member = first.member
+    local member, score, sid = frontMember, frontScore, frontSid
     if not member then
       meta.front = nil
       return nil
     end
-    local sid = first.sid
-    if member == meta.front and S.sessions[sid] == nil and not S.groupConfigured then return first.score end
-    if live(member, 0, S.peekSession(sid), first.score) then
+    if member == meta.front and S.sessions[sid] == nil and not S.groupConfigured then return score end
+    if live(member, 0, S.peekSession(sid), score) then
       meta.front = member
-      return first.score
+      return score
     end
     if S.sessions[sid] then
       -- Its session's deadlines are pruned at the end of the call: left in place until then.
       nDead = nDead + 1
       if nDead == 1 then dead = {} end
       dead[nDead] = member
-      front = nil
+      frontKnown = false
     else
       A.dropDeadlines({ member })
     end
