@@ -7,8 +7,8 @@
 --   agent heaps:   member prefix(group, channel) .. hexd(k1) .. hexd(k2) .. dec16(ordinal) .. p .. agentId
 --                  with prefix = dec6(#groupId) .. groupId .. channel (no prefix is another's
 --                  prefix), score 0, read BYLEX                              -> (k1, k2, ordinal)
---   session queue: score rank, member dec16(seq) .. sessionId                     -> (rank, seq)
---   deadlines:     score at, member hexd(at) .. hexd(rank) .. hexd(seq) .. kind .. serial(n) .. hexd(stint) .. sessionId
+--   session queue: score rank, member hex16(seq) .. sessionId                     -> (rank, seq)
+--   deadlines:     score at, member hexd(at) .. hexd(rank) .. hex16(seq) .. kind .. serial(n) .. hexd(stint) .. sessionId
 --                  -> (at, rank, seq, kind); n only makes equal timers distinct members.
 
 -- Sized at once (see 05-shared), with what 40-state defines (apply); the rare ones
@@ -213,7 +213,7 @@ function A.flushQueues()
     local s = entering[i]
     if s then
       local gid, c, level = entering[i + 1], entering[i + 2], entering[i + 3]
-      redis.call('ZADD', K.queue(gid, c, level), num(entering[i + 4]), C.dec16(s.seq) .. s.id)
+      redis.call('ZADD', K.queue(gid, c, level), num(entering[i + 4]), C.hex16(s.seq) .. s.id)
       S.setQueueMask(gid, c, bit.bor(S.queueMask(gid, c), bit.lshift(1, level)))
     end
   end
@@ -221,7 +221,7 @@ end
 
 function A.place(s)
   if s.tgt then
-    redis.call('ZADD', K.personal(s.tgt, s.ch), num(s.rank), C.dec16(s.seq) .. s.id)
+    redis.call('ZADD', K.personal(s.tgt, s.ch), num(s.rank), C.hex16(s.seq) .. s.id)
     local t = S.agent(s.tgt)
     local at = 10 + s.ch
     t.chan[at] = t.chan[at] + 1
@@ -250,7 +250,7 @@ local function leaveGroup(s, gid)
   end
   A.flushQueues()
   local key = K.queue(gid, s.ch, s.minp)
-  redis.call('ZREM', key, C.dec16(s.seq) .. s.id)
+  redis.call('ZREM', key, C.hex16(s.seq) .. s.id)
   if redis.call('ZCARD', key) == 0 then
     S.setQueueMask(gid, s.ch, bit.band(S.queueMask(gid, s.ch), bit.bnot(bit.lshift(1, s.minp))))
   end
@@ -263,7 +263,7 @@ end
 function A.unplace(s)
   local pw = s.pw
   if pw == 2 then
-    redis.call('ZREM', K.personal(s.tgt, s.ch), C.dec16(s.seq) .. s.id)
+    redis.call('ZREM', K.personal(s.tgt, s.ch), C.hex16(s.seq) .. s.id)
     local t = S.agent(s.tgt)
     local at = 10 + s.ch
     t.chan[at] = t.chan[at] - 1
@@ -278,15 +278,15 @@ function A.unplace(s)
 end
 
 -- ---------------------------------------------------------------- deadlines
--- member: hexd(at) .. hexd(rank) .. hexd(seq) .. kind .. serial(n) .. hexd(stint) .. sessionId
--- (bytes 1-16, 17-32, 33-48, 49, 50-65, 66-81, 82-): equal numbers compare as their hexd, so a
+-- member: hexd(at) .. hexd(rank) .. hex16(seq) .. kind .. serial(n) .. hexd(stint) .. sessionId
+-- (bytes 1-16, 17-32, 33-48, 49, 50-65, 66-81, 82-): equal numbers compare as their texts, so a
 -- liveness check parses no text.
 
 function A.addDeadline(at, kind, s)
   local meta = S.meta()
   local n = meta.dseq + 1
   meta.dseq = n
-  local h1, h2, h3, k, h5 = hexd(at), hexd(s.rank), hexd(s.seq), DIGIT[kind], hexd(s.stint)
+  local h1, h2, h3, k, h5 = hexd(at), hexd(s.rank), C.hex16(s.seq), DIGIT[kind], hexd(s.stint)
   local n1, n2 = C.serial(n)
   -- The member and the session's dls each in one concatenation (no string for the 81 bytes alone).
   local member, score = h1 .. h2 .. h3 .. k .. n1 .. n2 .. h5 .. s.id, num(at)
@@ -339,7 +339,7 @@ local function live(text, o, s, score)
     at = s.tgtU
   end
   -- Equal numbers have equal hexd: fields compared in place (a find at their offset, no string made).
-  if not (find(text, hexd(s.seq), o + 33, true) == o + 33 and find(text, hexd(s.stint), o + 66, true) == o + 66) then return false end
+  if not (find(text, C.hex16(s.seq), o + 33, true) == o + 33 and find(text, hexd(s.stint), o + 66, true) == o + 66) then return false end
   if at then return find(text, hexd(at), o + 1, true) == o + 1 end
   -- Overflow and Ring compare the deadline's time (timeOf).
   if k == A.Overflow then
