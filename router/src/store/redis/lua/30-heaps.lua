@@ -43,8 +43,9 @@ end
 -- Heap prefixes by group id (a pure function of the id: kept across calls, up to a bound).
 local prefixes, prefixCount = {}, 0
 
--- The first member of P:dl as this call last read or changed it: its member, score text and session
--- id (locals: no table per read), frontMember false when the set was empty; frontKnown false when
+-- The first member of P:dl as this call last read or changed it: its member, score text (false
+-- until known when read: see A.nextDeadline) and session id (locals: no table per read),
+-- frontMember false when the set was empty; frontKnown false when
 -- unknown (after a ZREM). A ZADD keeps it known (the lower of the two: member order is the set's
 -- order, see the encodings; members differ within their first 81 bytes, hex digits, which Lua's
 -- strcoll orders as bytes in any locale), so a command that added deadlines or none needs no
@@ -311,8 +312,8 @@ function A.dropDeadlines(members)
 end
 
 
---- The time of the deadline at byte o + 1 of text: its score text's number when read with one,
---- else its hexd (bytes 1-16). Only Overflow and Ring deadlines need it (a rare path).
+--- The time of the deadline at byte o + 1 of text: its score text's number when known, else its
+--- hexd (bytes 1-16). Only Overflow and Ring deadlines need it (a rare path).
 local function timeOf(text, o, score)
   if score then return tonumber(score) end
   return C.unhexd(sub(text, o + 1, o + 16))
@@ -320,8 +321,9 @@ end
 
 --- Whether the deadline whose 81 bytes start at byte o + 1 of text (a member, or a session's dls)
 --- still means something (state.ts isLive): once dead it stays dead. `s` is its session if live
---- (as S.session gives it), or nil; score its score text if read. The session's state is checked
---- before any text is compared.
+--- (as S.session gives it), or nil; score its score text if known. The session's state is checked
+--- before any text is compared. Live: its time when a field of the session equals it (every kind
+--- but Overflow and Ring), else true; dead: false.
 local function live(text, o, s, score)
   if not s then return false end
   local k, st = byte(text, o + 49) - 48, s.st
@@ -340,7 +342,7 @@ local function live(text, o, s, score)
   end
   -- Equal numbers have equal hexd: fields compared in place (a find at their offset, no string made).
   if not (find(text, C.hex16(s.seq), o + 33, true) == o + 33 and find(text, hexd(s.stint), o + 66, true) == o + 66) then return false end
-  if at then return find(text, hexd(at), o + 1, true) == o + 1 end
+  if at then return find(text, hexd(at), o + 1, true) == o + 1 and at end
   -- Overflow and Ring compare the deadline's time (timeOf).
   if k == A.Overflow then
     -- A change of the group's overflow starts a new stint (rearmOverflows): no group check here.
@@ -352,7 +354,7 @@ local function live(text, o, s, score)
   local misses = s.misses
   for i = 1, #misses do
     local m = misses[i]
-    if m[4] == 0 and find(text, hexd(m[3]), o + 1, true) == o + 1 then return true end
+    if m[4] == 0 and find(text, hexd(m[3]), o + 1, true) == o + 1 then return m[3] end
   end
   return false
 end
@@ -422,22 +424,37 @@ function A.nextDeadline()
   while true do
     if not frontKnown then
       -- The rank as a number: Redis formats it in C (a text would be a string.format per new rank).
-      local r = redis.call('ZRANGE', K.deadlines, nDead, nDead, 'WITHSCORES')
+      -- No scores: Redis formats each with %.17g (~5,000 instructions), and most members read
+      -- here are dead ones (their offers accepted, their wrap-ups completed by this call).
+      local r = redis.call('ZRANGE', K.deadlines, nDead, nDead)
       frontKnown = true
       if #r == 0 then
         frontMember = false
       else
-        frontMember, frontScore, frontSid = r[1], r[2], sub(r[1], 82)
+        frontMember, frontScore, frontSid = r[1], false, sub(r[1], 82)
       end
     end
     local member, score, sid = frontMember, frontScore, frontSid
     if not member then
-      meta.front = nil
+      meta.front, meta.fnext = nil, nil
       return nil
     end
-    if member == meta.front and S.sessions[sid] == nil and not S.groupConfigured then return score end
-    if live(member, 0, S.peekSession(sid), score) then
-      meta.front = member
+    -- A member's time is in it (hexd), so its score never changes: meta keeps the front's text.
+    if member == meta.front then
+      if not score then
+        score = meta.fnext or false
+        frontScore = score
+      end
+      if score and S.sessions[sid] == nil and not S.groupConfigured then return score end
+    end
+    local at = live(member, 0, S.peekSession(sid), score)
+    if at then
+      if not score then
+        -- Its time is the session's field that matched it, or (Overflow, Ring) its hexd.
+        score = num(at ~= true and at or C.unhexd(sub(member, 1, 16)))
+        frontScore = score
+      end
+      meta.front, meta.fnext = member, score
       return score
     end
     if S.sessions[sid] then
