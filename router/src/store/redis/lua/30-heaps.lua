@@ -56,6 +56,14 @@ local frontKnown, frontMember, frontScore, frontSid
 -- ZREM for all); meanwhile the front is read at rank nDead.
 -- (`dead` is made when the first one is found.)
 local dead, nDead
+-- The members of P:dl right after the front (ranks nDead + 1 ..., in order), read with it:
+-- ahead[aheadFirst .. aheadLast]. Most fronts read are dead ones (offers this call accepted,
+-- wrap-ups it completed), and the next ones die in the same call: a ZRANGE costs ~11,000
+-- instructions, each member more it returns ~2,500. A ZADD keeps them in order; a ZREM forgets them.
+local ahead, aheadFirst, aheadLast
+-- How many members a ZRANGE of the front reads at most (fewer when fewer commands of the call
+-- come after this one: only those can use them).
+local AHEAD = 8
 -- Sessions entering group queues in this command, not written yet (see insertInGroup): five
 -- entries each (session, group id, channel, level, rank; no table per session), the session's
 -- false once it left the queue again.
@@ -64,6 +72,7 @@ local entering, nEntering
 function A.reset()
   frontKnown = false
   nDead = 0
+  ahead, aheadFirst, aheadLast = {}, 1, 0
   entering, nEntering = {}, 0
 end
 
@@ -297,8 +306,24 @@ function A.addDeadline(at, kind, s)
     -- Among the dead ones left at the front (ranks would shift): they go now.
     A.dropDeadlines({})
     frontKnown, frontMember, frontScore, frontSid = true, member, score, s.id
-  elseif frontKnown and (not frontMember or member < frontMember) then
-    frontMember, frontScore, frontSid = member, score, s.id
+  elseif frontKnown then
+    local first = frontMember
+    if not first or member < first then
+      if first then
+        -- The front becomes the first of those after it.
+        aheadFirst = aheadFirst - 1
+        ahead[aheadFirst] = first
+      end
+      frontMember, frontScore, frontSid = member, score, s.id
+    else
+      -- Among those read after the front: the ones after it are no longer known to be next.
+      local last = aheadLast
+      if last >= aheadFirst and member < ahead[last] then
+        while last >= aheadFirst and member < ahead[last] do last = last - 1 end
+        aheadLast = last + 1
+        ahead[last + 1] = member
+      end
+    end
   end
 end
 
@@ -309,6 +334,7 @@ function A.dropDeadlines(members)
   if n + nDead > 0 then redis.call('ZREM', K.deadlines, unpack(members)) end
   dead, nDead = nil, 0
   frontKnown = false
+  aheadFirst, aheadLast = 1, 0
 end
 
 
@@ -418,20 +444,32 @@ end
 --- liveness depends only on its session: when the front is the
 --- one the last call found live (meta.front), and this call neither read that session nor
 --- configured a group, it is still live and nothing needs reading. Sessions read here are not
---- kept for writing: nothing changes after this in a call.
-function A.nextDeadline()
+--- kept for writing: nothing changes after this in a call. `later`: how many commands of the call
+--- come after this one.
+function A.nextDeadline(later)
   local meta = S.meta()
   while true do
     if not frontKnown then
-      -- The rank as a number: Redis formats it in C (a text would be a string.format per new rank).
-      -- No scores: Redis formats each with %.17g (~5,000 instructions), and most members read
-      -- here are dead ones (their offers accepted, their wrap-ups completed by this call).
-      local r = redis.call('ZRANGE', K.deadlines, nDead, nDead)
       frontKnown = true
-      if #r == 0 then
-        frontMember = false
+      local first = aheadFirst
+      if first <= aheadLast then
+        local m = ahead[first]
+        aheadFirst = first + 1
+        frontMember, frontScore, frontSid = m, false, sub(m, 82)
       else
-        frontMember, frontScore, frontSid = r[1], false, sub(r[1], 82)
+        -- The rank as a number: Redis formats it in C (a text would be a string.format per new
+        -- rank). No scores: Redis formats each with %.17g (~5,000 instructions), and most
+        -- members read here are dead ones.
+        local r = redis.call('ZRANGE', K.deadlines, nDead, nDead + (later < AHEAD and later or AHEAD - 1))
+        local n = #r
+        if n == 0 then
+          frontMember = false
+        else
+          local m = r[1]
+          frontMember, frontScore, frontSid = m, false, sub(m, 82)
+          for i = 2, n do ahead[i - 1] = r[i] end
+          aheadFirst, aheadLast = 1, n - 1
+        end
       end
     end
     local member, score, sid = frontMember, frontScore, frontSid
