@@ -44,12 +44,11 @@ end
 local prefixes, prefixCount = {}, 0
 
 -- The first member of P:dl as this call last read or changed it: its member, score text (false
--- until known when read: see A.nextDeadline) and session id (locals: no table per read),
--- frontMember false when the set was empty; frontKnown false when
--- unknown (after a ZREM). A ZADD keeps it known (the lower of the two: member order is the set's
--- order, see the encodings; members differ within their first 81 bytes, hex digits, which Lua's
--- strcoll orders as bytes in any locale), so a command that added deadlines or none needs no
--- ZRANGE to find the next one.
+-- until known when read: see A.nextDeadline) and session id (locals: no table per read);
+-- frontMember false when the set was empty, frontKnown false when unknown (after a ZREM). A ZADD
+-- keeps it known (the lower of the two: member order is the set's order, see the encodings;
+-- members differ within their first 81 bytes, hex digits, which Lua's strcoll orders as bytes in
+-- any locale), so a command that added deadlines or none needs no ZRANGE to find the next one.
 local frontKnown, frontMember, frontScore, frontSid
 -- Dead deadlines left at the front of P:dl (ranks 0 .. nDead - 1, in order) by nextDeadline: their
 -- sessions are held by this call, so pruneDeadlines removes them with the others at its end (one
