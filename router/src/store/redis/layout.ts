@@ -60,9 +60,11 @@ export const STATS = ['waiting', 'answered', 'answeredWithinSla', 'waitMsTotal',
 export const LAYOUTS = {
   meta: {
     numbers: ['seq', 'oseq', 'nday', 'ended', 'aband', 'acount', 'gcount', 'dseq'],
-    // front: the deadline member last found live at the front of P:dl (see A.nextDeadline).
-    strings: ['front'],
+    // front: the deadline member last found live at the front of P:dl, fnext its time's text, its
+    // score as the reply gives it (see A.nextDeadline).
+    strings: ['front', 'fnext'],
     json: [],
+    nulFree: ['fnext'],
     required: ['seq', 'oseq', 'nday', 'ended', 'aband', 'acount', 'gcount', 'dseq'],
   },
   group: {

@@ -6,7 +6,7 @@
 -- The module tables, each made by one constructor naming what its part defines: Lua 5.1 sizes a
 -- constructor's hash part at once, where a table filled field by field is rehashed at 1, 2, 4, 8...
 -- entries (an EVALSHA script builds them again on every call). A name left out costs a rehash.
-local C = { setNow = false, definedOnFirstUse = false, dec16 = false }
+local C = { setNow = false, definedOnFirstUse = false, hex16 = false, serial = false, dec16 = false }
 local K = {
   use = false, meta = false, groups = false, agents = false, live = false, esc = false, deadlines = false,
   heaps = false, gx = false, events = false, group = false, agent = false, session = false, history = false,

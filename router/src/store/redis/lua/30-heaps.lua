@@ -7,8 +7,8 @@
 --   agent heaps:   member prefix(group, channel) .. hexd(k1) .. hexd(k2) .. dec16(ordinal) .. p .. agentId
 --                  with prefix = dec6(#groupId) .. groupId .. channel (no prefix is another's
 --                  prefix), score 0, read BYLEX                              -> (k1, k2, ordinal)
---   session queue: score rank, member dec16(seq) .. sessionId                     -> (rank, seq)
---   deadlines:     score at, member hexd(rank) .. dec16(seq) .. kind .. dec16(n) .. dec16(stint) .. sessionId
+--   session queue: score rank, member hex16(seq) .. sessionId                     -> (rank, seq)
+--   deadlines:     score at, member hexd(at) .. hexd(rank) .. hex16(seq) .. kind .. serial(n) .. hexd(stint) .. sessionId
 --                  -> (at, rank, seq, kind); n only makes equal timers distinct members.
 
 -- Sized at once (see 05-shared), with what 40-state defines (apply); the rare ones
@@ -44,25 +44,35 @@ end
 -- Heap prefixes by group id (a pure function of the id: kept across calls, up to a bound).
 local prefixes, prefixCount = {}, 0
 
--- The first member of P:dl as this call last read or changed it: { member, score, sid }, { } when
--- the set was empty, nil when unknown (after a ZREM). A ZADD keeps it known (the lower of the two:
--- member order is the set's order, see the encodings; members differ within their first 81 bytes,
--- hex digits, which Lua's strcoll orders as bytes in any locale), so a command that added
--- deadlines or none needs no ZRANGE to find the next one.
-local front
+-- The first member of P:dl as this call last read or changed it: its member, score text (false
+-- until known when read: see A.nextDeadline) and session id (locals: no table per read);
+-- frontMember false when the set was empty, frontKnown false when unknown (after a ZREM). A ZADD
+-- keeps it known (the lower of the two: member order is the set's order, see the encodings;
+-- members differ within their first 81 bytes, hex digits, which Lua's strcoll orders as bytes in
+-- any locale), so a command that added deadlines or none needs no ZRANGE to find the next one.
+local frontKnown, frontMember, frontScore, frontSid
 -- Dead deadlines left at the front of P:dl (ranks 0 .. nDead - 1, in order) by nextDeadline: their
 -- sessions are held by this call, so pruneDeadlines removes them with the others at its end (one
 -- ZREM for all); meanwhile the front is read at rank nDead.
 -- (`dead` is made when the first one is found.)
 local dead, nDead
+-- The members of P:dl right after the front (ranks nDead + 1 ..., in order), read with it:
+-- ahead[aheadFirst .. aheadLast]. Most fronts read are dead ones (offers this call accepted,
+-- wrap-ups it completed), and the next ones die in the same call: a ZRANGE costs ~11,000
+-- instructions, each member more it returns ~2,500. A ZADD keeps them in order; a ZREM forgets them.
+local ahead, aheadFirst, aheadLast
+-- How many members a ZRANGE of the front reads at most (fewer when fewer commands of the call
+-- come after this one: only those can use them).
+local AHEAD = 8
 -- Sessions entering group queues in this command, not written yet (see insertInGroup): five
 -- entries each (session, group id, channel, level, rank; no table per session), the session's
 -- false once it left the queue again.
 local entering, nEntering
 
 function A.reset()
-  front = nil
+  frontKnown = false
   nDead = 0
+  ahead, aheadFirst, aheadLast = {}, 1, 0
   entering, nEntering = {}, 0
 end
 
@@ -277,7 +287,7 @@ function A.flushQueues()
     local s = entering[i]
     if s then
       local gid, c, level = entering[i + 1], entering[i + 2], entering[i + 3]
-      redis.call('ZADD', K.queue(gid, c, level), num(entering[i + 4]), C.dec16(s.seq) .. s.id)
+      redis.call('ZADD', K.queue(gid, c, level), num(entering[i + 4]), C.hex16(s.seq) .. s.id)
       S.setQueueMask(gid, c, bit.bor(S.queueMask(gid, c), bit.lshift(1, level)))
     end
   end
@@ -285,7 +295,7 @@ end
 
 function A.place(s)
   if s.tgt then
-    redis.call('ZADD', K.personal(s.tgt, s.ch), num(s.rank), C.dec16(s.seq) .. s.id)
+    redis.call('ZADD', K.personal(s.tgt, s.ch), num(s.rank), C.hex16(s.seq) .. s.id)
     local t = S.agent(s.tgt)
     local at = 10 + s.ch
     t.chan[at] = t.chan[at] + 1
@@ -314,7 +324,7 @@ local function leaveGroup(s, gid)
   end
   A.flushQueues()
   local key = K.queue(gid, s.ch, s.minp)
-  redis.call('ZREM', key, C.dec16(s.seq) .. s.id)
+  redis.call('ZREM', key, C.hex16(s.seq) .. s.id)
   if redis.call('ZCARD', key) == 0 then
     S.setQueueMask(gid, s.ch, bit.band(S.queueMask(gid, s.ch), bit.bnot(bit.lshift(1, s.minp))))
   end
@@ -327,7 +337,7 @@ end
 function A.unplace(s)
   local pw = s.pw
   if pw == 2 then
-    redis.call('ZREM', K.personal(s.tgt, s.ch), C.dec16(s.seq) .. s.id)
+    redis.call('ZREM', K.personal(s.tgt, s.ch), C.hex16(s.seq) .. s.id)
     local t = S.agent(s.tgt)
     local at = 10 + s.ch
     t.chan[at] = t.chan[at] - 1
@@ -342,25 +352,42 @@ function A.unplace(s)
 end
 
 -- ---------------------------------------------------------------- deadlines
--- member: hexd(at) .. hexd(rank) .. hexd(seq) .. kind .. hexd(n) .. hexd(stint) .. sessionId
--- (bytes 1-16, 17-32, 33-48, 49, 50-65, 66-81, 82-): equal numbers compare as their hexd, so a
+-- member: hexd(at) .. hexd(rank) .. hex16(seq) .. kind .. serial(n) .. hexd(stint) .. sessionId
+-- (bytes 1-16, 17-32, 33-48, 49, 50-65, 66-81, 82-): equal numbers compare as their texts, so a
 -- liveness check parses no text.
 
 function A.addDeadline(at, kind, s)
   local meta = S.meta()
   local n = meta.dseq + 1
   meta.dseq = n
-  local h1, h2, h3, k, h4, h5 = hexd(at), hexd(s.rank), hexd(s.seq), DIGIT[kind], hexd(n), hexd(s.stint)
+  local h1, h2, h3, k, h5 = hexd(at), hexd(s.rank), C.hex16(s.seq), DIGIT[kind], hexd(s.stint)
+  local n1, n2 = C.serial(n)
   -- The member and the session's dls each in one concatenation (no string for the 81 bytes alone).
-  local member, score = h1 .. h2 .. h3 .. k .. h4 .. h5 .. s.id, num(at)
+  local member, score = h1 .. h2 .. h3 .. k .. n1 .. n2 .. h5 .. s.id, num(at)
   redis.call('ZADD', K.deadlines, score, member)
-  s.dls = (s.dls or '') .. h1 .. h2 .. h3 .. k .. h4 .. h5
+  s.dls = (s.dls or '') .. h1 .. h2 .. h3 .. k .. n1 .. n2 .. h5
   if nDead > 0 and member < dead[nDead] then
     -- Among the dead ones left at the front (ranks would shift): they go now.
     A.dropDeadlines({})
-    front = { member = member, score = score, sid = s.id }
-  elseif front and (not front.member or member < front.member) then
-    front = { member = member, score = score, sid = s.id }
+    frontKnown, frontMember, frontScore, frontSid = true, member, score, s.id
+  elseif frontKnown then
+    local first = frontMember
+    if not first or member < first then
+      if first then
+        -- The front becomes the first of those after it.
+        aheadFirst = aheadFirst - 1
+        ahead[aheadFirst] = first
+      end
+      frontMember, frontScore, frontSid = member, score, s.id
+    else
+      -- Among those read after the front: the ones after it are no longer known to be next.
+      local last = aheadLast
+      if last >= aheadFirst and member < ahead[last] then
+        while last >= aheadFirst and member < ahead[last] do last = last - 1 end
+        aheadLast = last + 1
+        ahead[last + 1] = member
+      end
+    end
   end
 end
 
@@ -370,12 +397,13 @@ function A.dropDeadlines(members)
   for i = 1, nDead do members[n + i] = dead[i] end
   if n + nDead > 0 then redis.call('ZREM', K.deadlines, unpack(members)) end
   dead, nDead = nil, 0
-  front = nil
+  frontKnown = false
+  aheadFirst, aheadLast = 1, 0
 end
 
 
---- The time of the deadline at byte o + 1 of text: its score text's number when read with one,
---- else its hexd (bytes 1-16). Only Overflow and Ring deadlines need it (a rare path).
+--- The time of the deadline at byte o + 1 of text: its score text's number when known, else its
+--- hexd (bytes 1-16). Only Overflow and Ring deadlines need it (a rare path).
 local function timeOf(text, o, score)
   if score then return tonumber(score) end
   return C.unhexd(sub(text, o + 1, o + 16))
@@ -383,8 +411,9 @@ end
 
 --- Whether the deadline whose 81 bytes start at byte o + 1 of text (a member, or a session's dls)
 --- still means something (state.ts isLive): once dead it stays dead. `s` is its session if live
---- (as S.session gives it), or nil; score its score text if read. The session's state is checked
---- before any text is compared.
+--- (as S.session gives it), or nil; score its score text if known. The session's state is checked
+--- before any text is compared. Live: its time when a field of the session equals it (every kind
+--- but Overflow and Ring), else true; dead: false.
 local function live(text, o, s, score)
   if not s then return false end
   local k, st = byte(text, o + 49) - 48, s.st
@@ -402,8 +431,8 @@ local function live(text, o, s, score)
     at = s.tgtU
   end
   -- Equal numbers have equal hexd: fields compared in place (a find at their offset, no string made).
-  if not (find(text, hexd(s.seq), o + 33, true) == o + 33 and find(text, hexd(s.stint), o + 66, true) == o + 66) then return false end
-  if at then return find(text, hexd(at), o + 1, true) == o + 1 end
+  if not (find(text, C.hex16(s.seq), o + 33, true) == o + 33 and find(text, hexd(s.stint), o + 66, true) == o + 66) then return false end
+  if at then return find(text, hexd(at), o + 1, true) == o + 1 and at end
   -- Overflow and Ring compare the deadline's time (timeOf).
   if k == A.Overflow then
     -- A change of the group's overflow starts a new stint (rearmOverflows): no group check here.
@@ -415,7 +444,7 @@ local function live(text, o, s, score)
   local misses = s.misses
   for i = 1, #misses do
     local m = misses[i]
-    if m[4] == 0 and find(text, hexd(m[3]), o + 1, true) == o + 1 then return true end
+    if m[4] == 0 and find(text, hexd(m[3]), o + 1, true) == o + 1 then return m[3] end
   end
   return false
 end
@@ -479,34 +508,63 @@ end
 --- liveness depends only on its session: when the front is the
 --- one the last call found live (meta.front), and this call neither read that session nor
 --- configured a group, it is still live and nothing needs reading. Sessions read here are not
---- kept for writing: nothing changes after this in a call.
-function A.nextDeadline()
+--- kept for writing: nothing changes after this in a call. `later`: how many commands of the call
+--- come after this one.
+function A.nextDeadline(later)
   local meta = S.meta()
   while true do
-    local first = front
-    if not first then
-      local rank = nDead == 0 and '0' or num(nDead)
-      local r = redis.call('ZRANGE', K.deadlines, rank, rank, 'WITHSCORES')
-      first = #r == 0 and {} or { member = r[1], score = r[2], sid = sub(r[1], 82) }
-      front = first
+    if not frontKnown then
+      frontKnown = true
+      local first = aheadFirst
+      if first <= aheadLast then
+        local m = ahead[first]
+        aheadFirst = first + 1
+        frontMember, frontScore, frontSid = m, false, sub(m, 82)
+      else
+        -- The rank as a number: Redis formats it in C (a text would be a string.format per new
+        -- rank). No scores: Redis formats each with %.17g (~5,000 instructions), and most
+        -- members read here are dead ones.
+        local r = redis.call('ZRANGE', K.deadlines, nDead, nDead + (later < AHEAD and later or AHEAD - 1))
+        local n = #r
+        if n == 0 then
+          frontMember = false
+        else
+          local m = r[1]
+          frontMember, frontScore, frontSid = m, false, sub(m, 82)
+          for i = 2, n do ahead[i - 1] = r[i] end
+          aheadFirst, aheadLast = 1, n - 1
+        end
+      end
     end
-    local member = first.member
+    local member, score, sid = frontMember, frontScore, frontSid
     if not member then
-      meta.front = nil
+      meta.front, meta.fnext = nil, nil
       return nil
     end
-    local sid = first.sid
-    if member == meta.front and S.sessions[sid] == nil and not S.groupConfigured then return first.score end
-    if live(member, 0, S.peekSession(sid), first.score) then
-      meta.front = member
-      return first.score
+    -- A member's time is in it (hexd), so its score never changes: meta keeps the front's text.
+    if member == meta.front then
+      if not score then
+        score = meta.fnext or false
+        frontScore = score
+      end
+      if score and S.sessions[sid] == nil and not S.groupConfigured then return score end
+    end
+    local at = live(member, 0, S.peekSession(sid), score)
+    if at then
+      if not score then
+        -- Its time is the session's field that matched it, or (Overflow, Ring) its hexd.
+        score = num(at ~= true and at or C.unhexd(sub(member, 1, 16)))
+        frontScore = score
+      end
+      meta.front, meta.fnext = member, score
+      return score
     end
     if S.sessions[sid] then
       -- Its session's deadlines are pruned at the end of the call: left in place until then.
       nDead = nDead + 1
       if nDead == 1 then dead = {} end
       dead[nDead] = member
-      front = nil
+      frontKnown = false
     else
       A.dropDeadlines({ member })
     end

@@ -30,10 +30,10 @@ end
 -- Hours and checks are most often empty ('{}', '[]'): no cjson call for those.
 local EMPTY = {}
 
---- One command of the batch at argv[base + 1 ..]: its reply fields (6 values), or nil and the
---- HOURS reply when the caller must supply a group's hours first (nothing of the command was
---- applied: the script asks for hours before the command's first change).
-local function one(argv, base)
+--- One command of the batch at argv[base + 1 ..], `later` more after it: its reply fields (6
+--- values), or nil and the HOURS reply when the caller must supply a group's hours first (nothing
+--- of the command was applied: the script asks for hours before the command's first change).
+local function one(argv, base, later)
   R.reset()
   -- The commands of a batch were mostly sent within the same millisecond: one parse per clock text.
   C.setNow(number(argv[base + 1]), argv[base + 1])
@@ -43,7 +43,7 @@ local function one(argv, base)
 
   local failedStep, observed = R.check((checks == '[]' or checks == '{}') and EMPTY or cjson.decode(checks))
   if failedStep then
-    return 'CHECK', A.nextDeadline() or '', num(failedStep), observed and num(observed) or '', '', ''
+    return 'CHECK', A.nextDeadline(later) or '', num(failedStep), observed and num(observed) or '', '', ''
   end
 
   local ok, err = pcall(R.execute, cjson.decode(argv[base + 5]))
@@ -53,13 +53,13 @@ local function one(argv, base)
     if err.hours then return nil, { 'HOURS', err.hours, num(err.version), err.cfg } end
     local info = { code = err.code, message = err.message }
     if err.details then info.details = { __raw = C.object(err.details) } end
-    return 'ERR', A.nextDeadline() or '', C.object(info), C.json(R.hoursUsed or EMPTY), '', ''
+    return 'ERR', A.nextDeadline(later) or '', C.object(info), C.json(R.hoursUsed or EMPTY), '', ''
   end
 
   local closed = ''
   if R.closed then closed = C.object({ groupId = R.closed.groupId, nextOpenAt = R.closed.nextOpenAt }) end
   -- The stream entry is added after the records are written (see main); its id goes in field 6.
-  return 'OK', A.nextDeadline() or '', closed, R.eventsJson(), R.hoursUsed and C.json(R.hoursUsed) or '[]', ''
+  return 'OK', A.nextDeadline(later) or '', closed, R.eventsJson(), R.hoursUsed and C.json(R.hoursUsed) or '[]', ''
 end
 
 --- A batch: argv = op, options, stream length, n, then per command (6 fields; a literal below, as
@@ -81,7 +81,7 @@ main = function(keys, argv)
   local n = tonumber(argv[4])
   local reply, done, stop = { '' }, 0, nil
   for c = 0, n - 1 do
-    local f1, f2, f3, f4, f5, f6 = one(argv, 4 + c * 6)
+    local f1, f2, f3, f4, f5, f6 = one(argv, 4 + c * 6, n - 1 - c)
     if not f1 then
       stop = f2
       break
