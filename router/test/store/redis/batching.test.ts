@@ -171,6 +171,38 @@ describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight
     await engine.close();
   });
 
+  it('answers a returned call first while Redis still runs a large one, so what its callers hand in goes with the queue', async () => {
+    const sizes: number[] = [];
+    class LoggedScript extends RoutingScript {
+      override run(...args: Parameters<RoutingScript['run']>): ReturnType<RoutingScript['run']> {
+        sizes.push(Number(args[2][3]));
+        return super.run(...args);
+      }
+    }
+    const engine = await open(freshTenant('batch-answer-first'), new LoggedScript());
+    const router = await setUp(engine, [
+      { type: 'configureGroup', group: group('g') },
+      { type: 'configureAgent', agent: agent('a', ['g'], { capacity: { chat: 3 } }) },
+      { type: 'setAgentState', agentId: 'a', state: 'available' },
+    ]);
+    sizes.length = 0;
+    const enqueue = (id: string): Command => ({ type: 'enqueue', interaction: { id, channel: 'chat', groupId: 'g' } });
+    // w goes alone, a wave of 40 arrives while it is in flight, and w's caller hands in v when answered.
+    let late: Promise<Outcome> | undefined;
+    const first = engine.decide(enqueue('w'), T0 + 1).then((outcome) => {
+      late = engine.decide(enqueue('v'), T0 + 1);
+      return outcome;
+    });
+    const wave = Array.from({ length: 40 }, (_, i) => engine.decide(enqueue(`s${i}`), T0 + 1));
+    const outcomes = [await first, ...(await Promise.all(wave)), await late!];
+    expect(outcomes).toEqual(['w', ...Array.from({ length: 40 }, (_, i) => `s${i}`), 'v'].map((id) => router.decide(enqueue(id), T0 + 1)));
+    // One call in flight: the queue leaves before w is answered, v after it. Two or three: when w
+    // returns, Redis still has 21 (or 32) commands to run, so w is answered first and v goes with
+    // the rest of the wave.
+    expect(sizes).toEqual([[1, 40, 1], [1, 21, 20], [1, 16, 16, 9]][depth - 1]);
+    await engine.close();
+  });
+
   it('keeps the others of a batch applied, in order, when one in the middle fails', async () => {
     const engine = await open();
     const router = await setUp(engine, [
