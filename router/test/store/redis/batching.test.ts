@@ -71,6 +71,28 @@ async function burst(engine: RedisEngine, router: Router, commands: Command[], n
   return { actual: await Promise.all(pending), expected };
 }
 
+/** Enqueues session `id` on chat in group g (the tenant of `sizedEngine`). */
+const enqueue = (id: string): Command => ({ type: 'enqueue', interaction: { id, channel: 'chat', groupId: 'g' } });
+
+/** Group g and agent a (3 chats), set up; the engine's script calls are logged by their number of commands. */
+async function sizedEngine(name: string): Promise<{ engine: RedisEngine; router: Router; sizes: number[] }> {
+  const sizes: number[] = [];
+  class SizedScript extends RoutingScript {
+    override run(...args: Parameters<RoutingScript['run']>): ReturnType<RoutingScript['run']> {
+      sizes.push(Number(args[2][3]));
+      return super.run(...args);
+    }
+  }
+  const engine = await open(freshTenant(name), new SizedScript());
+  const router = await setUp(engine, [
+    { type: 'configureGroup', group: group('g') },
+    { type: 'configureAgent', agent: agent('a', ['g'], { capacity: { chat: 3 } }) },
+    { type: 'setAgentState', agentId: 'a', state: 'available' },
+  ]);
+  sizes.length = 0;
+  return { engine, router, sizes };
+}
+
 describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight', (depth) => {
   beforeEach(() => {
     pipeline = depth;
@@ -119,7 +141,6 @@ describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight
       { type: 'setAgentState', agentId: 'a', state: 'available' },
     ]);
     log.length = 0;
-    const enqueue = (id: string): Command => ({ type: 'enqueue', interaction: { id, channel: 'chat', groupId: 'g' } });
     // w goes alone; x, y and z wait for it. When w is answered, its caller hands in v at once.
     let late: Promise<Outcome> | undefined;
     const first = engine.decideEntry(enqueue('w'), T0 + 1).then(({ outcome }) => {
@@ -144,21 +165,7 @@ describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight
   });
 
   it('shares a wave of commands out between the calls it may have in flight, so none runs alone before a large one', async () => {
-    const sizes: number[] = [];
-    class LoggedScript extends RoutingScript {
-      override run(...args: Parameters<RoutingScript['run']>): ReturnType<RoutingScript['run']> {
-        sizes.push(Number(args[2][3]));
-        return super.run(...args);
-      }
-    }
-    const engine = await open(freshTenant('batch-share'), new LoggedScript());
-    const router = await setUp(engine, [
-      { type: 'configureGroup', group: group('g') },
-      { type: 'configureAgent', agent: agent('a', ['g'], { capacity: { chat: 3 } }) },
-      { type: 'setAgentState', agentId: 'a', state: 'available' },
-    ]);
-    sizes.length = 0;
-    const enqueue = (id: string): Command => ({ type: 'enqueue', interaction: { id, channel: 'chat', groupId: 'g' } });
+    const { engine, router, sizes } = await sizedEngine('batch-share');
     // w goes alone; a wave of 40 arrives while it is in flight.
     const commands = ['w', ...Array.from({ length: 40 }, (_, i) => `s${i}`)].map(enqueue);
     const { actual, expected } = await burst(engine, router, commands);
@@ -172,21 +179,7 @@ describe.each([1, 2, 3])('group commit in the Redis engine, %i call(s) in flight
   });
 
   it('answers a returned call first while Redis still runs a large one, so what its callers hand in goes with the queue', async () => {
-    const sizes: number[] = [];
-    class LoggedScript extends RoutingScript {
-      override run(...args: Parameters<RoutingScript['run']>): ReturnType<RoutingScript['run']> {
-        sizes.push(Number(args[2][3]));
-        return super.run(...args);
-      }
-    }
-    const engine = await open(freshTenant('batch-answer-first'), new LoggedScript());
-    const router = await setUp(engine, [
-      { type: 'configureGroup', group: group('g') },
-      { type: 'configureAgent', agent: agent('a', ['g'], { capacity: { chat: 3 } }) },
-      { type: 'setAgentState', agentId: 'a', state: 'available' },
-    ]);
-    sizes.length = 0;
-    const enqueue = (id: string): Command => ({ type: 'enqueue', interaction: { id, channel: 'chat', groupId: 'g' } });
+    const { engine, router, sizes } = await sizedEngine('batch-answer-first');
     // w goes alone, a wave of 40 arrives while it is in flight, and w's caller hands in v when answered.
     let late: Promise<Outcome> | undefined;
     const first = engine.decide(enqueue('w'), T0 + 1).then((outcome) => {
