@@ -211,9 +211,7 @@ export class RedisEngine {
           this.held = [];
           this.broken = false;
         }
-        let waiting = 0;
-        for (const c of this.flight) waiting += c.batch.length;
-        if (this.broken || waiting < MIN_SHARE) {
+        if (this.broken || this.inFlight() < MIN_SHARE) {
           // Redis has little or nothing left to run: send the queue before answering.
           this.fill();
           answer();
@@ -260,12 +258,17 @@ export class RedisEngine {
    */
   private fill(): void {
     while (!this.broken && this.flight.length < this.pipeline && this.queue.length > 0) {
-      let outstanding = this.queue.length;
-      for (const call of this.flight) outstanding += call.batch.length;
-      const share = Math.max(MIN_SHARE, Math.ceil(outstanding / this.pipeline));
+      const share = Math.max(MIN_SHARE, Math.ceil((this.queue.length + this.inFlight()) / this.pipeline));
       const previous = this.flight[this.flight.length - 1];
       this.flight.push(this.start(previous, Math.min(this.batchSize, share)));
     }
+  }
+
+  /** Commands in the calls in flight. */
+  private inFlight(): number {
+    let n = 0;
+    for (const call of this.flight) n += call.batch.length;
+    return n;
   }
 
   /** The next batch's script call, of up to `size` commands, fenced on the call in flight before it (if any). */

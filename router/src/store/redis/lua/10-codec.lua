@@ -135,15 +135,15 @@ local function highText(high)
 end
 
 --- A non-negative integer below 2^53 (a session's seq) as 16 hex digits: byte order = numeric
---- order. Kept up to a bound, as hexd's; a new text is one concatenation of two kept ones (a new
+--- order. Kept up to a bound, as hexd's; a new text joins C.serial's two kept pieces (a new
 --- hexd is a struct.pack, 8 lookups and an 8-piece concatenation: ~5,000 instructions; a
 --- string.format ~2,700).
 local HEX16, hex16Count = {}, 0
 function C.hex16(n)
   local text = HEX16[n]
   if text then return text end
-  local low = n % 256
-  text = highText((n - low) / 256) .. (HEX or hexTable())[low]
+  local high, low = C.serial(n)
+  text = high .. low
   if hex16Count >= 4096 then HEX16, hex16Count = {}, 0 end
   HEX16[n] = text
   hex16Count = hex16Count + 1
